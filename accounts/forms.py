@@ -1,0 +1,174 @@
+"""Browser forms. Each names the field and the problem; the model's validation backs them up."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .currencies import country_choices
+from .models import (
+    Account,
+    AccountTeamMember,
+    FinancialPeriod,
+    Interaction,
+    LifecycleStatus,
+    Stakeholder,
+    User,
+)
+from .periods import parse_month
+
+
+class MonthField(forms.CharField):
+    """A month written YYYY-MM (the browser's month input sends exactly that)."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_month(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid_month") from error
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AccountForm(forms.ModelForm):
+    """The champion's form: identity, who looks after the account, retention estimate."""
+
+    country = forms.ChoiceField(label=_("country"), choices=[("", "—"), *country_choices()], required=False)
+
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "external_id",
+            "industry",
+            "country",
+            "currency",
+            "kam",
+            "executive_sponsor",
+            "retention_estimate",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        for name in ("kam", "executive_sponsor"):
+            if name in self.fields:
+                self.fields[name].queryset = people
+
+
+class AccountKamForm(AccountForm):
+    """What the account's KAM may change: not who manages or sponsors it, nor its CRM identity."""
+
+    class Meta(AccountForm.Meta):
+        fields = ["industry", "country", "currency", "retention_estimate"]
+
+
+class LifecycleForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("new status"), choices=LifecycleStatus.choices)
+    effective_on = forms.DateField(label=_("effective on"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Needed when an account enters below the entry threshold."),
+    )
+
+
+class StakeholderForm(forms.ModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "title",
+            "department",
+            "email",
+            "phone",
+            "reports_to",
+            "buying_role",
+            "influence",
+            "attitude",
+            "relationship_strength",
+            "competitor_relationship_strength",
+            "relationship_owner",
+            "needs_organisation",
+            "needs_department",
+            "needs_personal",
+            "left_on",
+        ]
+        widgets = {
+            "needs_organisation": forms.Textarea(attrs={"rows": 2}),
+            "needs_department": forms.Textarea(attrs={"rows": 2}),
+            "needs_personal": forms.Textarea(attrs={"rows": 2}),
+            "left_on": DateInput,
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        colleagues = Stakeholder.objects.filter(account=account, archived_at__isnull=True)
+        if self.instance.pk:
+            colleagues = colleagues.exclude(pk=self.instance.pk)
+        # Offer the account's own people; a posted id from elsewhere is refused by the model's clean().
+        self.fields["reports_to"].queryset = Stakeholder.objects.filter(archived_at__isnull=True).order_by(
+            "name"
+        )
+        self.fields["reports_to"].widget.choices = [("", "—")] + [
+            (s.pk, str(s)) for s in colleagues.order_by("name")
+        ]
+        self.fields["relationship_owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_on", "stakeholders", "participants", "notes"]
+        widgets = {"occurred_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(
+            account=account, archived_at__isnull=True
+        ).order_by("name")
+        self.fields["participants"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["occurred_on"].initial = timezone.localdate
+
+
+class FinancialPeriodForm(forms.ModelForm):
+    period = MonthField(label=_("month"))
+
+    class Meta:
+        model = FinancialPeriod
+        fields = ["period", "revenue", "gross_margin", "cost_to_serve", "days_to_pay", "currency"]
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["currency"].initial = account.currency
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = AccountTeamMember
+        fields = ["user", "function"]
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")

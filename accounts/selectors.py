@@ -1,0 +1,174 @@
+"""Reads that assemble the account screens, each a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from kam import permissions
+
+from .models import (
+    Account,
+    AccountTeamMember,
+    FinancialPeriod,
+    Interaction,
+    LifecycleChange,
+    Stakeholder,
+    User,
+)
+from .money import MissingExchangeRate, RateTable
+from .periods import add_months, trailing_twelve_months
+
+RECENT_INTERACTIONS = 25
+FINANCIAL_MONTHS_SHOWN = 24
+
+
+def _window_sum(field: str, start, end) -> Subquery:
+    total = (
+        FinancialPeriod.objects.filter(account=OuterRef("pk"), period__gte=start, period__lt=end)
+        .values("account")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Subquery(total, output_field=DecimalField(max_digits=18, decimal_places=2))
+
+
+def account_list(*, user) -> QuerySet[Account]:
+    """The accounts `user` may see, with KAM, sponsor and trailing-12-month figures in the account's rows."""
+    start, end = trailing_twelve_months()
+    return (
+        permissions.visible_accounts(user, Account.objects.current())
+        .select_related("kam", "executive_sponsor")
+        .annotate(
+            t12m_revenue=_window_sum("revenue", start, end),
+            t12m_margin_after_cost_to_serve=_window_sum("gross_margin", start, end)
+            - Coalesce(_window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
+        )
+    )
+
+
+def people_in_charge(*, user, role: str) -> QuerySet[User]:
+    """KAMs (role='kam') or sponsors (role='executive_sponsor') of the accounts `user` can see."""
+    accounts = permissions.visible_accounts(user, Account.objects.current()).filter(**{role: OuterRef("pk")})
+    return User.objects.filter(Exists(accounts)).order_by("first_name", "last_name")
+
+
+def industries(*, user) -> list[str]:
+    visible = permissions.visible_accounts(user, Account.objects.current()).exclude(industry="")
+    return list(visible.order_by("industry").values_list("industry", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class FinancialSummary:
+    """Trailing-12-month figures in the reporting currency; None where a rate is missing."""
+
+    currency: str
+    revenue: Decimal | None
+    gross_margin: Decimal | None
+    cost_to_serve: Decimal | None
+    months: int
+    missing_rate: str = ""
+
+    @property
+    def margin_after_cost_to_serve(self) -> Decimal | None:
+        if self.gross_margin is None or self.cost_to_serve is None:
+            return None
+        return self.gross_margin - self.cost_to_serve
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        if not self.revenue or self.gross_margin is None:
+            return None
+        return (self.gross_margin / self.revenue * 100).quantize(Decimal("0.1"))
+
+
+def summarise_financials(periods, *, rates: RateTable, today=None) -> FinancialSummary:
+    start, end = trailing_twelve_months(today)
+    window = [p for p in periods if start <= p.period < end]
+    totals = {"revenue": Decimal(0), "gross_margin": Decimal(0), "cost_to_serve": Decimal(0)}
+    try:
+        for p in window:
+            for name in totals:
+                totals[name] += rates.convert(getattr(p, name), p.currency, p.period)
+    except MissingExchangeRate as missing:
+        return FinancialSummary(rates.reporting_currency, None, None, None, len(window), str(missing))
+    return FinancialSummary(rates.reporting_currency, months=len(window), **totals)
+
+
+@dataclass
+class AccountPage:
+    account: Account
+    stakeholders: list[Stakeholder]
+    interactions: list[Interaction]
+    financial_periods: list[FinancialPeriod]
+    summary: FinancialSummary
+    lifecycle_changes: list[LifecycleChange]
+    can_change: bool
+    can_log_interaction: bool
+    can_manage_programme: bool
+
+
+def account_page(*, user, account_id: int) -> AccountPage:
+    """Everything the account page shows; 404 for an account the user may not see."""
+    from programme.models import Programme
+
+    stakeholders = (
+        Stakeholder.objects.filter(archived_at__isnull=True)
+        .select_related("reports_to", "relationship_owner")
+        .annotate(last_contacted_on=Max("interactions__occurred_on"))
+        .order_by(F("left_on").asc(nulls_first=True), "-influence", "name")
+    )
+    interactions = (
+        Interaction.objects.filter(archived_at__isnull=True)
+        .select_related("logged_by")
+        .prefetch_related("stakeholders", "participants")
+        .order_by("-occurred_on", "-id")
+    )
+    queryset = (
+        Account.objects.current()
+        .select_related("kam", "executive_sponsor")
+        .prefetch_related(
+            Prefetch("team_members", queryset=AccountTeamMember.objects.select_related("user")),
+            Prefetch("stakeholders", queryset=stakeholders, to_attr="current_stakeholders"),
+            Prefetch(
+                "interactions",
+                queryset=interactions[:RECENT_INTERACTIONS],
+                to_attr="recent_interactions",
+            ),
+            Prefetch("lifecycle_changes", queryset=LifecycleChange.objects.select_related("changed_by")),
+        )
+    )
+    account = get_object_or_404(permissions.visible_accounts(user, queryset), pk=account_id)
+    _start, end = trailing_twelve_months()
+    periods = list(
+        account.financial_periods.filter(period__gte=add_months(end, -FINANCIAL_MONTHS_SHOWN)).order_by(
+            "-period"
+        )
+    )
+    rates = RateTable.load(Programme.load().reporting_currency)
+    return AccountPage(
+        account=account,
+        stakeholders=account.current_stakeholders,
+        interactions=account.recent_interactions,
+        financial_periods=periods,
+        summary=summarise_financials(periods, rates=rates),
+        lifecycle_changes=list(account.lifecycle_changes.all()),
+        can_change=permissions.can_change_account(user, account),
+        can_log_interaction=permissions.can_log_interaction(user, account),
+        can_manage_programme=permissions.can_manage_programme(user),
+    )

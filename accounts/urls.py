@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.account_list, name="list"),
+    path("new/", views.account_create, name="create"),
+    path("<int:account_id>/", views.account_detail, name="detail"),
+    path("<int:account_id>/edit/", views.account_edit, name="edit"),
+    path("<int:account_id>/lifecycle/", views.lifecycle_change, name="lifecycle"),
+    path("<int:account_id>/stakeholders/new/", views.stakeholder_edit, name="stakeholder_create"),
+    path(
+        "<int:account_id>/stakeholders/<int:stakeholder_id>/edit/",
+        views.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
+    path("<int:account_id>/interactions/new/", views.interaction_create, name="interaction_create"),
+    path("<int:account_id>/financials/new/", views.financial_period_create, name="financial_create"),
+    path("<int:account_id>/team/new/", views.team_member_add, name="team_member_add"),
+]

@@ -1,0 +1,208 @@
+"""Account screens for people. Thin: ask the permission module, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kam import permissions
+
+from . import selectors, services
+from .filters import AccountFilter
+from .forms import (
+    AccountForm,
+    AccountKamForm,
+    FinancialPeriodForm,
+    InteractionForm,
+    LifecycleForm,
+    StakeholderForm,
+    TeamMemberForm,
+)
+from .models import Account, Stakeholder
+
+PAGE_SIZE = 50
+
+
+def _visible_account(user, account_id: int, *, change: bool = False) -> Account:
+    """The account if `user` may see it (else 404: do not reveal it exists); 403 if they may not change it."""
+    account = get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
+    if change and not permissions.can_change_account(user, account):
+        raise PermissionDenied(_("Only the account's key account manager or the champion can change it."))
+    return account
+
+
+@login_required
+@require_GET
+def account_list(request):
+    user = request.user
+    account_filter = AccountFilter(
+        request.GET,
+        queryset=selectors.account_list(user=user),
+        kams=selectors.people_in_charge(user=user, role="kam"),
+        sponsors=selectors.people_in_charge(user=user, role="executive_sponsor"),
+        industries=selectors.industries(user=user),
+    )
+    accounts = account_filter.qs if account_filter.is_valid() else Account.objects.none()
+    if not account_filter.form.cleaned_data.get("sort"):
+        accounts = accounts.order_by("name", "pk")
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "accounts/account_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "filter": account_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": permissions.can_manage_programme(user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def account_detail(request, account_id: int):
+    page = selectors.account_page(user=request.user, account_id=account_id)
+    return render(request, "accounts/account_detail.html", {"page": page, "account": page.account})
+
+
+def _form_page(request, form, *, account, title, save, success_message):
+    """Validate, save through a service, and re-show field messages on failure (nothing half-saved)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(account.get_absolute_url() if account else "accounts:list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "account": account, "title": title},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    if not permissions.can_manage_programme(request.user):
+        raise PermissionDenied(_("Only the KAM champion adds accounts."))
+    form = AccountForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        account=None,
+        title=_("New account"),
+        save=lambda f: services.account_save(account=f.instance),
+        success_message=_("Account added."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request, account_id: int):
+    account = _visible_account(request.user, account_id, change=True)
+    form_class = AccountForm if permissions.can_manage_programme(request.user) else AccountKamForm
+    form = form_class(request.POST or None, instance=account)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Edit %(name)s") % {"name": account.name},
+        save=lambda f: services.account_save(account=f.instance),
+        success_message=_("Account saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lifecycle_change(request, account_id: int):
+    account = _visible_account(request.user, account_id)
+    if not permissions.can_manage_programme(request.user):
+        raise PermissionDenied(_("Only the KAM champion moves accounts in or out of the programme."))
+    form = LifecycleForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Change lifecycle of %(name)s") % {"name": account.name},
+        save=lambda f: services.lifecycle_change(account=account, by=request.user, **f.cleaned_data),
+        success_message=_("Lifecycle changed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request, account_id: int, stakeholder_id: int | None = None):
+    account = _visible_account(request.user, account_id, change=True)
+    stakeholder = (
+        get_object_or_404(Stakeholder, pk=stakeholder_id, account=account) if stakeholder_id else None
+    )
+    form = StakeholderForm(request.POST or None, instance=stakeholder, account=account)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Edit %(name)s") % {"name": stakeholder.name} if stakeholder else _("New stakeholder"),
+        save=lambda f: services.stakeholder_save(stakeholder=f.instance),
+        success_message=_("Stakeholder saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_create(request, account_id: int):
+    account = _visible_account(request.user, account_id)
+    if not permissions.can_log_interaction(request.user, account):
+        raise PermissionDenied
+    form = InteractionForm(request.POST or None, account=account)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Log an interaction"),
+        save=lambda f: services.interaction_log(account=account, by=request.user, **f.cleaned_data),
+        success_message=_("Interaction logged."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def financial_period_create(request, account_id: int):
+    account = _visible_account(request.user, account_id, change=True)
+    form = FinancialPeriodForm(request.POST or None, account=account)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Add a month's figures"),
+        save=lambda f: services.financial_period_save(financial_period=f.instance),
+        success_message=_("Financial figures saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_member_add(request, account_id: int):
+    account = _visible_account(request.user, account_id, change=True)
+    form = TeamMemberForm(request.POST or None, account=account)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Add to the account team"),
+        save=lambda f: services.team_member_add(account=account, **f.cleaned_data),
+        success_message=_("Team member added."),
+    )

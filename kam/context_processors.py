@@ -1,0 +1,8 @@
+from django.utils.functional import SimpleLazyObject
+
+from kam import permissions
+
+
+def navigation(request):
+    """The user's roles, computed only if a template asks (one query)."""
+    return {"roles": SimpleLazyObject(lambda: permissions.roles(getattr(request, "user", None)))}

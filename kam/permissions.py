@@ -1,0 +1,87 @@
+"""Who may see or change what: the one place every view, API endpoint and template asks.
+
+Roles: the KAM champion is programme-wide (`User.is_champion`); an account's key account manager,
+executive sponsor and team members follow from the account's own fields. Each predicate has a
+queryset twin so that lists never show what a detail page would refuse.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+
+def is_champion(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_champion)
+
+
+def _account_scope(user) -> Q:
+    from accounts.models import AccountTeamMember
+
+    on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
+    return Q(kam=user) | Q(executive_sponsor=user) | Q(Exists(on_team))
+
+
+def visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` may read: all for the champion; otherwise those they manage, sponsor or work on."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_champion(user):
+        return queryset
+    return queryset.filter(_account_scope(user))
+
+
+def can_view_account(user, account) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_champion(user) or user.pk in (account.kam_id, account.executive_sponsor_id):
+        return True
+    return _is_on_team(user, account)
+
+
+def _is_on_team(user, account) -> bool:
+    # Use the page's prefetched team when there is one, so that asking costs no query.
+    prefetched = getattr(account, "_prefetched_objects_cache", {}).get("team_members")
+    if prefetched is not None:
+        return any(member.user_id == user.pk for member in prefetched)
+    return account.team_members.filter(user=user).exists()
+
+
+def can_change_account(user, account) -> bool:
+    """Identity, stakeholders, financial figures: the account's own KAM, or the champion."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or account.kam_id == user.pk
+
+
+def can_log_interaction(user, account) -> bool:
+    """Anyone working the account logs contacts: KAM, team member, sponsor (executive visits), champion."""
+    return can_view_account(user, account)
+
+
+def can_manage_programme(user) -> bool:
+    """Create accounts, assign KAMs and sponsors, move lifecycles, set criteria: the champion."""
+    return is_champion(user)
+
+
+def roles(user) -> dict[str, bool]:
+    """Which roles `user` holds today, in one query, for navigation."""
+    from django.db.models import Count
+
+    from accounts.models import Account
+
+    if not (user and user.is_authenticated):
+        return {"champion": False, "kam": False, "sponsor": False, "team_member": False}
+    counts = Account.objects.current().aggregate(
+        kam=Count("pk", filter=Q(kam=user)),
+        sponsor=Count("pk", filter=Q(executive_sponsor=user)),
+        team=Count("pk", filter=Q(team_members__user=user), distinct=True),
+    )
+    return {
+        "champion": is_champion(user),
+        "kam": counts["kam"] > 0,
+        "sponsor": counts["sponsor"] > 0,
+        "team_member": counts["team"] > 0,
+    }

@@ -1,0 +1,164 @@
+"""What people see on the account list and the account page, and that data size never adds queries."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.periods import add_months, month_start
+
+from ..factories import (
+    AccountFactory,
+    ExchangeRateFactory,
+    FinancialPeriodFactory,
+    InteractionFactory,
+    StakeholderFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(response):
+    return [a.name for a in response.context["page"].object_list]
+
+
+def test_search_by_name_and_filter_by_status(client, champion, account, other_account):
+    client.force_login(champion)
+    AccountFactory(name="Baltic Timber")
+    assert _names(client.get(reverse("accounts:list"), {"q": "baltic"})) == [
+        "Baltic Steel",
+        "Baltic Timber",
+    ]
+    assert _names(client.get(reverse("accounts:list"), {"q": "baltic", "status": "key"})) == ["Baltic Steel"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "FR"}, ["Lyon Chimie"]),
+        ({"industry": "Steel"}, ["Baltic Steel", "Lyon Chimie"]),
+    ],
+)
+def test_filter_by_country_and_industry(client, champion, account, other_account, params, expected):
+    client.force_login(champion)
+    assert _names(client.get(reverse("accounts:list"), params)) == expected
+
+
+def test_filter_by_kam_and_sponsor(client, champion, account, other_account, kam, sponsor):
+    client.force_login(champion)
+    assert _names(client.get(reverse("accounts:list"), {"kam": kam.pk})) == ["Baltic Steel"]
+    assert _names(client.get(reverse("accounts:list"), {"executive_sponsor": sponsor.pk})) == ["Baltic Steel"]
+
+
+def test_sort_by_margin_puts_accounts_without_figures_last(client, champion, account, other_account):
+    client.force_login(champion)
+    last_month = add_months(month_start(timezone.localdate()), -1)
+    FinancialPeriodFactory(account=other_account, period=last_month, gross_margin=Decimal("900"))
+    FinancialPeriodFactory(account=account, period=last_month, gross_margin=Decimal("100"))
+    AccountFactory(name="Aardvark Without Figures")
+    assert _names(client.get(reverse("accounts:list"), {"sort": "-margin"}))[:3] == [
+        "Lyon Chimie",
+        "Baltic Steel",
+        "Aardvark Without Figures",
+    ]
+
+
+def test_list_is_paginated(client, champion):
+    client.force_login(champion)
+    AccountFactory.create_batch(55)
+    first = client.get(reverse("accounts:list"))
+    second = client.get(reverse("accounts:list"), {"page": 2})
+    assert len(_names(first)) == 50 and len(_names(second)) == 5
+
+
+def test_htmx_filtering_returns_only_the_results_fragment(client, champion, account):
+    client.force_login(champion)
+    response = client.get(reverse("accounts:list"), {"q": "Baltic"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="results"' in html and "<html" not in html and "Baltic Steel" in html
+
+
+def test_account_page_shows_identity_team_stakeholders_interactions_and_financials(client, kam, account):
+    ExchangeRateFactory(currency="PLN", rate=Decimal("0.25"))
+    director = StakeholderFactory(account=account, name="Irena Zając", title="Procurement Director")
+    InteractionFactory(
+        account=account, stakeholders=[director], occurred_on=date(2026, 7, 1), notes="Price talks"
+    )
+    last_month = add_months(month_start(timezone.localdate()), -1)
+    FinancialPeriodFactory(
+        account=account,
+        period=last_month,
+        revenue=Decimal("40000"),
+        gross_margin=Decimal("12000"),
+        cost_to_serve=Decimal("2000"),
+    )
+    client.force_login(kam)
+    html = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    for text in [
+        "Baltic Steel",
+        str(kam),
+        "Operations",
+        "Irena Zając",
+        "Price talks",
+        "July 1, 2026",
+        "10,000 EUR",
+        "2,500 EUR",
+        "3,000 EUR",
+        "500 EUR",
+        "40,000 PLN",
+    ]:
+        assert text in html, text
+
+
+def test_a_person_who_left_is_kept_and_marked(client, kam, account):
+    StakeholderFactory(account=account, name="Gone Person", left_on=date(2026, 5, 1))
+    client.force_login(kam)
+    html = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    assert "Gone Person" in html and 'class="gone"' in html
+
+
+def _populate(account, stakeholders: int):
+    people = [StakeholderFactory(account=account) for _ in range(stakeholders)]
+    for person in people[1:]:
+        person.reports_to = people[0]
+        person.save()
+    owner = UserFactory()
+    for i, person in enumerate(people):
+        person.relationship_owner = owner
+        person.save()
+        InteractionFactory(
+            account=account, stakeholders=[person], occurred_on=date(2026, 1, 1) + timedelta(days=i)
+        )
+    for months_back in range(1, 25):
+        FinancialPeriodFactory(
+            account=account, period=add_months(month_start(timezone.localdate()), -months_back)
+        )
+
+
+@pytest.mark.parametrize("stakeholders", [5, 50])
+def test_account_page_runs_a_fixed_number_of_queries(
+    client, kam, account, stakeholders, django_assert_max_num_queries
+):
+    ExchangeRateFactory(currency="PLN")
+    _populate(account, stakeholders)
+    client.force_login(kam)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("accounts:detail", args=[account.pk]))
+    assert response.status_code == 200
+    assert len(response.context["page"].stakeholders) == stakeholders
+
+
+@pytest.mark.parametrize("accounts", [5, 50])
+def test_account_list_runs_a_fixed_number_of_queries(
+    client, champion, accounts, django_assert_max_num_queries
+):
+    kams = UserFactory.create_batch(3)
+    for i in range(accounts):
+        AccountFactory(kam=kams[i % 3], executive_sponsor=kams[(i + 1) % 3])
+    client.force_login(champion)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("accounts:list"))
+    assert response.status_code == 200
