@@ -143,6 +143,12 @@ class Account(models.Model):
         help_text=_("Probability (0-1) that the customer stays a year; blank uses the programme default."),
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Bumped on every save; an edit based on an older version is refused."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -397,6 +403,12 @@ class Stakeholder(models.Model):
     needs_personal = models.TextField(_("personal needs"), blank=True)
     left_on = models.DateField(_("left the customer on"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Bumped on every save; an edit based on an older version is refused."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
