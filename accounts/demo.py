@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from kam.bulk_insert import insert_rows
+
 from .models import (
     Account,
     AccountTeamMember,
@@ -34,6 +36,18 @@ from .models import (
     User,
 )
 from .periods import add_months, month_start
+
+FINANCIAL_COLUMNS = [
+    "account_id",
+    "period",
+    "revenue",
+    "gross_margin",
+    "cost_to_serve",
+    "days_to_pay",
+    "currency",
+    "created_at",
+    "updated_at",
+]
 
 DEMO_PASSWORD = "kam-demo-2026"
 
@@ -353,7 +367,8 @@ class DemoBuilder:
         )
 
     # --- financials -----------------------------------------------------------------------
-    def _financials(self, account: Account, key: bool) -> list[FinancialPeriod]:
+    def _financials(self, account: Account, key: bool, now) -> list[tuple]:
+        """Rows for FINANCIAL_COLUMNS: a base size, a yearly trend, seasonality and noise."""
         rng = self.rng
         rate = next(m[2] for m in MARKETS if m[1] == account.currency)
         base_eur = rng.lognormvariate(12.6, 0.5) if key else rng.lognormvariate(10.2, 1.1)
@@ -371,14 +386,16 @@ class DemoBuilder:
             margin = revenue * margin_rate * rng.uniform(0.93, 1.07)
             serve = revenue * serve_rate * rng.uniform(0.8, 1.2)
             rows.append(
-                FinancialPeriod(
-                    account=account,
-                    period=period,
-                    currency=account.currency,
-                    revenue=Decimal(f"{revenue:.2f}"),
-                    gross_margin=Decimal(f"{margin:.2f}"),
-                    cost_to_serve=Decimal(f"{serve:.2f}"),
-                    days_to_pay=max(5, days + rng.randint(-6, 6)),
+                (
+                    account.pk,
+                    period,
+                    f"{revenue:.2f}",
+                    f"{margin:.2f}",
+                    f"{serve:.2f}",
+                    max(5, days + rng.randint(-6, 6)),
+                    account.currency,
+                    now,
+                    now,
                 )
             )
         return rows
@@ -431,9 +448,11 @@ class DemoBuilder:
         accounts = [self._account(i) for i in range(start, stop)]
         Account.objects.bulk_create(accounts)
 
-        FinancialPeriod.objects.bulk_create(
-            [row for a in accounts for row in self._financials(a, a.status == LifecycleStatus.KEY)],
-            batch_size=5000,
+        now = timezone.now()
+        insert_rows(
+            FinancialPeriod,
+            FINANCIAL_COLUMNS,
+            (row for a in accounts for row in self._financials(a, a.status == LifecycleStatus.KEY, now)),
         )
 
         charts = []
@@ -455,7 +474,7 @@ class DemoBuilder:
                 people_by_account.setdefault(person.account_id, []).append(person)
 
         team, lifecycle, interactions, links, participants = [], [], [], [], []
-        for a in accounts:
+        for position, a in enumerate(accounts, start=start):
             key = a.status == LifecycleStatus.KEY
             if key or a.status == LifecycleStatus.EXITED:
                 lifecycle.append(
@@ -480,7 +499,7 @@ class DemoBuilder:
                     )
                 )
             if key:
-                members = self.rng.sample(self.team_pool, self.rng.randint(0 if a.pk % 7 == 0 else 1, 3))
+                members = self.rng.sample(self.team_pool, self.rng.randint(0 if position % 7 == 6 else 1, 3))
                 if a.kam == self.people["magda"] and a.name in ("Baltic Steel", "Vistula Foods"):
                     members = [
                         self.people["tomasz"],
@@ -506,13 +525,11 @@ class DemoBuilder:
         AccountTeamMember.objects.bulk_create(team)
         LifecycleChange.objects.bulk_create(lifecycle)
         Interaction.objects.bulk_create([i for i, _, _ in interactions], batch_size=5000)
-        Link = Interaction.stakeholders.through
-        Participant = Interaction.participants.through
         for interaction, who, ours in interactions:
-            links += [Link(interaction_id=interaction.pk, stakeholder_id=p.pk) for p in who]
-            participants += [Participant(interaction_id=interaction.pk, user_id=u.pk) for u in ours]
-        Link.objects.bulk_create(links, batch_size=5000)
-        Participant.objects.bulk_create(participants, batch_size=5000)
+            links += [(interaction.pk, p.pk) for p in who]
+            participants += [(interaction.pk, u.pk) for u in ours]
+        insert_rows(Interaction.stakeholders.through, ["interaction_id", "stakeholder_id"], links)
+        insert_rows(Interaction.participants.through, ["interaction_id", "user_id"], participants)
         if start == 0 and accounts and accounts[0].name == "Baltic Steel":
             self._baltic_steel_story(accounts[0], people_by_account.get(accounts[0].pk, []))
 

@@ -1,0 +1,39 @@
+"""Insert many plain rows fast: COPY on PostgreSQL, executemany elsewhere (SQLite in development).
+
+For tables whose new ids nobody needs back (monthly figures, link tables): skipping model instances
+and SQL compilation makes seeding 2.4 million rows minutes faster than bulk_create.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+
+def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert `rows` (tuples in the order of `columns`, database column names) into `model`'s table."""
+    table = model._meta.db_table
+    rows = list(rows)
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for row in rows:
+                writer.writerow(["\\N" if value is None else value for value in row])
+            buffer.seek(0)
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            target = f"{connection.ops.quote_name(table)} ({quoted})"
+            copy = f"COPY {target} FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            cursor.cursor.copy_expert(copy, buffer)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            cursor.executemany(
+                f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})", rows
+            )
+    return len(rows)
