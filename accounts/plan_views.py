@@ -51,6 +51,11 @@ def _plan(user, account_id: int, plan_id: int, *, edit: bool = False) -> Account
     return plan
 
 
+def _posted(request):
+    # Not `request.POST or None`: an empty POST (a step without a comment) is still a submission.
+    return request.POST if request.method == "POST" else None
+
+
 def _their_values(form, current) -> list[tuple[str, str]]:
     """What the other person saved, field by field, shown beside what this user typed."""
     values = []
@@ -132,7 +137,7 @@ def plan_create(request, account_id: int):
     account = _account(request.user, account_id)
     if not permissions.can_edit_plan(request.user, account):
         raise PermissionDenied(_("Only the account's key account manager or the champion starts a plan."))
-    form = plan_forms.PlanCreateForm(request.POST or None, has_previous=account.plans.exists())
+    form = plan_forms.PlanCreateForm(_posted(request), has_previous=account.plans.exists())
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(account=account, by=request.user, **form.cleaned_data)
@@ -171,7 +176,7 @@ def plan_detail(request, account_id: int, plan_id: int):
 @require_http_methods(["GET", "POST"])
 def plan_sections_edit(request, account_id: int, plan_id: int):
     plan = _plan(request.user, account_id, plan_id, edit=True)
-    form = plan_forms.PlanSectionsForm(request.POST or None, instance=plan)
+    form = plan_forms.PlanSectionsForm(_posted(request), instance=plan)
     return _form(
         request,
         plan=plan,
@@ -195,7 +200,7 @@ def plan_step(request, account_id: int, plan_id: int, name: str):
         raise Http404
     if not transition.allowed(request.user, plan.account):
         raise PermissionDenied(_("You may not take this step on this plan."))
-    form = plan_forms.TransitionForm(request.POST or None)
+    form = plan_forms.TransitionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_transition(plan=plan, name=name, by=request.user, **form.cleaned_data)
@@ -224,7 +229,7 @@ def plan_step(request, account_id: int, plan_id: int, name: str):
 def _part(request, account_id, plan_id, part_id, *, model, form_class, section, titles, save, success):
     plan = _plan(request.user, account_id, plan_id, edit=True)
     instance = get_object_or_404(model, pk=part_id, plan=plan) if part_id else None
-    form = form_class(request.POST or None, instance=instance, plan=plan)
+    form = form_class(_posted(request), instance=instance, plan=plan)
     return _form(
         request,
         plan=plan,
@@ -310,7 +315,7 @@ def action_edit(request, account_id: int, plan_id: int, action_id: int | None = 
     if action is None or not permissions.can_update_action(request.user, action, plan.account):
         raise PermissionDenied(_("Only the action's owner or the plan's KAM can change it."))
     form = plan_forms.ActionReportForm(
-        request.POST or None,
+        _posted(request),
         initial={"status": action.status, "note": action.note, "version": action.version},
     )
     return _form(
@@ -384,7 +389,7 @@ def my_action_done(request, action_id: int):
 @require_http_methods(["GET", "POST"])
 def opportunity_map(request, account_id: int):
     page = selectors.opportunity_map(user=request.user, account_id=account_id)
-    form = plan_forms.BuyingCentreForm(request.POST or None)
+    form = plan_forms.BuyingCentreForm(_posted(request))
     status = 200
     if request.method == "POST":
         if not page.can_edit:
@@ -418,7 +423,7 @@ def opportunity_edit(request, account_id: int, centre_id: int, offering_id: int)
     offering = get_object_or_404(Offering, pk=offering_id, archived_at__isnull=True)
     cell = centre.cells.filter(offering=offering).first()
     form = plan_forms.OpportunityForm(
-        request.POST or None, instance=cell, initial={"version": cell.version if cell else None}
+        _posted(request), instance=cell, initial={"version": cell.version if cell else None}
     )
     status, conflict = 200, None
     if request.method == "POST":
@@ -456,7 +461,7 @@ def offerings(request, offering_id: int | None = None):
     if not permissions.can_keep_offerings(request.user):
         raise PermissionDenied(_("The KAM champion keeps the offerings catalogue."))
     offering = get_object_or_404(Offering, pk=offering_id) if offering_id else None
-    form = plan_forms.OfferingForm(request.POST or None, instance=offering)
+    form = plan_forms.OfferingForm(_posted(request), instance=offering)
     status, conflict = 200, None
     if request.method == "POST":
         status = 422
