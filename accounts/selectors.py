@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -350,3 +351,18 @@ def opportunity_map(*, user, account_id: int) -> OpportunityMap:
         OpportunityRow(centre, [(o, cells.get((centre.pk, o.pk))) for o in offerings]) for centre in centres
     ]
     return OpportunityMap(account, offerings, rows, totals, permissions.can_edit_plan(user, account))
+
+
+def open_resource_requests_by_business_unit(*, user) -> list[dict]:
+    """Open asks across the accounts `user` sees, per business unit, oldest first (one query; dashboard)."""
+    visible = permissions.visible_accounts(user, Account.objects.current()).filter(
+        pk=OuterRef("plan__account")
+    )
+    return list(
+        ResourceRequest.objects.still_open()
+        .exclude(plan__status=PlanStatus.CLOSED)
+        .filter(Exists(visible))
+        .values("business_unit")
+        .annotate(open_requests=Count("pk"), oldest=Min("requested_on"))
+        .order_by("-open_requests", "business_unit")
+    )

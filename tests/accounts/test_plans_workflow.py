@@ -255,3 +255,17 @@ def test_a_whitespace_cell_filled_by_two_people_at_once_tells_the_second(account
             buying_centre=cell.buying_centre, offering=cell.offering, status="won", estimated_value=None,
             expected_version=None, by=kam,
         )  # fmt: skip
+
+
+def test_open_resource_requests_are_counted_per_business_unit_for_what_the_user_sees(
+    plan, champion, other_account
+):
+    from accounts.selectors import open_resource_requests_by_business_unit
+
+    ResourceRequestFactory.create_batch(2, plan=plan, business_unit="engineering")
+    ResourceRequestFactory(plan=plan, business_unit="finance", status="agreed", answer="Yes")
+    ResourceRequestFactory(plan=PlanFactory(account=other_account), business_unit="engineering")
+    rows = open_resource_requests_by_business_unit(user=champion)
+    assert [(r["business_unit"], r["open_requests"]) for r in rows] == [("engineering", 3)]
+    rows = open_resource_requests_by_business_unit(user=plan.account.kam)
+    assert [(r["business_unit"], r["open_requests"]) for r in rows] == [("engineering", 2)]
