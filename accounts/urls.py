@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:account_id>/interactions/new/", views.interaction_create, name="interaction_create"),
     path("<int:account_id>/financials/new/", views.financial_period_create, name="financial_create"),
     path("<int:account_id>/team/new/", views.team_member_add, name="team_member_add"),
+    path("", include("accounts.plan_urls")),
 ]

@@ -85,3 +85,45 @@ def roles(user) -> dict[str, bool]:
         "sponsor": counts["sponsor"] > 0,
         "team_member": counts["team"] > 0,
     }
+
+
+# --- Account plans (issue 5) -----------------------------------------------------------------------
+# Reading a plan follows reading its account. Writing splits in three: the plan's content belongs to
+# the KAM (and the champion); approval to the champion or the account's sponsor; an action to its owner.
+
+
+def can_edit_plan(user, account) -> bool:
+    """Write the plan, its objectives, actions, resource requests, risks and whitespace map."""
+    return can_change_account(user, account)
+
+
+def can_approve_plan(user, account) -> bool:
+    """Approve (or send back) a submitted plan: the champion or the account's executive sponsor."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or account.executive_sponsor_id == user.pk
+
+
+def can_update_action(user, action, account) -> bool:
+    """Whoever writes the plan, and the action's owner (to report progress or mark it done)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return action.owner_id == user.pk or can_edit_plan(user, account)
+
+
+def can_keep_offerings(user) -> bool:
+    """The programme's offerings catalogue is the champion's."""
+    return is_champion(user)
+
+
+def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Plan actions `user` may read: those of plans they can see, plus any action assigned to them."""
+    from accounts.models import PlanAction
+
+    queryset = PlanAction.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_champion(user):
+        return queryset
+    accounts = visible_accounts(user).filter(pk=OuterRef("plan__account_id"))
+    return queryset.filter(Q(owner=user) | Q(Exists(accounts)))

@@ -1,0 +1,152 @@
+"""A plan's journey in a real browser: the KAM plans and submits, the sponsor approves, operations delivers.
+
+Drives Debian's chromium through Playwright (never `playwright install`). Skipped when chromium is
+missing, unless KAM_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+"""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from accounts.models import ActionStatus, PlanAction, PlanObjective, PlanStatus, TeamFunction
+
+from ..accounts.plan_factories import PlanFactory
+from ..factories import AccountFactory, TeamMemberFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "secret-pass-123"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not Path(CHROMIUM).exists() and os.environ.get("KAM_REQUIRE_BROWSER") != "1":
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def people(transactional_db):
+    return {
+        "magda": UserFactory(username="magda", first_name="Magda", last_name="Nowak"),
+        "ewa": UserFactory(username="ewa", first_name="Ewa", last_name="Lis", function=TeamFunction.OTHER),
+        "tomasz": UserFactory(
+            username="tomasz", first_name="Tomasz", last_name="Wójcik", function=TeamFunction.OPERATIONS
+        ),
+    }
+
+
+@pytest.fixture
+def plan(people):
+    account = AccountFactory(
+        name="Baltic Steel", key=True, kam=people["magda"], executive_sponsor=people["ewa"], currency="PLN"
+    )
+    TeamMemberFactory(account=account, user=people["tomasz"])
+    return PlanFactory(account=account, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))
+
+
+def _log_in(browser, live_server, username):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
+
+
+def _cell(page, section: str, text: str):
+    return page.locator(section).get_by_role("cell", name=text, exact=True)
+
+
+def test_kam_plans_sponsor_approves_operations_marks_the_action_done(browser, live_server, people, plan):
+    url = f"{live_server.url}{plan.get_absolute_url()}"
+
+    # Magda adds a protect objective with an action for Tomasz from operations, and submits.
+    magda = _log_in(browser, live_server, "magda")
+    magda.goto(url)
+    magda.click("text=Add an objective")
+    form = magda.locator("#objectives form")
+    form.get_by_label("Objective").fill("Keep our share in coated steel")
+    form.get_by_label("Strategy").select_option("protect")
+    form.get_by_label("Measurable target").fill("Keep 70 % share of wallet in coated steel")
+    form.get_by_role("button", name="Save").click()
+    _cell(magda, "#objectives", "Keep our share in coated steel").wait_for()
+
+    magda.click("text=Add an action")
+    form = magda.locator("#actions form")
+    form.get_by_label("Action").fill("Agree priority allocation for Q1")
+    form.get_by_label("Objective").select_option(label="Keep our share in coated steel")
+    form.get_by_label("Owner").select_option(label="Tomasz Wójcik (Operations)")
+    form.get_by_role("button", name="Save").click()
+    _cell(magda, "#actions", "Agree priority allocation for Q1").wait_for()
+    assert "Tomasz Wójcik" in magda.locator("#actions").inner_text()
+
+    magda.get_by_role("button", name="Submit for approval").click()
+    magda.locator(".badge", has_text="Submitted").wait_for()
+
+    # Ewa, the sponsor, reads it (no edit links) and approves.
+    ewa = _log_in(browser, live_server, "ewa")
+    ewa.goto(url)
+    assert ewa.get_by_text("Add an objective").count() == 0
+    ewa.get_by_role("button", name="Approve").click()
+    ewa.locator(".badge", has_text="Approved").wait_for()
+
+    # Tomasz finds the action in My actions, with its account and objective, and marks it done.
+    tomasz = _log_in(browser, live_server, "tomasz")
+    tomasz.goto(f"{live_server.url}/accounts/my-actions/")
+    row = tomasz.locator("li", has_text="Agree priority allocation for Q1")
+    assert "Baltic Steel" in row.inner_text() and "Keep our share in coated steel" in row.inner_text()
+    row.get_by_role("button", name="Mark done").click()
+    row.locator(".error", has_text="Say in a line").wait_for()  # the note is asked for, field by field
+    row.get_by_label("What was done").fill("Allocation agreed with planning")
+    row.get_by_role("button", name="Mark done").click()
+    tomasz.locator("li", has_text="Allocation agreed with planning").wait_for()
+
+    plan.refresh_from_db()
+    action = PlanAction.objects.get()
+    assert plan.status == PlanStatus.APPROVED
+    assert (action.status, action.note) == (ActionStatus.DONE, "Allocation agreed with planning")
+    assert list(plan.status_changes.values_list("to_status", flat=True)) == ["approved", "submitted"]
+
+
+def test_a_second_sessions_conflicting_edit_of_an_objective_is_caught(browser, live_server, people, plan):
+    objective = PlanObjective.objects.create(
+        plan=plan, title="Keep coated steel", strategy="protect", target="70 % share"
+    )
+    champion = UserFactory(username="jan", is_champion=True)
+    assert champion.is_champion
+    url = f"{live_server.url}{plan.get_absolute_url()}"
+    first, second = _log_in(browser, live_server, "magda"), _log_in(browser, live_server, "jan")
+    for page in (first, second):
+        page.goto(url)
+        page.get_by_role("link", name=f"Edit {objective.title}").click()
+        page.locator("#objectives form").wait_for()
+    first.locator("#objectives form").get_by_label("Measurable target").fill("75 % share")
+    first.locator("#objectives form").get_by_role("button", name="Save").click()
+    _cell(first, "#objectives", "75 % share").wait_for()
+
+    form = second.locator("#objectives form")
+    form.get_by_label("Measurable target").fill("80 % share by December")
+    form.get_by_role("button", name="Save").click()
+    second.locator(".conflict").wait_for()
+    assert "75 % share" in second.locator(".conflict").inner_text()
+    assert second.locator("#objectives form").get_by_label("Measurable target").input_value() == (
+        "80 % share by December"
+    )
+    objective.refresh_from_db()
+    assert objective.target == "75 % share"
