@@ -647,8 +647,15 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
     )
 
     rng, today = random.Random(options.seed + 5), options.today
+    # The catalogue is programme-wide and outlives accounts: add only what is missing.
+    existing = set(Offering.objects.values_list("name", flat=True))
     bulk_create_with_history(
-        [Offering(name=n, description=d, position=i) for i, (n, d) in enumerate(OFFERINGS)], Offering
+        [
+            Offering(name=n, description=d, position=i)
+            for i, (n, d) in enumerate(OFFERINGS)
+            if n not in existing
+        ],
+        Offering,
     )
     offerings = list(Offering.objects.order_by("position"))
     accounts = list(
