@@ -1,4 +1,4 @@
-"""Programme-wide settings. Criteria, scores, CLV and reviews join this app in later issues."""
+"""Programme-wide settings: one programme, loaded with `Programme.load()`."""
 
 from __future__ import annotations
 

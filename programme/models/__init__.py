@@ -1,0 +1,40 @@
+"""The programme: its settings, qualification criteria and scores; reviews join in their own module."""
+
+from .scores import (
+    COMPLETENESS_REQUIRED,
+    MANUAL_SCORE_STALE_DAYS,
+    AccountScore,
+    Criterion,
+    CriterionGroup,
+    CriterionQuerySet,
+    ManualScore,
+    Quadrant,
+    Recommendation,
+    RecomputeRun,
+    RecomputeStatus,
+    ScoreMapping,
+    ScoreSnapshot,
+    ScoringSource,
+)
+from .settings import PERCENT, SCORE_RANGE, Programme, ReviewCadence
+
+__all__ = [
+    "COMPLETENESS_REQUIRED",
+    "MANUAL_SCORE_STALE_DAYS",
+    "PERCENT",
+    "SCORE_RANGE",
+    "AccountScore",
+    "Criterion",
+    "CriterionGroup",
+    "CriterionQuerySet",
+    "ManualScore",
+    "Programme",
+    "Quadrant",
+    "Recommendation",
+    "RecomputeRun",
+    "RecomputeStatus",
+    "ReviewCadence",
+    "ScoreMapping",
+    "ScoreSnapshot",
+    "ScoringSource",
+]
