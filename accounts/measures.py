@@ -36,7 +36,14 @@ def net_promoter_score(answers: Iterable[int]) -> Decimal | None:
         return None
     promoters = sum(1 for a in answers if a >= PROMOTER_FROM)
     detractors = sum(1 for a in answers if a <= DETRACTOR_TO)
-    return (Decimal(promoters - detractors) * 100 / len(answers)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return nps_from_counts(promoters, detractors, len(answers))
+
+
+def nps_from_counts(promoters: int, detractors: int, answers: int) -> Decimal | None:
+    """The same score from counts, as SQL aggregates them."""
+    if not answers:
+        return None
+    return (Decimal(promoters - detractors) * 100 / answers).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
 def mean(values: Iterable[int | Decimal | None]) -> Decimal | None:

@@ -134,6 +134,8 @@ class WalletEstimate(models.Model):
     is_current = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    CURRENT_ORDER = ("-estimated_on", "-id")
+
     class Meta:
         verbose_name = _("wallet estimate")
         verbose_name_plural = _("wallet estimates")
@@ -176,6 +178,8 @@ class RelationshipStageChange(models.Model):
     )
     is_current = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    CURRENT_ORDER = ("-effective_on", "-id")
 
     class Meta:
         verbose_name = _("relationship stage change")
