@@ -170,19 +170,20 @@ def measures_page(*, user, account_id: int, today: date | None = None) -> Measur
     # Satisfaction: the last year's figures and the trend by quarter, aggregated in SQL.
     year_ago = today - timedelta(days=365)
     surveys = Survey.objects.current().filter(account=account)
-    answered = Q(nps__isnull=False)
-    counts = {
-        name: Count("pk", filter=condition)
-        for name, condition in {
-            "answers": answered,
-            "promoters": Q(nps__gte=measures.PROMOTER_FROM),
-            "detractors": Q(nps__lte=measures.DETRACTOR_TO),
-        }.items()
+    conditions = {
+        "answers": Q(nps__isnull=False),
+        "promoters": Q(nps__gte=measures.PROMOTER_FROM),
+        "detractors": Q(nps__lte=measures.DETRACTOR_TO),
     }
-    last_year = surveys.filter(surveyed_on__gt=year_ago).aggregate(
-        responses=Count("pk"), nps_mean=Avg("nps"), csat=Avg("csat"), **counts
+    counts = {name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    recent = Q(surveyed_on__gt=year_ago)
+    last_year = surveys.aggregate(
+        responses=Count("pk", filter=recent),
+        nps_mean=Avg("nps", filter=recent),
+        csat=Avg("csat", filter=recent),
+        last_surveyed_on=Max("surveyed_on"),
+        **{name: Count("pk", filter=condition & recent) for name, condition in conditions.items()},
     )
-    last_surveyed_on = surveys.aggregate(last=Max("surveyed_on"))["last"]
     quarters = [*measures.last_full_quarters(today, TREND_QUARTERS - 1), measures.quarter_start(today)]
     by_quarter = {
         row["quarter"]: row
@@ -276,7 +277,7 @@ def measures_page(*, user, account_id: int, today: date | None = None) -> Measur
         nps=_nps(last_year),
         nps_mean=measures.mean([last_year["nps_mean"]]) if last_year["nps_mean"] is not None else None,
         csat=_csat(last_year),
-        last_surveyed_on=last_surveyed_on,
+        last_surveyed_on=last_year["last_surveyed_on"],
         nps_trend=[(_quarter_label(q), _nps(by_quarter.get(q))) for q in quarters],
         csat_trend=[(_quarter_label(q), _csat(by_quarter.get(q))) for q in quarters],
         repeat_order_rate=measures.repeat_order_rate([p.order_count for p in t12]),
