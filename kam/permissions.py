@@ -127,3 +127,17 @@ def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset
     accounts = visible_accounts(user).filter(pk=OuterRef("plan__account_id"))
     return queryset.filter(Q(owner=user) | Q(Exists(accounts)))
+
+
+# --- Measures (issue 7) ----------------------------------------------------------------------------
+# Everyone who reads the account reads its measures; the KAM and the champion record them.
+
+
+def can_record_measures(user, account) -> bool:
+    """Add a survey, set the relationship stage, record investment, edit the retention estimate."""
+    return can_change_account(user, account)
+
+
+def can_set_wallet_estimate(user, account) -> bool:
+    """The customer's spend in our categories is the KAM's estimate; the account team only reads it."""
+    return can_change_account(user, account)
