@@ -127,3 +127,38 @@ def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset
     accounts = visible_accounts(user).filter(pk=OuterRef("plan__account_id"))
     return queryset.filter(Q(owner=user) | Q(Exists(accounts)))
+
+
+# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team (issue 6) -----------------
+# The dashboard, reviews and the team page are the champion's; a sponsor reads only their own accounts.
+
+
+def can_view_portfolio(user) -> bool:
+    """The portfolio dashboard, league table export, sponsor load and KAM team pages."""
+    return is_champion(user)
+
+
+def can_run_reviews(user) -> bool:
+    """Open, decide, assess, apply and close programme reviews (and read them)."""
+    return is_champion(user)
+
+
+def can_read_sponsor_brief(user, account) -> bool:
+    """The sponsor's one-page brief of an account: its executive sponsor, or the champion."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or account.executive_sponsor_id == user.pk
+
+
+def can_log_executive_visit(user, account) -> bool:
+    return can_read_sponsor_brief(user, account)
+
+
+def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` sponsors (the sponsor's "My accounts"); nobody else's, whatever their role."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(executive_sponsor=user)

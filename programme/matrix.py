@@ -61,6 +61,16 @@ class MatrixLayout:
     points: list[PlacedPoint]  # in drawing order: candidates under key accounts, big under small
     ticks: list[tuple[int, float, float]]  # (value, x, y) for the axes
 
+    def quadrant_boxes(self) -> list[tuple[str, float, float, float, float]]:
+        """(quadrant, x, y, width, height) of the four 4S areas, for their background and label."""
+        p, x, y = self.plot, self.cut_x, self.cut_y
+        return [
+            ("star", p.left, p.top, x - p.left, y - p.top),
+            ("strategic", x, p.top, p.right - x, y - p.top),
+            ("streamline", p.left, y, x - p.left, p.bottom - y),
+            ("status", x, y, p.right - x, p.bottom - y),
+        ]
+
     @property
     def key_count(self) -> int:
         return sum(1 for p in self.points if p.point.status == "key")
