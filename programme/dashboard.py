@@ -478,7 +478,7 @@ def _health(programme, rows, today, *, user) -> ProgrammeHealth:
     )
 
 
-def _top_candidates(today: date, limit: int, *, recommended_only: bool = False):
+def top_candidates(today: date, limit: int, *, recommended_only: bool = False):
     before = today - timedelta(days=TREND_DAYS)
     scores = AccountScore.objects.filter(
         account__status=LifecycleStatus.CANDIDATE, account__archived_at__isnull=True, overall__isnull=False
@@ -627,7 +627,7 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
     programme = Programme.load()
     query = LeagueQuery.from_params(params or {})
     all_rows = dashboard_key_rows(today=today)
-    candidates = _top_candidates(today, MATRIX_CANDIDATES)
+    candidates = top_candidates(today, MATRIX_CANDIDATES)
     # Proposed entries score high by definition, so the top candidates by score hold them.
     proposed = [s for s in candidates if s.recommendation == Recommendation.ADD][
         :RECOMMENDED_CANDIDATES_SHOWN

@@ -47,7 +47,7 @@ def build_portfolio(key: int, candidates: int, *, kam=None):
             attractiveness=Decimal(i % 100),
             relationship=Decimal((i * 7) % 100),
             recommendation=Recommendation.ADD if i % 20 == 0 else Recommendation.NONE,
-        )  # fmt: skip
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -114,8 +114,12 @@ def test_health_flags_accounts_without_sponsor_team_outside_sales_or_recent_visi
 
 def test_health_counts_overdue_actions_unapproved_plans_and_open_requests_by_unit(client, champion, account):
     today = timezone.localdate()
-    plan = PlanFactory(account=account, status=PlanStatus.SUBMITTED, period_start=today.replace(day=1),
-                       period_end=today + timedelta(days=200))  # fmt: skip
+    plan = PlanFactory(
+        account=account,
+        status=PlanStatus.SUBMITTED,
+        period_start=today.replace(day=1),
+        period_end=today + timedelta(days=200),
+    )
     ActionFactory(plan=plan, due_on=today - timedelta(days=1))
     ActionFactory(plan=plan, due_on=today + timedelta(days=1))
     ResourceRequestFactory(plan=plan, business_unit=TeamFunction.ENGINEERING)
@@ -139,8 +143,13 @@ def test_key_accounts_share_of_margin_and_clv(client, champion, account):
 
 def test_recommendations_give_their_reasons(client, champion, account, programme):
     today = timezone.localdate()
-    AccountScoreFactory(account=account, attractiveness=Decimal(30), relationship=Decimal(30),
-                        overall=Decimal(30), recommendation=Recommendation.REVIEW_FOR_EXIT)  # fmt: skip
+    AccountScoreFactory(
+        account=account,
+        attractiveness=Decimal(30),
+        relationship=Decimal(30),
+        overall=Decimal(30),
+        recommendation=Recommendation.REVIEW_FOR_EXIT,
+    )
     rising = AccountFactory(name="Rising Star")
     AccountScoreFactory(account=rising, overall=Decimal(80), recommendation=Recommendation.ADD)
     for days in (1, 30, 60):
@@ -154,8 +163,12 @@ def test_recommendations_give_their_reasons(client, champion, account, programme
 
 def test_league_table_filters_by_quadrant_and_sorts_by_clv(client, champion, kam):
     for name, clv, a in [("Alpha", 100, 80), ("Beta", 300, 80), ("Gamma", 200, 20)]:
-        AccountScoreFactory(account=AccountFactory(name=name, key=True, kam=kam), clv=Decimal(clv),
-                            attractiveness=Decimal(a), relationship=Decimal(80))  # fmt: skip
+        AccountScoreFactory(
+            account=AccountFactory(name=name, key=True, kam=kam),
+            clv=Decimal(clv),
+            attractiveness=Decimal(a),
+            relationship=Decimal(80),
+        )
     client.force_login(champion)
     rows = client.get(URL, {"quadrant": Quadrant.STRATEGIC, "sort": "clv"}).context["rows"]
     assert [r.account.name for r in rows] == ["Alpha", "Beta"]
@@ -165,8 +178,11 @@ def test_league_table_filters_by_quadrant_and_sorts_by_clv(client, champion, kam
 
 def test_league_table_filters_by_kam_sponsor_industry_and_country(client, champion, account, other_account):
     client.force_login(champion)
-    for params in ({"kam": account.kam_id}, {"sponsor": account.executive_sponsor_id},
-                   {"industry": "Steel", "country": "PL"}):  # fmt: skip
+    for params in (
+        {"kam": account.kam_id},
+        {"sponsor": account.executive_sponsor_id},
+        {"industry": "Steel", "country": "PL"},
+    ):
         rows = client.get(URL, params).context["rows"]
         assert [r.account for r in rows] == [account]
 
