@@ -141,3 +141,38 @@ def can_record_measures(user, account) -> bool:
 def can_set_wallet_estimate(user, account) -> bool:
     """The customer's spend in our categories is the KAM's estimate; the account team only reads it."""
     return can_change_account(user, account)
+
+
+# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team (issue 6) -----------------
+# The dashboard, reviews and the team page are the champion's; a sponsor reads only their own accounts.
+
+
+def can_view_portfolio(user) -> bool:
+    """The portfolio dashboard, league table export, sponsor load and KAM team pages."""
+    return is_champion(user)
+
+
+def can_run_reviews(user) -> bool:
+    """Open, decide, assess, apply and close programme reviews (and read them)."""
+    return is_champion(user)
+
+
+def can_read_sponsor_brief(user, account) -> bool:
+    """The sponsor's one-page brief of an account: its executive sponsor, or the champion."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or account.executive_sponsor_id == user.pk
+
+
+def can_log_executive_visit(user, account) -> bool:
+    return can_read_sponsor_brief(user, account)
+
+
+def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` sponsors (the sponsor's "My accounts"); nobody else's, whatever their role."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(executive_sponsor=user)
