@@ -176,3 +176,22 @@ def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
     return queryset.filter(executive_sponsor=user)
+
+
+# --- Qualification scores (issue 3) ----------------------------------------------------------------
+# Reading a score follows reading its account; the KAM scores by hand; criteria and runs are the champion's.
+
+
+def can_manage_criteria(user) -> bool:
+    """Define criteria, weights and thresholds, and try them in the what-if: the champion."""
+    return is_champion(user)
+
+
+def can_start_recompute(user) -> bool:
+    """See the recompute runs and start one now: the champion."""
+    return is_champion(user)
+
+
+def can_score_by_hand(user, account) -> bool:
+    """Give the manual criterion scores: the account's KAM (who knows the customer), or the champion."""
+    return can_change_account(user, account)
