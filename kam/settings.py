@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS.update(
         "SERVE_INCLUDE_SCHEMA": False,
         "COMPONENT_SPLIT_REQUEST": True,
         "SCHEMA_PATH_PREFIX": "/api/v1",
+        "ENUM_NAME_OVERRIDES": {"RelationshipStrengthEnum": "accounts.models.RelationshipStrength"},
     }
 )
 
