@@ -191,6 +191,38 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- REST API (issue 4): keys for machines, sessions for people, a budget per key -------------------
+INSTALLED_APPS += ["api"]
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "api.authentication.ApiKeyAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_THROTTLE_CLASSES": [
+            "api.authentication.ApiKeyRateThrottle",
+            "api.authentication.PersonRateThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {
+            "api_key": os.environ.get("KAM_API_KEY_RATE", "600/min"),
+            "api_person": os.environ.get("KAM_API_PERSON_RATE", "300/min"),
+        },
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+        "EXCEPTION_HANDLER": "api.errors.exception_handler",
+        "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "SERVE_INCLUDE_SCHEMA": False,
+        "COMPONENT_SPLIT_REQUEST": True,
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        "ENUM_NAME_OVERRIDES": {"RelationshipStrengthEnum": "accounts.models.RelationshipStrength"},
+    }
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
