@@ -10,7 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncQuarter
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -317,3 +331,62 @@ def _margin(convert: Converter, window) -> Decimal | None:
 def measure_account(*, user, account_id: int) -> Account:
     """The account whose measures `user` opens a form for; 404 if they may not see it."""
     return get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
+
+
+# --- Flags for the KAM's home (issue 7): NPS fell by 2+, or no survey for over a year ---------------
+
+
+def with_satisfaction_flags(queryset: QuerySet[Account], *, today: date | None = None) -> QuerySet[Account]:
+    """Annotate each account with its survey rounds and two flags, in the same single query.
+
+    A round is the answers of one day. `nps_fell`: the latest round's mean NPS answer is 2 or more
+    below the round before (measures.nps_fell); `survey_stale`: no survey, or none for over a year.
+    """
+    today = today or timezone.localdate()
+    answers = Survey.objects.current().filter(account=OuterRef("pk"), nps__isnull=False)
+
+    def mean_on(day_field: str) -> Subquery:
+        round_ = answers.filter(surveyed_on=OuterRef(day_field)).values("account").annotate(m=Avg("nps"))
+        return Subquery(round_.values("m"), output_field=DecimalField(max_digits=4, decimal_places=2))
+
+    last_any = Survey.objects.current().filter(account=OuterRef("pk")).order_by("-surveyed_on")
+    stale_before = today - timedelta(days=measures.SURVEY_STALE_DAYS)
+    return (
+        queryset.annotate(
+            last_surveyed_on=Subquery(last_any.values("surveyed_on")[:1]),
+            nps_latest_on=Subquery(answers.order_by("-surveyed_on").values("surveyed_on")[:1]),
+        )
+        .annotate(
+            nps_previous_on=Subquery(
+                answers.filter(surveyed_on__lt=OuterRef("nps_latest_on"))
+                .order_by("-surveyed_on")
+                .values("surveyed_on")[:1]
+            ),
+            nps_latest_mean=mean_on("nps_latest_on"),
+        )
+        .annotate(nps_previous_mean=mean_on("nps_previous_on"))
+        .annotate(
+            nps_fell=Case(
+                When(
+                    nps_previous_mean__gte=F("nps_latest_mean") + Value(measures.NPS_FALL_FLAG),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            survey_stale=Case(
+                When(
+                    Q(last_surveyed_on__isnull=True) | Q(last_surveyed_on__lt=stale_before), then=Value(True)
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+def satisfaction_flags(*, user, today: date | None = None) -> list[Account]:
+    """The key accounts `user` manages whose NPS fell by 2+ or whose last survey is over a year old."""
+    accounts = permissions.visible_accounts(user, Account.objects.current().key_accounts().managed_by(user))
+    flagged = with_satisfaction_flags(accounts, today=today).filter(Q(nps_fell=True) | Q(survey_stale=True))
+    return list(flagged.order_by("name"))
