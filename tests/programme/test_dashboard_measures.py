@@ -59,3 +59,11 @@ def test_programme_kpis_show_average_nps_and_accounts_per_stage(client, champion
     assert stages["interdependent"] == 1 and stages["basic"] == 1
     html = client.get(URL).content.decode()
     assert "key accounts&#x27; average NPS" in html or "key accounts' average NPS" in html
+
+
+def test_league_csv_carries_the_measures(client, champion, measured):
+    client.force_login(champion)
+    text = client.get(reverse("portfolio:league_csv")).content.decode()
+    header, *lines = text.splitlines()
+    assert header.endswith("NPS,Share of wallet,Relationship stage,Return on investment")
+    assert any(line.endswith("40.0,0.2500,Interdependent,") for line in lines)
