@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts import sync
 from accounts.concurrency import StaleVersion
+from accounts.measures_selectors import measures_by_account
 from kam import permissions
 
 from . import filters, selectors, serializers, services
@@ -179,6 +180,15 @@ class ScoreViewSet(ReadViewSet):
     serializer_class = serializers.ScoreSerializer
     filterset_class = filters.ScoreFilter
     selector = selectors.scores
+
+    def get_serializer(self, *args, **kwargs):
+        # NPS, share of wallet, stage and return for the whole page at once: a fixed number of queries.
+        serializer = super().get_serializer(*args, **kwargs)
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            scores = instance if isinstance(instance, list) else [instance]
+            serializer.context["measures"] = measures_by_account([s.account_id for s in scores])
+        return serializer
 
 
 @_list_doc("Account plans with their objectives and actions")
