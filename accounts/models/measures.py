@@ -41,7 +41,9 @@ class Survey(models.Model):
         verbose_name=_("stakeholder"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A survey must keep naming who answered: deleting its respondent alone is refused,
+        # deleting the whole account takes both.
+        on_delete=models.RESTRICT,
         related_name="surveys",
     )
     nps = models.PositiveSmallIntegerField(
