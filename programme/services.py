@@ -170,6 +170,9 @@ def _window(today: date) -> dict:
         "recent_start": add_months(month_end, -12),
         "previous_start": add_months(month_end, -24),
         "contacts_since": today - timedelta(days=90),
+        # The last four full quarters, for return on investment (issue 7: investment is per quarter).
+        "quarter_end": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
+        "quarters_start": add_months(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), -12),
     }
 
 

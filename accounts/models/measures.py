@@ -35,6 +35,7 @@ class Survey(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="surveys")
     surveyed_on = models.DateField(_("date"))
+    # Filled from the stakeholder too, so that the answer keeps its name if the person is deleted.
     respondent_name = models.CharField(_("respondent"), max_length=200, blank=True)
     stakeholder = models.ForeignKey(
         "accounts.Stakeholder",
@@ -88,10 +89,6 @@ class Survey(models.Model):
             models.CheckConstraint(
                 name="survey_csat_1_to_5", condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5)
             ),
-            models.CheckConstraint(
-                name="survey_names_its_respondent",
-                condition=~Q(respondent_name="") | Q(stakeholder__isnull=False),
-            ),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +107,7 @@ class Survey(models.Model):
 
     @property
     def respondent(self) -> str:
-        return self.stakeholder.name if self.stakeholder_id else self.respondent_name
+        return self.respondent_name or (self.stakeholder.name if self.stakeholder_id else "")
 
 
 class WalletEstimateSource(models.TextChoices):
