@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import dashboard_views, review_views, sponsor_views
+from . import dashboard_views, review_views, sponsor_views, team_views
 
 app_name = "portfolio"
 
@@ -31,4 +31,10 @@ urlpatterns += [
     ),
     path("sponsor/accounts/<int:account_id>/visit/", sponsor_views.sponsor_visit, name="sponsor_visit"),
     path("sponsors/", sponsor_views.sponsor_load, name="sponsor_load"),
+]
+
+urlpatterns += [
+    path("team/", team_views.team_page, name="kam_team"),
+    path("team/<int:user_id>/skills/", team_views.skills_edit, name="kam_skills"),
+    path("team/<int:user_id>/training/", team_views.training_add, name="kam_training"),
 ]
