@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import dashboard_views, review_views, sponsor_views, team_views
+from . import dashboard_views, digest_views, review_views, sponsor_views, team_views
 
 app_name = "portfolio"
 
@@ -38,3 +38,5 @@ urlpatterns += [
     path("team/<int:user_id>/skills/", team_views.skills_edit, name="kam_skills"),
     path("team/<int:user_id>/training/", team_views.training_add, name="kam_training"),
 ]
+
+urlpatterns += [path("digest/", digest_views.digest_preference, name="digest_preference")]
