@@ -40,3 +40,11 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("digest/", digest_views.digest_preference, name="digest_preference")]
+
+urlpatterns += [
+    path(
+        "accounts/<int:account_id>/plans/<int:plan_id>/board-brief/",
+        sponsor_views.plan_board_brief,
+        name="plan_board_brief",
+    )
+]

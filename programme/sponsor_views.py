@@ -87,3 +87,14 @@ def sponsor_visit(request, account_id: int):
 def sponsor_load(request):
     page = sponsors.sponsor_load(user=request.user)
     return render(request, "programme/sponsor_load.html", {"page": page})
+
+
+@login_required
+@require_GET
+def plan_board_brief(request, account_id: int, plan_id: int):
+    """The plan as a board brief, laid out for print (one to two pages)."""
+    from .board_brief import board_brief
+
+    brief = board_brief(user=request.user, account_id=account_id, plan_id=plan_id)
+    context = {"brief": brief, "page": brief.plan_page, "account": brief.plan_page.account}
+    return render(request, "programme/board_brief.html", context)
