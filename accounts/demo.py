@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kam.bulk_insert import insert_rows
 
+from .demo_measures import seed_measures
 from .models import (
     Account,
     AccountTeamMember,
@@ -574,6 +575,7 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
         progress(min(options.chunk_size, options.accounts - start))
     with transaction.atomic():
         seed_plans(options, people)
+    seed_measures(options, people)
     return people
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:account_id>/financials/new/", views.financial_period_create, name="financial_create"),
     path("<int:account_id>/team/new/", views.team_member_add, name="team_member_add"),
     path("", include("accounts.plan_urls")),
+    path("", include("accounts.measures_urls")),
 ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("portfolio/", include("programme.portfolio_urls")),
     path("", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
