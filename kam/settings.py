@@ -244,8 +244,6 @@ if PRODUCTION:
 
 # Weekly digest e-mail (issue 6): Mondays at 07:00 unless KAM_DIGEST_CRON says otherwise
 # ("minute hour day_of_week", e.g. "30 6 mon"); links in it start with KAM_BASE_URL.
-from celery.schedules import crontab  # noqa: E402 - kept beside the one schedule that needs it
-
 KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
 _digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "programme.digest"]
