@@ -559,6 +559,7 @@ class DemoBuilder:
 
 def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None) -> dict[str, User]:
     """Create the demo programme; `progress` is told how many accounts each chunk added."""
+    from programme import demo as programme_demo
     from programme.models import Programme
 
     people = demo_people()
@@ -574,6 +575,7 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
         progress(min(options.chunk_size, options.accounts - start))
     with transaction.atomic():
         seed_plans(options, people)
+    programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history (issue 3)
     return people
 
 
