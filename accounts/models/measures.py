@@ -42,9 +42,7 @@ class Survey(models.Model):
         verbose_name=_("stakeholder"),
         null=True,
         blank=True,
-        # A survey must keep naming who answered: deleting its respondent alone is refused,
-        # deleting the whole account takes both.
-        on_delete=models.RESTRICT,
+        on_delete=models.SET_NULL,
         related_name="surveys",
     )
     nps = models.PositiveSmallIntegerField(
