@@ -72,6 +72,7 @@ class AccountPatchSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="Blank when unknown.")
     account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     reports_to_external_id = serializers.CharField(
         source="reports_to.external_id", read_only=True, allow_null=True, default=None
