@@ -217,7 +217,7 @@ def team_member_add(request, account_id: int):
 # what the other person saved.
 
 WORKSPACE_SECTIONS = ("overview", "health", "stakeholders", "interactions", "history")
-AFTER_STAKEHOLDER_CHANGE = ("stakeholders", "overview", "health", "history")
+AFTER_STAKEHOLDER_CHANGE = ("stakeholders", "overview", "health", "interactions", "history")
 AFTER_INTERACTION_CHANGE = ("interactions", "stakeholders", "overview", "health")
 
 
@@ -340,7 +340,12 @@ def _person(account, stakeholder_id: int) -> Stakeholder:
 @require_http_methods(["GET", "POST"])
 def map_stakeholder_add(request, account_id: int):
     account = _visible_account(request.user, account_id, change=True)
-    initial = {"reports_to": request.GET.get("under"), "buying_role": request.GET.get("role")}
+    # "Add someone under them" and "add their successor" open the form pre-filled.
+    initial = {
+        name: request.GET[key]
+        for key, name in (("under", "reports_to"), ("role", "buying_role"))
+        if request.GET.get(key)
+    }
     form = MapStakeholderForm(request.POST or None, account=account, initial=initial)
     action = reverse("accounts:map_stakeholder_add", args=[account.pk])
     title = _("Add a stakeholder")
