@@ -88,6 +88,9 @@ class LifecycleForm(forms.Form):
 
 
 class StakeholderForm(forms.ModelForm):
+    # The version the person had when the page was opened: a save over someone else's is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Stakeholder
         fields = [
@@ -132,6 +135,8 @@ class StakeholderForm(forms.ModelForm):
             "first_name", "last_name"
         )
         self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
 
 class InteractionForm(forms.ModelForm):

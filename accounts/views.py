@@ -157,9 +157,28 @@ def stakeholder_edit(request, account_id: int, stakeholder_id: int | None = None
         form,
         account=account,
         title=_("Edit %(name)s") % {"name": stakeholder.name} if stakeholder else _("New stakeholder"),
-        save=lambda f: services.stakeholder_save(stakeholder=f.instance),
+        save=lambda f: _stakeholder_full_page_save(f, by=request.user),
         success_message=_("Stakeholder saved."),
     )
+
+
+def _stakeholder_full_page_save(form, *, by) -> None:
+    """The page without htmx saves through the same version check as the map's inline editor."""
+    loaded = form.instance.version if form.instance.pk else None
+    try:
+        services.stakeholder_record(
+            stakeholder=form.instance, expected_version=form.cleaned_data.get("version") or loaded, by=by
+        )
+    except StaleVersion as stale:
+        form.data = form.data.copy()
+        form.data["version"] = stale.current.version
+        raise ValidationError(
+            _(
+                "Someone else changed %(name)s after you opened this page; what you typed is kept. "
+                "Save again to replace their change."
+            )
+            % {"name": stale.current.name}
+        ) from stale
 
 
 @login_required

@@ -331,3 +331,16 @@ def test_inline_saves_run_a_fixed_number_of_queries(client, kam, account, n, dja
     with django_assert_max_num_queries(50):
         response = client.post(reverse("accounts:interaction_quick_add", args=[account.pk]), data, **HX)
     assert response.status_code == 200
+
+
+def test_the_full_page_stakeholder_form_is_version_checked_too(client, kam, champion, account):
+    person = StakeholderFactory(account=account, name="Irena Zając")
+    url = reverse("accounts:stakeholder_edit", args=[account.pk, person.pk])
+    client.force_login(champion)
+    assert client.post(url, PERSON | {"title": "CPO", "version": 1}).status_code == 302
+    client.force_login(kam)
+    response = client.post(url, PERSON | {"title": "Buyer", "version": 1})
+    assert response.status_code == 400 and "Someone else changed Irena Zając" in response.content.decode()
+    assert 'value="Buyer"' in response.content.decode()
+    person.refresh_from_db()
+    assert (person.title, person.version) == ("CPO", 2)
