@@ -574,6 +574,10 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
         progress(min(options.chunk_size, options.accounts - start))
     with transaction.atomic():
         seed_plans(options, people)
+    with transaction.atomic():
+        from .demo_workspace import seed_workspace
+
+        seed_workspace(options, people)
     return people
 
 
