@@ -577,7 +577,11 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
     with transaction.atomic():
         seed_plans(options, people)
     seed_measures(options, people)
+    with transaction.atomic():
+        from .demo_workspace import seed_workspace
 
+        seed_workspace(options, people)
+    # Last, so that the scores see everything above.
     programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history (issue 3)
     return people
 
