@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kam.bulk_insert import insert_rows
+from programme.dashboard_demo import seed_portfolio_demo
 
 from .demo_measures import seed_measures
 from .models import (
@@ -576,6 +577,7 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
     with transaction.atomic():
         seed_plans(options, people)
     seed_measures(options, people)
+    seed_portfolio_demo(options, people)
     return people
 
 
