@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kam import permissions
+from programme import selectors as programme_selectors
 
 from . import selectors, services
 from .filters import AccountFilter
@@ -72,7 +73,12 @@ def account_list(request):
 @require_GET
 def account_detail(request, account_id: int):
     page = selectors.account_page(user=request.user, account_id=account_id)
-    return render(request, "accounts/account_detail.html", {"page": page, "account": page.account})
+    score_card = programme_selectors.score_card(user=request.user, account=page.account)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {"page": page, "account": page.account, "score_card": score_card},
+    )
 
 
 def _form_page(request, form, *, account, title, save, success_message):

@@ -145,7 +145,7 @@ def test_account_page_runs_a_fixed_number_of_queries(
     ExchangeRateFactory(currency="PLN")
     _populate(account, stakeholders)
     client.force_login(kam)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("accounts:detail", args=[account.pk]))
     assert response.status_code == 200
     assert len(response.context["page"].stakeholders) == stakeholders
