@@ -18,3 +18,39 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Qualification criteria and scores (issue 3) ------------------------------------------------------
+from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
+
+from .models import Criterion, ManualScore, RecomputeRun  # noqa: E402
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "group", "weight", "source", "metric", "mapping", "is_active")
+    list_filter = ("group", "source", "is_active")
+    search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        # Through the service: the same checks (metric, bands) and history as the browser's form.
+        version = obj.version if change else None
+        services.criterion_save(criterion=obj, by=request.user, expected_version=version)
+
+
+@admin.register(ManualScore)
+class ManualScoreAdmin(SimpleHistoryAdmin):
+    list_display = ("account", "criterion", "score", "scored_by", "scored_on")
+    list_select_related = ("account", "criterion", "scored_by")
+    raw_id_fields = ("account",)
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "finished_at", "status", "accounts_processed", "started_by")
+    readonly_fields = [f.name for f in RecomputeRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
