@@ -21,13 +21,35 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 # --- Qualification criteria and scores (issue 3) ------------------------------------------------------
+from django import forms  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
 from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
 
 from .models import Criterion, ManualScore, RecomputeRun  # noqa: E402
 
 
+class CriterionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "name", "description", "group", "weight", "source", "metric", "mapping", "bands",
+            "position", "is_active",
+        ]  # fmt: skip
+
+    def clean(self):
+        from . import services
+
+        cleaned = super().clean()
+        try:
+            services.check_criterion(self.instance)  # the form has set the instance's fields by now
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Criterion)
 class CriterionAdmin(SimpleHistoryAdmin):
+    form = CriterionAdminForm
     list_display = ("name", "group", "weight", "source", "metric", "mapping", "is_active")
     list_filter = ("group", "source", "is_active")
     search_fields = ("name",)

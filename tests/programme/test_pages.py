@@ -309,3 +309,14 @@ def test_criteria_and_recompute_pages_run_a_fixed_number_of_queries(
         assert client.get(reverse("programme:criteria")).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(reverse("programme:recompute")).status_code == 200
+
+
+def test_admin_refuses_a_criterion_from_data_without_a_metric(client, champion):
+    champion.is_staff = champion.is_superuser = True
+    champion.save()
+    client.force_login(champion)
+    data = {"name": "Odd", "group": "attractiveness", "weight": "1", "source": "data", "metric": "",
+            "mapping": "percentile", "bands": "[]", "position": "0", "is_active": "on"}  # fmt: skip
+    response = client.post(reverse("admin:programme_criterion_add"), data)
+    assert response.status_code == 200 and "Pick the metric" in response.content.decode()
+    assert not Criterion.objects.exists()
