@@ -700,7 +700,8 @@ CRITERION_FIELDS = [
 ]  # fmt: skip
 
 
-def _check_criterion(criterion: Criterion) -> None:
+def check_criterion(criterion: Criterion) -> None:
+    """A criterion from data names a registered metric; bands go up with scores 0-10."""
     errors = {}
     if criterion.source == ScoringSource.DATA:
         if not metrics.get(criterion.metric):
@@ -724,7 +725,7 @@ def criterion_save(*, criterion: Criterion, by, expected_version: int | None = N
     """Add or change a criterion (champion only); it counts from the next recompute."""
     if not permissions.can_manage_criteria(by):
         raise PermissionDenied(_("Only the KAM champion sets the criteria."))
-    _check_criterion(criterion)
+    check_criterion(criterion)
     criterion.full_clean()
     if criterion.pk is None:
         criterion.save()
