@@ -144,7 +144,7 @@ class FinancialSerializer(serializers.ModelSerializer):
         model = FinancialPeriod
         fields = [
             "id", "account", "account_external_id", "period", "revenue", "gross_margin", "cost_to_serve",
-            "days_to_pay", "currency", "created_at", "updated_at",
+            "days_to_pay", "currency", "order_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

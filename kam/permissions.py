@@ -129,6 +129,74 @@ def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(Q(owner=user) | Q(Exists(accounts)))
 
 
+# --- Measures (issue 7) ----------------------------------------------------------------------------
+# Everyone who reads the account reads its measures; the KAM and the champion record them.
+
+
+def can_record_measures(user, account) -> bool:
+    """Add a survey, set the relationship stage, record investment, edit the retention estimate."""
+    return can_change_account(user, account)
+
+
+def can_set_wallet_estimate(user, account) -> bool:
+    """The customer's spend in our categories is the KAM's estimate; the account team only reads it."""
+    return can_change_account(user, account)
+
+
+# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team (issue 6) -----------------
+# The dashboard, reviews and the team page are the champion's; a sponsor reads only their own accounts.
+
+
+def can_view_portfolio(user) -> bool:
+    """The portfolio dashboard, league table export, sponsor load and KAM team pages."""
+    return is_champion(user)
+
+
+def can_run_reviews(user) -> bool:
+    """Open, decide, assess, apply and close programme reviews (and read them)."""
+    return is_champion(user)
+
+
+def can_read_sponsor_brief(user, account) -> bool:
+    """The sponsor's one-page brief of an account: its executive sponsor, or the champion."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or account.executive_sponsor_id == user.pk
+
+
+def can_log_executive_visit(user, account) -> bool:
+    return can_read_sponsor_brief(user, account)
+
+
+def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` sponsors (the sponsor's "My accounts"); nobody else's, whatever their role."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(executive_sponsor=user)
+
+
+# --- Qualification scores (issue 3) ----------------------------------------------------------------
+# Reading a score follows reading its account; the KAM scores by hand; criteria and runs are the champion's.
+
+
+def can_manage_criteria(user) -> bool:
+    """Define criteria, weights and thresholds, and try them in the what-if: the champion."""
+    return is_champion(user)
+
+
+def can_start_recompute(user) -> bool:
+    """See the recompute runs and start one now: the champion."""
+    return is_champion(user)
+
+
+def can_score_by_hand(user, account) -> bool:
+    """Give the manual criterion scores: the account's KAM (who knows the customer), or the champion."""
+    return can_change_account(user, account)
+
+
 # --- REST API (issue 4) ----------------------------------------------------------------------------
 # A person using the API sees and changes exactly what the web app lets them. A machine (an integration
 # key, see api/authentication.py) is never a person: it reads the whole programme and, with the sync
@@ -178,3 +246,25 @@ def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
         return ()
     # People on the org chart and our relationship owner are picked on the map, not typed as ids.
     return tuple(f for f in StakeholderForm.Meta.fields if f not in ("reports_to", "relationship_owner"))
+
+
+# --- The account workspace (issue 5) ---------------------------------------------------------------
+# The stakeholder map is the KAM's (can_change_account); contacts are logged by anyone working the
+# account (can_log_interaction), and a logged contact is changed only by whoever logged it, or by
+# the KAM or champion. A sponsor reads the page and logs executive visits.
+
+
+def can_change_interaction(user, interaction, account) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return interaction.logged_by_id == user.pk or can_change_account(user, account)
+
+
+def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` manages, sponsors or works on (their home), even when they are the champion."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(_account_scope(user))

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+# The nightly recompute of every account's score (issue 3), at KAM_RECOMPUTE_AT (HH:MM, local time).
+KAM_RECOMPUTE_AT = os.environ.get("KAM_RECOMPUTE_AT", "02:00")
+_recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
+CELERY_BEAT_SCHEDULE["programme-recompute-scores"] = {
+    "task": "programme.tasks.recompute_scores_task",
+    "schedule": crontab(hour=_recompute_hour, minute=_recompute_minute),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -233,3 +241,13 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Weekly digest e-mail (issue 6): Mondays at 07:00 unless KAM_DIGEST_CRON says otherwise
+# ("minute hour day_of_week", e.g. "30 6 mon"); links in it start with KAM_BASE_URL.
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
+_digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "programme.digest"]
+CELERY_BEAT_SCHEDULE["weekly-digest"] = {
+    "task": "programme.digest.send_weekly_digest_task",
+    "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week=_digest_day),
+}
