@@ -218,3 +218,19 @@ def test_the_browser_session_needs_its_csrf_token_to_write(champion, world):
     assert "CSRF" in response.json()["errors"][0]["message"]
     account.refresh_from_db()
     assert account.name == "Baltic Steel"
+
+
+def test_the_hand_written_account_output_matches_drf_field_by_field(world, kam):
+    from decimal import Decimal
+
+    from rest_framework import serializers as drf
+
+    from api.serializers import AccountSerializer
+
+    account = world["account"]
+    Account.objects.filter(pk=account.pk).update(
+        retention_estimate=Decimal("0.85"), exited_on=date(2025, 1, 2)
+    )
+    account = Account.objects.select_related("kam", "executive_sponsor").get(pk=account.pk)
+    by_drf = drf.ModelSerializer.to_representation(AccountSerializer(), account)
+    assert AccountSerializer(account).data == by_drf
