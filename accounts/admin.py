@@ -149,3 +149,6 @@ class LifecycleChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from . import measures_admin  # noqa: E402, F401  (issue 7: registers the measures' admin)

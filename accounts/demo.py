@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kam.bulk_insert import insert_rows
 
+from .demo_measures import seed_measures
 from .models import (
     Account,
     AccountTeamMember,
@@ -578,6 +579,7 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
         from .demo_workspace import seed_workspace
 
         seed_workspace(options, people)
+    seed_measures(options, people)
     return people
 
 

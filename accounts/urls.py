@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:account_id>/financials/new/", views.financial_period_create, name="financial_create"),
     path("<int:account_id>/team/new/", views.team_member_add, name="team_member_add"),
     path("", include("accounts.plan_urls")),
+    path("", include("accounts.measures_urls")),
 ]
 
 # The account workspace (issue 5): My accounts, inline stakeholder-map edits, quick interaction log.

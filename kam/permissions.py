@@ -149,3 +149,122 @@ def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
     return queryset.filter(_account_scope(user))
+
+
+# --- Measures (issue 7) ----------------------------------------------------------------------------
+# Everyone who reads the account reads its measures; the KAM and the champion record them.
+
+
+def can_record_measures(user, account) -> bool:
+    """Add a survey, set the relationship stage, record investment, edit the retention estimate."""
+    return can_change_account(user, account)
+
+
+def can_set_wallet_estimate(user, account) -> bool:
+    """The customer's spend in our categories is the KAM's estimate; the account team only reads it."""
+    return can_change_account(user, account)
+
+
+# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team (issue 6) -----------------
+# The dashboard, reviews and the team page are the champion's; a sponsor reads only their own accounts.
+
+
+def can_view_portfolio(user) -> bool:
+    """The portfolio dashboard, league table export, sponsor load and KAM team pages."""
+    return is_champion(user)
+
+
+def can_run_reviews(user) -> bool:
+    """Open, decide, assess, apply and close programme reviews (and read them)."""
+    return is_champion(user)
+
+
+def can_read_sponsor_brief(user, account) -> bool:
+    """The sponsor's one-page brief of an account: its executive sponsor, or the champion."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or account.executive_sponsor_id == user.pk
+
+
+def can_log_executive_visit(user, account) -> bool:
+    return can_read_sponsor_brief(user, account)
+
+
+def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` sponsors (the sponsor's "My accounts"); nobody else's, whatever their role."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(executive_sponsor=user)
+
+
+# --- Qualification scores (issue 3) ----------------------------------------------------------------
+# Reading a score follows reading its account; the KAM scores by hand; criteria and runs are the champion's.
+
+
+def can_manage_criteria(user) -> bool:
+    """Define criteria, weights and thresholds, and try them in the what-if: the champion."""
+    return is_champion(user)
+
+
+def can_start_recompute(user) -> bool:
+    """See the recompute runs and start one now: the champion."""
+    return is_champion(user)
+
+
+def can_score_by_hand(user, account) -> bool:
+    """Give the manual criterion scores: the account's KAM (who knows the customer), or the champion."""
+    return can_change_account(user, account)
+
+
+# --- REST API (issue 4) ----------------------------------------------------------------------------
+# A person using the API sees and changes exactly what the web app lets them. A machine (an integration
+# key, see api/authentication.py) is never a person: it reads the whole programme and, with the sync
+# scope, pushes the CRM's records and changes the CRM's identity fields, nothing else.
+
+CRM_ACCOUNT_FIELDS = ("name", "industry", "country", "currency")
+CRM_CONTACT_FIELDS = ("name", "title", "department", "email", "phone")
+
+
+def is_integration(user) -> bool:
+    return bool(getattr(user, "is_integration", False))
+
+
+def can_sync(user) -> bool:
+    """Push records in bulk: an integration key with the sync scope."""
+    return is_integration(user) and user.scope == "sync"
+
+
+def api_visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Accounts an API caller may read, archived ones included (marked, so that a CRM learns of them)."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if is_integration(user):
+        return queryset
+    return visible_accounts(user, queryset)
+
+
+def api_account_fields(user, account) -> tuple[str, ...]:
+    """The account fields `user` may PATCH: the same as their form in the web app (or the CRM's)."""
+    from accounts.forms import AccountForm, AccountKamForm
+
+    if is_integration(user):
+        return CRM_ACCOUNT_FIELDS if can_sync(user) else ()
+    if not can_change_account(user, account):
+        return ()
+    return tuple((AccountForm if can_manage_programme(user) else AccountKamForm).Meta.fields)
+
+
+def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
+    """The stakeholder fields `user` may PATCH: the stakeholder form's plain fields (or the CRM's)."""
+    from accounts.forms import StakeholderForm
+
+    if is_integration(user):
+        return CRM_CONTACT_FIELDS if can_sync(user) else ()
+    if not can_change_account(user, stakeholder.account):
+        return ()
+    # People on the org chart and our relationship owner are picked on the map, not typed as ids.
+    return tuple(f for f in StakeholderForm.Meta.fields if f not in ("reports_to", "relationship_owner"))

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+# The nightly recompute of every account's score (issue 3), at KAM_RECOMPUTE_AT (HH:MM, local time).
+KAM_RECOMPUTE_AT = os.environ.get("KAM_RECOMPUTE_AT", "02:00")
+_recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
+CELERY_BEAT_SCHEDULE["programme-recompute-scores"] = {
+    "task": "programme.tasks.recompute_scores_task",
+    "schedule": crontab(hour=_recompute_hour, minute=_recompute_minute),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -182,6 +190,38 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- REST API (issue 4): keys for machines, sessions for people, a budget per key -------------------
+INSTALLED_APPS += ["api"]
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "api.authentication.ApiKeyAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_THROTTLE_CLASSES": [
+            "api.authentication.ApiKeyRateThrottle",
+            "api.authentication.PersonRateThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {
+            "api_key": os.environ.get("KAM_API_KEY_RATE", "600/min"),
+            "api_person": os.environ.get("KAM_API_PERSON_RATE", "300/min"),
+        },
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+        "EXCEPTION_HANDLER": "api.errors.exception_handler",
+        "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "SERVE_INCLUDE_SCHEMA": False,
+        "COMPONENT_SPLIT_REQUEST": True,
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        "ENUM_NAME_OVERRIDES": {"RelationshipStrengthEnum": "accounts.models.RelationshipStrength"},
+    }
+)
 
 LOGGING = {
     "version": 1,

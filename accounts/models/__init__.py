@@ -7,6 +7,16 @@ One module per part of the domain; everything is re-exported here so `accounts.m
 from .account import Account, AccountQuerySet, AccountTeamMember, LifecycleChange, LifecycleStatus
 from .fields import MONEY
 from .financials import ExchangeRate, FinancialPeriod, FinancialPeriodQuerySet
+from .measures import (
+    AccountInvestment,
+    RelationshipStage,
+    RelationshipStageChange,
+    RetentionEstimateChange,
+    Survey,
+    SurveyQuerySet,
+    WalletEstimate,
+    WalletEstimateSource,
+)
 from .people import TeamFunction, User
 from .plans import (
     OPEN_ACTION_STATUSES,
@@ -47,6 +57,7 @@ __all__ = [
     "OPEN_ACTION_STATUSES",
     "PLAN_FRESHNESS_DAYS",
     "Account",
+    "AccountInvestment",
     "AccountPlan",
     "AccountPlanQuerySet",
     "AccountQuerySet",
@@ -71,14 +82,21 @@ __all__ = [
     "PlanRisk",
     "PlanStatus",
     "PlanStatusChange",
+    "RelationshipStage",
+    "RelationshipStageChange",
     "RelationshipStrength",
     "ResourceRequest",
     "ResourceRequestQuerySet",
     "ResourceRequestStatus",
+    "RetentionEstimateChange",
     "RiskLevel",
     "Stakeholder",
     "StakeholderQuerySet",
     "Strategy",
+    "Survey",
+    "SurveyQuerySet",
     "TeamFunction",
     "User",
+    "WalletEstimate",
+    "WalletEstimateSource",
 ]

@@ -32,6 +32,7 @@ class FinancialPeriod(models.Model):
         _("cost-to-serve"), validators=[MinValueValidator(Decimal("0"))], **MONEY
     )
     days_to_pay = models.PositiveSmallIntegerField(_("days to pay"), null=True, blank=True)
+    order_count = models.PositiveIntegerField(_("orders"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

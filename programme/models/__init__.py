@@ -38,3 +38,29 @@ __all__ = [
     "ScoreSnapshot",
     "ScoringSource",
 ]
+
+# Programme reviews and the KAM team (issue 6).
+from .reviews import (
+    AlignmentAssessment,
+    AlignmentElement,
+    ProgrammeReview,
+    ReviewDecision,
+    ReviewDecisionKind,
+    ReviewEntry,
+    ReviewStatus,
+)
+from .team import TRAINING_NEED_AT_OR_BELOW, KamSkill, SkillsProfile, TrainingRecord
+
+__all__ += [
+    "TRAINING_NEED_AT_OR_BELOW",
+    "AlignmentAssessment",
+    "AlignmentElement",
+    "KamSkill",
+    "ProgrammeReview",
+    "ReviewDecision",
+    "ReviewDecisionKind",
+    "ReviewEntry",
+    "ReviewStatus",
+    "SkillsProfile",
+    "TrainingRecord",
+]

@@ -99,6 +99,12 @@ class Programme(models.Model):
         choices=ReviewCadence.choices,
         default=ReviewCadence.QUARTERLY,
     )
+    sponsor_account_cap = models.PositiveSmallIntegerField(
+        _("accounts per executive sponsor"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("The sponsor load page warns when a sponsor has more key accounts than this."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

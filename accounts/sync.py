@@ -1,0 +1,502 @@
+"""Set-based upserts from a CRM: accounts, contacts and monthly financials, by external id.
+
+The contract (issue 4): a batch is validated whole before anything is written, and written in one
+transaction or not at all; references are resolved for the whole batch in one query; rows that would
+not change are not touched (their `updated_at` and version stay); the CRM owns identity fields only,
+so what people entered in kam (lifecycle, KAM, sponsor, influence, attitude, relationships, needs,
+plans, scores) is never in an update's field list. Absent optional fields leave stored values alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .currencies import country_codes, currency_codes
+from .models import Account, FinancialPeriod, Stakeholder
+from .periods import parse_month
+
+MAX_BATCH = 1000
+SYNC_CHANGE_REASON = "CRM sync"
+
+# What the CRM owns; everything else on these rows belongs to the people using kam.
+ACCOUNT_CRM_FIELDS = ("name", "industry", "country", "currency")
+CONTACT_CRM_FIELDS = ("account_id", "name", "title", "department", "email", "phone", "reports_to_id")
+FINANCIAL_CRM_FIELDS = ("revenue", "gross_margin", "cost_to_serve", "days_to_pay", "currency")
+
+MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
+UNKNOWN_COUNTRY = gettext_noop("“%(value)s” is not an ISO 3166 country code (e.g. PL, DE, US).")
+UNKNOWN_CURRENCY = gettext_noop("“%(value)s” is not an ISO 4217 currency code (e.g. EUR, USD, PLN).")
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+class BatchTooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(
+            _("A batch holds at most %(max)d records; this one has %(size)d. Split it and send the parts.")
+            % {"max": MAX_BATCH, "size": size}
+        )
+        self.size = size
+
+
+class BatchRejected(Exception):
+    """The batch was refused whole; `errors` names every record, field and problem."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(_("The batch was not saved: %(n)d problems.") % {"n": len(errors)})
+        self.errors = errors
+
+
+class _Checker:
+    """Collects every problem of a batch (not just the first), each naming record, field and message."""
+
+    def __init__(self, records: Any, allowed: Sequence[str]):
+        if not isinstance(records, list):
+            raise BatchRejected([_error(None, None, "records", _("Send the records as a list."))])
+        if len(records) > MAX_BATCH:
+            raise BatchTooLarge(len(records))
+        self.allowed = frozenset(allowed)
+        self.errors: list[dict] = []
+        self.index = 0
+        self.external_id: str | None = None
+        self.record: dict = {}
+
+    def start(self, index: int, record: Any, id_field: str | None = "external_id") -> bool:
+        self.index, self.record = index, record if isinstance(record, dict) else {}
+        raw_id = self.record.get(id_field) if id_field else None
+        self.external_id = raw_id if isinstance(raw_id, str) else None
+        if not isinstance(record, dict):
+            self.add(None, _("Each record must be a JSON object."))
+            return False
+        for name in record.keys() - self.allowed:
+            self.add(
+                name,
+                _("Unknown field; the fields are: %(fields)s.") % {"fields": ", ".join(sorted(self.allowed))},
+            )
+        return True
+
+    def add(self, field: str | None, message: str) -> None:
+        self.errors.append(_error(self.index, self.external_id, field, message))
+
+    def text(self, name: str, *, max_length: int, required: bool = False, upper: bool = False):
+        """A string field; returns the stripped value, MISSING when absent, or None after an error."""
+        if name not in self.record:
+            if required:
+                self.add(name, _("This field is required."))
+                return None
+            return MISSING
+        value = self.record[name]
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str):
+            self.add(name, _("Must be a string."))
+            return None
+        value = value.strip()
+        if upper:
+            value = value.upper()
+        if required and not value:
+            self.add(name, _("This field may not be blank."))
+            return None
+        if len(value) > max_length:
+            self.add(
+                name, _("At most %(n)d characters (this has %(len)d).") % {"n": max_length, "len": len(value)}
+            )
+            return None
+        return value
+
+    def code(self, name: str, codes: frozenset[str], message: str, *, blank_ok: bool):
+        value = self.text(name, max_length=3, upper=True)
+        if value is None or value is MISSING:
+            return value
+        if value == "" and blank_ok:
+            return value
+        if value not in codes:
+            self.add(name, message % {"value": value})
+            return None
+        return value
+
+    def money(self, name: str, *, required: bool = True, not_negative: bool = False):
+        if name not in self.record or self.record[name] is None:
+            if required:
+                self.add(name, _("This field is required."))
+            return None
+        value = self.record[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.add(name, _("Must be a number, e.g. 1234.50."))
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.add(name, _("Must be a finite number."))
+            return None
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            self.add(name, _("“%(value)s” is not a number, e.g. 1234.50.") % {"value": str(value)[:50]})
+            return None
+        if not amount.is_finite():
+            self.add(name, _("Must be a finite number."))
+        elif amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+            self.add(name, _("At most 2 decimal places."))
+        elif abs(amount) >= MONEY_LIMIT:
+            self.add(name, _("Must be below 100,000,000,000,000 in absolute value."))
+        elif not_negative and amount < 0:
+            self.add(name, _("Cannot be negative."))
+        else:
+            return amount.quantize(Decimal("0.01"))
+        return None
+
+    def duplicate(self, key, seen: dict, name: str) -> bool:
+        if key in seen:
+            self.add(name, _("Appears twice in this batch (also at index %(i)d).") % {"i": seen[key]})
+            return True
+        seen[key] = self.index
+        return False
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise BatchRejected(self.errors)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+def _error(index, external_id, field, message) -> dict:
+    return {"index": index, "external_id": external_id, "field": field, "message": str(message)}
+
+
+def _account_ids(external_ids) -> dict[str, int]:
+    """One query for the whole batch's account references."""
+    return dict(Account.objects.filter(external_id__in=set(external_ids)).values_list("external_id", "id"))
+
+
+def _record_history(model, created: list, updated: list) -> None:
+    # Bulk writes skip simple-history's signals: record the batch's changes in two inserts.
+    for rows, update in ((created, False), (updated, True)):
+        for row in rows:
+            row._history_user = None  # a machine, not one of our people
+        if rows:
+            model.history.bulk_history_create(rows, update=update, default_change_reason=SYNC_CHANGE_REASON)
+
+
+def _changed(row, values: dict) -> bool:
+    return any(getattr(row, name) != value for name, value in values.items())
+
+
+# --- Accounts ----------------------------------------------------------------------------------------
+
+ACCOUNT_RECORD_FIELDS = ("external_id", "name", "industry", "country", "currency")
+
+
+@transaction.atomic
+def accounts_upsert(*, records: list) -> SyncResult:
+    """Create or update accounts by external id; only their identity fields, never kam's own."""
+    check = _Checker(records, ACCOUNT_RECORD_FIELDS)
+    batch: dict[str, dict] = {}
+    seen: dict = {}
+    countries, currencies = country_codes(), currency_codes()
+    for index, record in enumerate(records):
+        if not check.start(index, record):
+            continue
+        external_id = check.text("external_id", max_length=100, required=True)
+        values = {
+            "name": check.text("name", max_length=200, required=True),
+            "industry": check.text("industry", max_length=100),
+            "country": check.code("country", countries, _(UNKNOWN_COUNTRY), blank_ok=True),
+            "currency": check.code("currency", currencies, _(UNKNOWN_CURRENCY), blank_ok=False),
+        }
+        if external_id and not check.duplicate(external_id, seen, "external_id"):
+            batch[external_id] = {k: v for k, v in values.items() if v is not MISSING}
+    check.raise_if_any()
+
+    existing = {a.external_id: a for a in Account.objects.select_for_update().filter(external_id__in=batch)}
+    created, updated = [], []
+    for external_id, values in batch.items():
+        account = existing.get(external_id)
+        if account is None:
+            created.append(Account(external_id=external_id, **values))
+        elif _changed(account, values):
+            for name, value in values.items():
+                setattr(account, name, value)
+            account.version += 1
+            updated.append(account)
+    fields = [*ACCOUNT_CRM_FIELDS, "version"]
+    _upsert(Account, created + _copies(Account, updated, "external_id", fields), "external_id", fields)
+    _record_history(Account, created, updated)
+    return SyncResult(len(created), len(updated), len(batch) - len(created) - len(updated))
+
+
+def _upsert(model, rows: list, unique_field: str, fields: list[str]) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE for new and changed rows together (ids come back for new ones)."""
+    if rows:
+        model.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=[unique_field], update_fields=[*fields, "updated_at"]
+        )
+
+
+def _copies(model, rows: list, unique_field: str, fields: list[str]) -> list:
+    # Changed rows go into the upsert as id-less copies carrying only the CRM's fields, so that the
+    # conflict is always on the external id (never on the primary key) and nothing else is written.
+    names = [unique_field, *fields]
+    return [model(**{name: getattr(row, name) for name in names}) for row in rows]
+
+
+# --- Contacts (the customer's people) -----------------------------------------------------------------
+
+CONTACT_RECORD_FIELDS = (
+    "external_id",
+    "account_external_id",
+    "name",
+    "title",
+    "department",
+    "email",
+    "phone",
+    "reports_to_external_id",
+)
+
+
+@transaction.atomic
+def contacts_upsert(*, records: list) -> SyncResult:
+    """Create or update the customer's people by external id; influence, attitude and needs stay kam's."""
+    check = _Checker(records, CONTACT_RECORD_FIELDS)
+    parsed: dict[str, tuple[int, dict, str | None]] = {}
+    seen: dict = {}
+    for index, record in enumerate(records):
+        if not check.start(index, record):
+            continue
+        external_id = check.text("external_id", max_length=100, required=True)
+        account_ref = check.text("account_external_id", max_length=100, required=True)
+        values = {
+            "name": check.text("name", max_length=200, required=True),
+            "title": check.text("title", max_length=200),
+            "department": check.text("department", max_length=200),
+            "email": check.text("email", max_length=254),
+            "phone": check.text("phone", max_length=50),
+        }
+        if values["email"] not in (None, MISSING, ""):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                check.add("email", _("“%(value)s” is not an e-mail address.") % {"value": values["email"]})
+        manager_ref = check.text("reports_to_external_id", max_length=100)
+        if manager_ref is not None and manager_ref == external_id:
+            check.add("reports_to_external_id", _("A contact cannot report to themself."))
+        if external_id and not check.duplicate(external_id, seen, "external_id"):
+            values["account_external_id"] = account_ref
+            parsed[external_id] = (index, values, manager_ref)
+    check.raise_if_any()
+
+    # Every reference of the batch in two queries: its accounts, and the people it names or touches.
+    account_ids = _account_ids(v["account_external_id"] for _i, v, _m in parsed.values())
+    named = set(parsed) | {m for _i, _v, m in parsed.values() if m not in (MISSING, "")}
+    people = {
+        s.pk: s
+        for s in Stakeholder.objects.select_for_update().filter(
+            Q(external_id__in=named) | Q(account_id__in=account_ids.values())
+        )
+    }
+    by_external_id = {s.external_id: s for s in people.values() if s.external_id}
+
+    rows: dict[str, Stakeholder] = {}
+    created, updated, pending_managers = [], [], {}
+    for external_id, (index, values, manager_ref) in parsed.items():
+        check.index, check.external_id = index, external_id
+        account_id = account_ids.get(values["account_external_id"])
+        if account_id is None:
+            check.add(
+                "account_external_id",
+                _("No account has this external id; sync the account first (or in an earlier batch)."),
+            )
+            continue
+        values = {k: v for k, v in values.items() if v is not MISSING and k != "account_external_id"}
+        values["account_id"] = account_id
+        if manager_ref is not MISSING:
+            values["reports_to_id"] = None
+            if manager_ref:
+                manager_account = _manager_account(manager_ref, parsed, account_ids, by_external_id)
+                if manager_account is None:
+                    check.add(
+                        "reports_to_external_id",
+                        _("No contact has this external id, in this batch or synced before."),
+                    )
+                    continue
+                if manager_account != account_id:
+                    check.add("reports_to_external_id", _("That contact works at another account."))
+                    continue
+                manager = by_external_id.get(manager_ref)
+                if manager is not None:
+                    values["reports_to_id"] = manager.pk
+                else:
+                    pending_managers[external_id] = manager_ref  # new in this batch: linked after insert
+        contact = by_external_id.get(external_id)
+        if contact is None:
+            contact = Stakeholder(external_id=external_id, **values)
+            created.append(contact)
+        elif _changed(contact, values) or external_id in pending_managers:
+            for name, value in values.items():
+                setattr(contact, name, value)
+            contact.version += 1
+            updated.append(contact)
+        rows[external_id] = contact
+    _check_no_reporting_cycles(check, parsed, rows, people, pending_managers)
+    check.raise_if_any()
+
+    fields = [*CONTACT_CRM_FIELDS, "version"]
+    _upsert(
+        Stakeholder, created + _copies(Stakeholder, updated, "external_id", fields), "external_id", fields
+    )
+    if pending_managers:
+        linked = []
+        for external_id, manager_ref in pending_managers.items():
+            rows[external_id].reports_to_id = rows[manager_ref].pk
+            linked.append(rows[external_id])
+        Stakeholder.objects.bulk_update(linked, ["reports_to"])
+    _record_history(Stakeholder, created, updated)
+    return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
+
+
+def _manager_account(manager_ref, parsed, account_ids, by_external_id) -> int | None:
+    if manager_ref in parsed:
+        return account_ids.get(parsed[manager_ref][1].get("account_external_id"), -1)
+    manager = by_external_id.get(manager_ref)
+    return manager.account_id if manager else None
+
+
+def _check_no_reporting_cycles(check, parsed, rows, people, pending_managers) -> None:
+    """Walk the org chart as it would be after the batch, in memory, and refuse any loop."""
+    node_of = {external_id: (row.pk or external_id) for external_id, row in rows.items()}
+    manager_of: dict = {pk: person.reports_to_id for pk, person in people.items()}
+    for external_id, row in rows.items():
+        manager_of[node_of[external_id]] = row.reports_to_id
+    for external_id, manager_ref in pending_managers.items():
+        manager_of[node_of[external_id]] = node_of.get(manager_ref)
+    for external_id in rows:
+        start = node_of[external_id]
+        seen, current = {start}, manager_of.get(start)
+        while current is not None:
+            if current in seen:
+                check.index, check.external_id = parsed[external_id][0], external_id
+                check.add(
+                    "reports_to_external_id", _("That would make the reporting line go round in a circle.")
+                )
+                break
+            seen.add(current)
+            current = manager_of.get(current)
+
+
+# --- Financial figures --------------------------------------------------------------------------------
+
+FINANCIAL_RECORD_FIELDS = (
+    "account_external_id",
+    "period",
+    "revenue",
+    "gross_margin",
+    "cost_to_serve",
+    "days_to_pay",
+    "currency",
+)
+
+
+@transaction.atomic
+def financials_upsert(*, records: list) -> SyncResult:
+    """Create or update monthly figures; the key is account and month."""
+    check = _Checker(records, FINANCIAL_RECORD_FIELDS)
+    parsed: list[tuple[int, str, Any, dict]] = []
+    seen: dict = {}
+    currencies = currency_codes()
+    for index, record in enumerate(records):
+        if not check.start(index, record, id_field="account_external_id"):
+            continue
+        account_ref = check.text("account_external_id", max_length=100, required=True)
+        period = check.text("period", max_length=7, required=True)
+        if period:
+            try:
+                period = parse_month(period)
+            except ValueError as error:
+                check.add("period", str(error))
+                period = None
+        values = {
+            "revenue": check.money("revenue"),
+            "gross_margin": check.money("gross_margin"),
+            "cost_to_serve": check.money("cost_to_serve", not_negative=True),
+            "currency": check.code("currency", currencies, _(UNKNOWN_CURRENCY), blank_ok=False),
+        }
+        days = record.get("days_to_pay", MISSING)
+        if (
+            days is not MISSING
+            and days is not None
+            and (isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 32767)
+        ):
+            check.add("days_to_pay", _("Must be a whole number of days from 0 to 32767."))
+        elif days is not MISSING:
+            values["days_to_pay"] = days
+        if account_ref and period and not check.duplicate((account_ref, period), seen, "period"):
+            parsed.append((index, account_ref, period, {k: v for k, v in values.items() if v is not MISSING}))
+    check.raise_if_any()
+
+    accounts = {
+        a["external_id"]: a
+        for a in Account.objects.filter(external_id__in={p[1] for p in parsed}).values(
+            "id", "external_id", "currency"
+        )
+    }
+    for index, account_ref, _period, _values in parsed:
+        if account_ref not in accounts:
+            check.index, check.external_id = index, account_ref
+            check.add("account_external_id", _("No account has this external id; sync the account first."))
+    check.raise_if_any()
+
+    stored = {
+        (f.account_id, f.period): f
+        for f in FinancialPeriod.objects.filter(
+            account_id__in={a["id"] for a in accounts.values()}, period__in={p[2] for p in parsed}
+        ).only("id", "account_id", "period", *FINANCIAL_CRM_FIELDS)
+    }
+    created, updated = [], []
+    for _index, account_ref, period, values in parsed:
+        account = accounts[account_ref]
+        row = stored.get((account["id"], period))
+        if row is None:
+            values.setdefault("currency", account["currency"])
+            created.append(FinancialPeriod(account_id=account["id"], period=period, **values))
+        elif _changed(row, values):
+            updated.append(FinancialPeriod(account_id=account["id"], period=period, **{
+                name: values.get(name, getattr(row, name)) for name in FINANCIAL_CRM_FIELDS
+            }))  # fmt: skip
+    if created or updated:
+        FinancialPeriod.objects.bulk_create(
+            created + updated,
+            update_conflicts=True,
+            unique_fields=["account", "period"],
+            update_fields=[*FINANCIAL_CRM_FIELDS, "updated_at"],
+        )
+    return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
+
+
+UPSERTS: dict[str, Callable[..., SyncResult]] = {
+    "accounts": accounts_upsert,
+    "contacts": contacts_upsert,
+    "financials": financials_upsert,
+}

@@ -1,0 +1,200 @@
+"""What the API reads out and what a PATCH may write. Bulk sync input is validated in accounts/sync.py."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import (
+    Account,
+    AccountPlan,
+    FinancialPeriod,
+    Interaction,
+    PlanAction,
+    PlanObjective,
+    Stakeholder,
+    User,
+)
+from programme.models import AccountScore
+
+
+class ArchivedField(serializers.BooleanField):
+    """True once the record was removed in kam: it stays visible so that a CRM learns of it."""
+
+    def __init__(self, source="archived_at", **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value is not None
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
+class MonthField(serializers.Field):
+    def to_representation(self, value):
+        return value.strftime("%Y-%m")
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    kam = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    executive_sponsor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    archived = ArchivedField()
+
+    class Meta:
+        model = Account
+        fields = [
+            "id", "external_id", "name", "status", "key_since", "exited_on", "industry", "country",
+            "currency", "kam", "executive_sponsor", "retention_estimate", "archived", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AccountPatchSerializer(serializers.ModelSerializer):
+    """Every field a PATCH may name; the view then refuses those the caller's role may not change."""
+
+    kam = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    executive_sponsor = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "name", "external_id", "industry", "country", "currency", "kam", "executive_sponsor",
+            "retention_estimate",
+        ]  # fmt: skip
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    reports_to_external_id = serializers.CharField(
+        source="reports_to.external_id", read_only=True, allow_null=True, default=None
+    )
+    archived = ArchivedField()
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "id", "external_id", "account", "account_external_id", "name", "title", "department", "email",
+            "phone", "reports_to", "reports_to_external_id", "buying_role", "influence", "attitude",
+            "relationship_strength", "competitor_relationship_strength", "left_on", "archived", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ContactPatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name", "title", "department", "email", "phone", "buying_role", "influence", "attitude",
+            "relationship_strength", "competitor_relationship_strength", "needs_organisation",
+            "needs_department", "needs_personal", "left_on",
+        ]  # fmt: skip
+
+
+class FinancialSerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    period = MonthField(read_only=True)
+
+    class Meta:
+        model = FinancialPeriod
+        fields = [
+            "id", "account", "account_external_id", "period", "revenue", "gross_margin", "cost_to_serve",
+            "days_to_pay", "currency", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    contacts = serializers.SerializerMethodField()
+    archived = ArchivedField()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id", "account", "account_external_id", "kind", "occurred_on", "contacts", "notes", "archived",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "external_id": {"type": "string", "nullable": True},
+                },
+                "required": ["id", "external_id"],
+            },
+        }
+    )
+    def get_contacts(self, interaction) -> list:
+        return [{"id": s.pk, "external_id": s.external_id} for s in interaction.stakeholders.all()]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    archived = ArchivedField(source="account.archived_at")
+
+    class Meta:
+        model = AccountScore
+        fields = [
+            "id", "account", "external_id", "attractiveness", "relationship", "overall", "completeness",
+            "clv", "quadrant", "recommendation", "computed_at", "archived",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanObjective
+        fields = ["id", "title", "strategy", "target", "due_on"]
+        read_only_fields = fields
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PlanAction
+        fields = ["id", "objective", "description", "owner", "due_on", "status", "done_on"]
+        read_only_fields = fields
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    objectives = ObjectiveSerializer(many=True, read_only=True)
+    actions = ActionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AccountPlan
+        fields = [
+            "id", "account", "account_external_id", "period_start", "period_end", "status", "reviewed_on",
+            "review_due_on", "objectives", "actions", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SyncResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(required=False, allow_null=True, help_text="Position in the batch.")
+    external_id = serializers.CharField(required=False, allow_null=True)
+    field = serializers.CharField(
+        allow_null=True, help_text="The field at fault; null for the whole request."
+    )
+    message = serializers.CharField()
+
+
+class ErrorListSerializer(serializers.Serializer):
+    errors = ErrorSerializer(many=True)

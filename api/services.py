@@ -1,0 +1,22 @@
+"""Writes through the API that are not bulk sync: a versioned PATCH of one record."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.concurrency import save_if_unchanged
+
+
+@transaction.atomic
+def record_patch(*, instance, changes: dict, expected_version: int, by) -> None:
+    """Apply `changes` to `instance` if nobody saved it since `expected_version` (StaleVersion otherwise).
+
+    Validated like a form save (full_clean), written with the version check, and kept in its history.
+    """
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    save_if_unchanged(instance, expected_version=expected_version, fields=list(changes))
+    # A person is recorded as the author; a machine (an integration key) is not one of our users.
+    instance._history_user = by if getattr(by, "pk", None) else None
+    type(instance).history.bulk_history_create([instance], update=True)

@@ -1,0 +1,185 @@
+"""The metric registry: what a criterion scored from data can measure, each computed for all accounts at once.
+
+A metric is one of:
+- an `expression` over `f`, the account's financial figures for the last 24 full months, already in
+  the programme's reporting currency (the recompute aggregates them once, see FINANCIAL_COLUMNS);
+- an `sql` subquery returning `account_id, value` for every account that has a value, which may use
+  the parameters `%(today)s`, `%(recent_start)s` (first month of the trailing 12) and `%(month_end)s`;
+- or `derive`d in Python from the lifetime-value figures (CLV needs per-account retention).
+
+To add a metric (satisfaction surveys, share of wallet, ...) register one more entry below; the
+criteria form offers it at once, and percentiles and bands work on it unchanged. An account without
+a value for the metric is *missing* on the criteria using it, never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+# The per-account financial aggregate (a temporary table built by each recompute) has these columns.
+FINANCIAL_COLUMNS = (
+    "revenue",  # trailing 12 full months
+    "gross_margin",
+    "cost_to_serve",
+    "months",  # months on record in the trailing 12
+    "previous_revenue",  # the 12 months before those
+    "previous_margin",
+    "previous_months",
+    "days_to_pay",  # average over the trailing 12, months with a figure
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    higher_is_better: bool = True
+    unit: str = ""  # "money", "percent", "days", "months", "people"
+    expression: str = ""
+    sql: str = ""
+    derive: Callable | None = None
+
+    def __post_init__(self):
+        if sum(map(bool, (self.expression, self.sql, self.derive))) != 1:
+            raise ValueError(f"Metric {self.name} needs exactly one of expression, sql, derive.")
+
+
+REGISTRY: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    REGISTRY[metric.name] = metric
+    return metric
+
+
+def get(name: str) -> Metric | None:
+    return REGISTRY.get(name)
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(m.name, m.label) for m in REGISTRY.values()]
+
+
+def _ratio(numerator: str, denominator: str, *, times: int = 100) -> str:
+    return f"CASE WHEN {denominator} > 0 THEN {times} * ({numerator}) / ({denominator}) END"
+
+
+# --- Money: profit per customer, not revenue alone (DOMAIN.md, 003) ----------------------------------
+register(Metric("revenue_t12m", _("Revenue, trailing 12 months"), unit="money", expression="f.revenue"))
+register(
+    Metric(
+        "gross_margin_t12m", _("Gross margin, trailing 12 months"), unit="money", expression="f.gross_margin"
+    )
+)
+register(
+    Metric(
+        "margin_after_cost_to_serve",
+        _("Margin after cost-to-serve, trailing 12 months"),
+        unit="money",
+        expression="f.gross_margin - f.cost_to_serve",
+    )
+)
+register(
+    Metric(
+        "margin_percent",
+        _("Gross margin %"),
+        unit="percent",
+        expression=_ratio("f.gross_margin", "f.revenue"),
+    )
+)
+register(
+    Metric(
+        "revenue_growth",
+        _("Revenue growth year on year %"),
+        unit="percent",
+        # Monthly averages, so that an account with a short first year is not read as exploding.
+        expression=(
+            "CASE WHEN f.months > 0 AND f.previous_months > 0 AND f.previous_revenue > 0 THEN "
+            "100 * ((f.revenue / f.months) / (f.previous_revenue / f.previous_months) - 1) END"
+        ),
+    )
+)
+register(
+    Metric(
+        "cost_to_serve_ratio",
+        _("Cost-to-serve as % of revenue"),
+        higher_is_better=False,
+        unit="percent",
+        expression=_ratio("f.cost_to_serve", "f.revenue"),
+    )
+)
+register(
+    Metric(
+        "days_to_pay",
+        _("Average days to pay"),
+        higher_is_better=False,
+        unit="days",
+        expression="f.days_to_pay",
+    )
+)
+register(Metric("clv", _("Customer lifetime value"), unit="money", derive=lambda figures: figures.clv))
+register(
+    Metric(
+        "months_as_customer",
+        _("Months as a customer (months of figures on record)"),
+        unit="months",
+        # Counted, not date arithmetic: portable, and one pass over the (account, month) index.
+        sql="SELECT account_id, COUNT(*) AS value FROM accounts_financialperiod GROUP BY account_id",
+    )
+)
+
+# --- Relationship health (DOMAIN.md: decision makers covered, attitude, active contacts) ----------
+_CURRENT_PEOPLE = "s.archived_at IS NULL AND s.left_on IS NULL"
+_DECIDING = "s.buying_role IN ('decision_maker', 'economic_buyer')"
+register(
+    Metric(
+        "stakeholders",
+        _("Stakeholders mapped"),
+        unit="people",
+        sql=(
+            "SELECT s.account_id, COUNT(*) AS value FROM accounts_stakeholder s "
+            f"WHERE {_CURRENT_PEOPLE} GROUP BY s.account_id"
+        ),
+    )
+)
+register(
+    Metric(
+        "decision_makers_covered",
+        _("Decision makers we have a relationship with"),
+        unit="people",
+        sql=(
+            "SELECT s.account_id, COUNT(*) AS value FROM accounts_stakeholder s "
+            f"WHERE {_CURRENT_PEOPLE} AND {_DECIDING} AND s.relationship_strength > 0 GROUP BY s.account_id"
+        ),
+    )
+)
+register(
+    Metric(
+        "decision_makers_favourable",
+        _("Share of decision makers neutral or better %"),
+        unit="percent",
+        sql=(
+            "SELECT s.account_id, "
+            "100.0 * SUM(CASE WHEN s.attitude >= 0 THEN 1 ELSE 0 END) / COUNT(*) AS value "
+            f"FROM accounts_stakeholder s WHERE {_CURRENT_PEOPLE} AND {_DECIDING} GROUP BY s.account_id"
+        ),
+    )
+)
+register(
+    Metric(
+        "active_contacts_90d",
+        _("People contacted in the last 90 days"),
+        unit="people",
+        sql=(
+            "SELECT i.account_id, COUNT(DISTINCT link.stakeholder_id) AS value "
+            "FROM accounts_interaction i "
+            "JOIN accounts_interaction_stakeholders link ON link.interaction_id = i.id "
+            "WHERE i.archived_at IS NULL "
+            "AND i.occurred_on > %(contacts_since)s AND i.occurred_on <= %(today)s "
+            "GROUP BY i.account_id"
+        ),
+    )
+)

@@ -1,0 +1,700 @@
+"""Every write on the programme: criteria, manual scores, and the nightly recompute of every account's score.
+
+The recompute is set-based: SQL aggregates every metric for all accounts in a handful of queries,
+`programme.scoring` turns them into scores in one pass in memory (the same functions the what-if
+preview calls), the results go to a temporary staging table in chunks (COPY on PostgreSQL), and one
+short transaction at the end upserts the day's snapshots and the current scores from it with
+INSERT … SELECT … ON CONFLICT. A run that dies before that transaction leaves yesterday's results.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.concurrency import StaleVersion, save_if_unchanged
+from accounts.money import RateTable
+from accounts.periods import add_months, month_start
+from kam import permissions
+from kam.bulk_insert import insert_rows
+
+from . import metrics, scoring
+from .models import (
+    AccountScore,
+    Criterion,
+    CriterionGroup,
+    ManualScore,
+    Programme,
+    RecomputeRun,
+    RecomputeStatus,
+    ScoreMapping,
+    ScoreSnapshot,
+    ScoringSource,
+)
+
+CHUNK_SIZE = 5000
+# Any number unique to this lock among the application's advisory locks.
+ADVISORY_LOCK_KEY = 3_141_592_653
+CACHE_LOCK_KEY = "programme:recompute-lock"
+CACHE_LOCK_SECONDS = 60 * 60  # a run that dies holding the cache lock frees it within the hour
+FINANCIALS_TABLE = "scoring_financials"
+RATES_TABLE = "scoring_rates"
+STAGING_TABLE = "scoring_staging"
+FIGURE_COLUMNS = [
+    "attractiveness",
+    "relationship",
+    "overall",
+    "attractiveness_completeness",
+    "relationship_completeness",
+    "completeness",
+    "clv",
+    "clv_margin",
+    "clv_cost_to_serve",
+    "clv_growth",
+    "clv_retention",
+    "clv_discount_rate",
+    "clv_horizon_years",
+    "quadrant",
+    "recommendation",
+    "breakdown",
+]
+
+
+class RecomputeBusy(Exception):
+    """Another recompute holds the lock: two runs never overlap."""
+
+
+# --- Settings and criteria as the formulas take them ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """The programme settings scoring depends on; a what-if replaces some of them."""
+
+    reporting_currency: str
+    attractiveness_share: float
+    entry_threshold: float
+    exit_threshold: float
+    attractiveness_cutoff: float
+    relationship_cutoff: float
+    window_days: int
+    discount_rate: float
+    horizon_years: int
+    default_retention: float
+
+    @classmethod
+    def of(cls, programme: Programme, **overrides) -> ScoringSettings:
+        settings = cls(
+            reporting_currency=programme.reporting_currency,
+            attractiveness_share=float(programme.attractiveness_share),
+            entry_threshold=float(programme.entry_threshold),
+            exit_threshold=float(programme.exit_threshold),
+            attractiveness_cutoff=float(programme.attractiveness_cutoff),
+            relationship_cutoff=float(programme.relationship_cutoff),
+            window_days=programme.recommendation_window_days,
+            discount_rate=float(programme.clv_discount_rate),
+            horizon_years=programme.clv_horizon_years,
+            default_retention=float(programme.default_retention),
+        )
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def thresholds(self) -> scoring.Thresholds:
+        return scoring.Thresholds(self.entry_threshold, self.exit_threshold, self.window_days)
+
+
+def criterion_rule(criterion: Criterion, *, weight=None) -> scoring.CriterionRule:
+    metric = metrics.get(criterion.metric)
+    return scoring.CriterionRule(
+        id=criterion.pk,
+        group=criterion.group,
+        weight=float(criterion.weight if weight is None else weight),
+        source=criterion.source,
+        metric=criterion.metric,
+        mapping=criterion.mapping,
+        bands=tuple(tuple(pair) for pair in criterion.bands or ()),
+        higher_is_better=metric.higher_is_better if metric else True,
+    )
+
+
+def active_rules() -> list[scoring.CriterionRule]:
+    return [criterion_rule(c) for c in Criterion.objects.active()]
+
+
+# --- Gathering every account's figures: SQL aggregates, a fixed number of queries ------------------
+
+
+@dataclass
+class ClvFigures:
+    margin: float | None
+    cost_to_serve: float | None
+    growth: float
+    retention: float
+    clv: float | None
+
+
+@dataclass
+class Gathered:
+    """One row per account, column-wise (arrays of floats, NaN for missing) to stay small at 100k accounts."""
+
+    today: date
+    account_ids: array = field(default_factory=lambda: array("q"))
+    statuses: list[str] = field(default_factory=list)
+    columns: dict[str, array] = field(default_factory=dict)
+
+    def value(self, column: str, index: int) -> float | None:
+        value = self.columns[column][index]
+        return None if math.isnan(value) else value
+
+    def population(self, column: str) -> list[float]:
+        return sorted(v for v in self.columns[column] if not math.isnan(v))
+
+
+def _window(today: date) -> dict:
+    month_end = month_start(today)  # the current month is not complete: trailing windows end before it
+    return {
+        "today": today,
+        "month_end": month_end,
+        "recent_start": add_months(month_end, -12),
+        "previous_start": add_months(month_end, -24),
+        "contacts_since": today - timedelta(days=90),
+    }
+
+
+def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> None:
+    """Per account, the last 24 months' figures in the reporting currency: one aggregate over the months."""
+    rates = RateTable.load(reporting_currency)
+    currencies = {reporting_currency, *rates._rates}
+    months = [add_months(window["previous_start"], i) for i in range(24)]
+    cursor.execute(f"DROP TABLE IF EXISTS {RATES_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {RATES_TABLE} (currency varchar(3), period date, rate double precision)"
+    )
+    rows = [(c, m, float(rates.rate(c, m))) for c in sorted(currencies) for m in months]
+    cursor.executemany(f"INSERT INTO {RATES_TABLE} (currency, period, rate) VALUES (%s, %s, %s)", rows)
+    cursor.execute(f"DROP TABLE IF EXISTS {FINANCIALS_TABLE}")
+    recent = "fp.period >= %(recent_start)s"
+    previous = "fp.period < %(recent_start)s"
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE {FINANCIALS_TABLE} AS
+        SELECT fp.account_id AS account_id,
+          SUM(CASE WHEN {recent} THEN fp.revenue * r.rate END) AS revenue,
+          SUM(CASE WHEN {recent} THEN fp.gross_margin * r.rate END) AS gross_margin,
+          SUM(CASE WHEN {recent} THEN fp.cost_to_serve * r.rate END) AS cost_to_serve,
+          SUM(CASE WHEN {recent} THEN 1 ELSE 0 END) AS months,
+          SUM(CASE WHEN {previous} THEN fp.revenue * r.rate END) AS previous_revenue,
+          SUM(CASE WHEN {previous} THEN fp.gross_margin * r.rate END) AS previous_margin,
+          SUM(CASE WHEN {previous} THEN 1 ELSE 0 END) AS previous_months,
+          AVG(CASE WHEN {recent} THEN fp.days_to_pay END) AS days_to_pay
+        FROM accounts_financialperiod fp
+        JOIN {RATES_TABLE} r ON r.currency = fp.currency AND r.period = fp.period
+        WHERE fp.period >= %(previous_start)s AND fp.period < %(month_end)s
+        GROUP BY fp.account_id
+        """,
+        window,
+    )
+    if connection.vendor == "postgresql":
+        cursor.execute(f"CREATE INDEX ON {FINANCIALS_TABLE} (account_id)")
+        cursor.execute(f"ANALYZE {FINANCIALS_TABLE}")
+
+
+def _drop_work_tables(cursor) -> None:
+    for table in (RATES_TABLE, FINANCIALS_TABLE, STAGING_TABLE):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings, today: date) -> Gathered:
+    """Every current account's metric values, CLV inputs and recent history, in one streamed query."""
+    needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA and metrics.get(r.metric)})
+    window = _window(today)
+    window["window_start"] = today - timedelta(days=settings.window_days)
+    select = [
+        "a.id",
+        "a.status",
+        "CAST(a.retention_estimate AS double precision)",
+        *(f"CAST(f.{name} AS double precision)" for name in metrics.FINANCIAL_COLUMNS),
+        "h.snapshots",
+        "h.scored",
+        "CAST(h.lowest AS double precision)",
+        "CAST(h.highest AS double precision)",
+        "CASE WHEN hf.first_taken_on <= %(window_start)s THEN 1 ELSE 0 END",
+    ]
+    history = ["h_snapshots", "h_scored", "h_lowest", "h_highest", "h_covers"]
+    base = ["retention", *metrics.FINANCIAL_COLUMNS, *history]
+    joins, metric_columns = [], []
+    for i, name in enumerate(needed):
+        metric = metrics.REGISTRY[name]
+        if metric.expression:
+            select.append(f"CAST({metric.expression} AS double precision)")
+        elif metric.sql:
+            joins.append(f"LEFT JOIN ({metric.sql}) m{i} ON m{i}.account_id = a.id")
+            select.append(f"CAST(m{i}.value AS double precision)")
+        else:
+            continue
+        metric_columns.append(name)
+    sql = f"""
+        SELECT {", ".join(select)}
+        FROM accounts_account a
+        LEFT JOIN {FINANCIALS_TABLE} f ON f.account_id = a.id
+        LEFT JOIN (
+            SELECT account_id, COUNT(*) AS snapshots, COUNT(overall) AS scored,
+                   MIN(overall) AS lowest, MAX(overall) AS highest
+            FROM programme_scoresnapshot
+            WHERE taken_on >= %(window_start)s AND taken_on < %(today)s
+            GROUP BY account_id
+        ) h ON h.account_id = a.id
+        LEFT JOIN (
+            SELECT account_id, MIN(taken_on) AS first_taken_on
+            FROM programme_scoresnapshot GROUP BY account_id
+        ) hf ON hf.account_id = a.id
+        {" ".join(joins)}
+        WHERE a.archived_at IS NULL
+        ORDER BY a.id
+    """
+    gathered = Gathered(today=today)
+    names = [*base, *metric_columns]
+    columns = [array("d") for _name in names]
+    nan = math.nan
+    with connection.cursor() as cursor:
+        _prepare_financials(cursor, window=window, reporting_currency=settings.reporting_currency)
+    # A server-side cursor on PostgreSQL: 100,000 rows stream instead of landing in memory at once.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, window)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            for row in rows:
+                gathered.account_ids.append(row[0])
+                gathered.statuses.append(row[1])
+                for column, value in zip(columns, row[2:], strict=True):
+                    column.append(nan if value is None else float(value))
+    gathered.columns = dict(zip(names, columns, strict=True))
+    return gathered
+
+
+def clv_figures(gathered: Gathered, index: int, settings: ScoringSettings) -> ClvFigures:
+    value = gathered.value
+    margin, cost = value("gross_margin", index), value("cost_to_serve", index)
+    if not value("months", index):
+        margin = cost = None  # no figures in the last 12 months: no lifetime value, not 0
+    growth = scoring.growth_rate(
+        recent_total=value("gross_margin", index),
+        recent_months=int(value("months", index) or 0),
+        previous_total=value("previous_margin", index),
+        previous_months=int(value("previous_months", index) or 0),
+    )
+    retention = value("retention", index)
+    retention = settings.default_retention if retention is None else retention
+    clv = scoring.lifetime_value(
+        margin=margin,
+        cost_to_serve=cost,
+        growth=growth,
+        retention=retention,
+        discount_rate=settings.discount_rate,
+        horizon_years=settings.horizon_years,
+    )
+    return ClvFigures(margin, cost, growth, retention, clv)
+
+
+def manual_entries(*, rules: Iterable[scoring.CriterionRule]) -> dict[int, dict[int, scoring.ManualEntry]]:
+    """Current manual scores of the manual criteria, by account: one query."""
+    manual_ids = [r.id for r in rules if r.source == ScoringSource.MANUAL]
+    entries: dict[int, dict[int, scoring.ManualEntry]] = {}
+    if not manual_ids:
+        return entries
+    rows = ManualScore.objects.filter(criterion_id__in=manual_ids).values_list(
+        "account_id", "criterion_id", "score", "scored_on"
+    )
+    for account_id, criterion_id, score, scored_on in rows.iterator(chunk_size=CHUNK_SIZE):
+        entries.setdefault(account_id, {})[criterion_id] = scoring.ManualEntry(float(score), scored_on)
+    return entries
+
+
+@dataclass
+class Scored:
+    result: scoring.AccountResult
+    clv: ClvFigures
+
+
+def score_all(
+    gathered: Gathered,
+    *,
+    rules: list[scoring.CriterionRule],
+    settings: ScoringSettings,
+    manual: dict[int, dict[int, scoring.ManualEntry]],
+) -> Iterator[Scored]:
+    """Score every gathered account with the pure formulas; percentiles against all accounts."""
+    rules = list(rules)
+    derived = {r.metric for r in rules if (m := metrics.get(r.metric)) and m.derive}
+    populations = {name: gathered.population(name) for name in gathered.columns if name in metrics.REGISTRY}
+    clvs = [clv_figures(gathered, i, settings) for i in range(len(gathered.account_ids))] if derived else None
+    for name in derived:
+        derive = metrics.REGISTRY[name].derive
+        populations[name] = sorted(v for f in clvs if (v := derive(f)) is not None)
+    metric_columns = [name for name in gathered.columns if name in metrics.REGISTRY]
+    today, thresholds = gathered.today, settings.thresholds
+    window_start = today - timedelta(days=settings.window_days)
+    for index, account_id in enumerate(gathered.account_ids):
+        figures = clvs[index] if clvs else clv_figures(gathered, index, settings)
+        values = {name: gathered.value(name, index) for name in metric_columns}
+        for name in derived:
+            values[name] = metrics.REGISTRY[name].derive(figures)
+        groups, breakdown = scoring.score_criteria(
+            rules, values=values, manual=manual.get(account_id, {}), populations=populations, today=today
+        )
+        attractiveness = scoring.group_score(groups.get(CriterionGroup.ATTRACTIVENESS, []))
+        relationship = scoring.group_score(groups.get(CriterionGroup.RELATIONSHIP, []))
+        overall = scoring.overall_score(
+            attractiveness, relationship, attractiveness_share=settings.attractiveness_share
+        )
+        snapshots = int(gathered.value("h_snapshots", index) or 0)
+        history = scoring.History(
+            snapshots=snapshots,
+            scored=int(gathered.value("h_scored", index) or 0),
+            lowest=gathered.value("h_lowest", index),
+            highest=gathered.value("h_highest", index),
+            first_taken_on=window_start if gathered.value("h_covers", index) else None,
+        )
+        result = scoring.AccountResult(
+            account_id=account_id,
+            attractiveness=attractiveness,
+            relationship=relationship,
+            overall=overall,
+            quadrant=scoring.quadrant(
+                attractiveness.score,
+                relationship.score,
+                attractiveness_cutoff=settings.attractiveness_cutoff,
+                relationship_cutoff=settings.relationship_cutoff,
+            ),
+            recommendation=scoring.recommend(
+                status=gathered.statuses[index],
+                overall=overall,
+                history=history,
+                thresholds=thresholds,
+                today=today,
+            ),
+            breakdown=breakdown,
+        )
+        yield Scored(result, figures)
+
+
+def preview_scores(
+    *, rules: list[scoring.CriterionRule], settings: ScoringSettings, today: date | None = None
+) -> dict[int, scoring.AccountResult]:
+    """Score every account under a proposed set of criteria, weights and thresholds; writes nothing."""
+    today = today or timezone.localdate()
+    gathered = gather(rules=rules, settings=settings, today=today)
+    try:
+        return {
+            s.result.account_id: s.result
+            for s in score_all(gathered, rules=rules, settings=settings, manual=manual_entries(rules=rules))
+        }
+    finally:
+        with connection.cursor() as cursor:
+            _drop_work_tables(cursor)
+
+
+# --- The recompute: lock, run record, staging, one final transaction -------------------------------
+
+
+def _rounded(value: float | None, places: int) -> str | None:
+    return None if value is None else f"{value:.{places}f}"
+
+
+def _staging_row(scored: Scored, settings: ScoringSettings) -> tuple:
+    r, clv = scored.result, scored.clv
+    has_clv = clv.clv is not None
+    return (
+        r.account_id,
+        _rounded(r.attractiveness.score, 2),
+        _rounded(r.relationship.score, 2),
+        _rounded(r.overall.score, 2),
+        _rounded(r.attractiveness.completeness, 3),
+        _rounded(r.relationship.completeness, 3),
+        _rounded(r.overall.completeness, 3),
+        _rounded(clv.clv, 2),
+        _rounded(clv.margin, 2),
+        _rounded(clv.cost_to_serve, 2),
+        _rounded(clv.growth, 4) if has_clv else None,
+        _rounded(clv.retention, 3) if has_clv else None,
+        _rounded(settings.discount_rate, 4) if has_clv else None,
+        settings.horizon_years if has_clv else None,
+        r.quadrant,
+        r.recommendation,
+        json.dumps(r.breakdown, separators=(",", ":")),
+    )
+
+
+class _StagingTable:
+    # `insert_rows` wants a model; the staging table is a temporary one with the snapshot's columns.
+    class _meta:
+        db_table = STAGING_TABLE
+
+
+@contextmanager
+def recompute_lock() -> Iterator[None]:
+    """A PostgreSQL advisory lock (freed if the worker dies); elsewhere a cache lock with expiry."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise RecomputeBusy(_("Another recompute is running."))
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        return
+    if not cache.add(CACHE_LOCK_KEY, "held", timeout=CACHE_LOCK_SECONDS):
+        raise RecomputeBusy(_("Another recompute is running."))
+    try:
+        yield
+    finally:
+        cache.delete(CACHE_LOCK_KEY)
+
+
+def _progress(run: RecomputeRun, **fields) -> None:
+    RecomputeRun.objects.filter(pk=run.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(run, name, value)
+
+
+def recompute_scores(
+    *,
+    run: RecomputeRun | None = None,
+    started_by=None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> RecomputeRun:
+    """Recompute every account's scores, CLV, quadrant and recommendation, and today's snapshot.
+
+    Idempotent: today's snapshot replaces any earlier one; run twice a day (or redelivered by
+    Celery) it rewrites the same rows.
+    """
+    today = today or timezone.localdate()
+    if run is None:
+        run = RecomputeRun.objects.create(started_at=timezone.now(), started_by=started_by)
+    try:
+        with recompute_lock():
+            # Holding the lock, any other "running" run is one that died: say so.
+            RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING).exclude(pk=run.pk).update(
+                status=RecomputeStatus.FAILED,
+                finished_at=timezone.now(),
+                error=_("Interrupted: the worker stopped before the run finished."),
+            )
+            _progress(run, status=RecomputeStatus.RUNNING, started_at=timezone.now(), error="")
+            _recompute(run, today=today, progress=progress, chunk_size=chunk_size)
+    except RecomputeBusy as busy:
+        _progress(run, status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=str(busy))
+        raise
+    except Exception as error:
+        _progress(run, status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=repr(error)[:2000])
+        raise
+    return run
+
+
+def _recompute(run: RecomputeRun, *, today: date, progress, chunk_size: int) -> None:
+    settings = ScoringSettings.of(Programme.load())
+    rules = active_rules()
+    try:
+        gathered = gather(rules=rules, settings=settings, today=today)
+        _progress(run, accounts_total=len(gathered.account_ids), accounts_processed=0)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
+            columns = ", ".join(["account_id", *FIGURE_COLUMNS])
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING_TABLE} AS "
+                f"SELECT {columns} FROM programme_scoresnapshot WHERE 1 = 0"
+            )
+        batch, done = [], 0
+        for scored in score_all(gathered, rules=rules, settings=settings, manual=manual_entries(rules=rules)):
+            batch.append(_staging_row(scored, settings))
+            if len(batch) >= chunk_size:
+                done += _stage(batch, run, done, progress)
+                batch = []
+        done += _stage(batch, run, done, progress)
+        del gathered
+        _publish(run, today=today, processed=done)
+    finally:
+        with connection.cursor() as cursor:
+            _drop_work_tables(cursor)
+
+
+def _stage(batch: list[tuple], run: RecomputeRun, done: int, progress) -> int:
+    insert_rows(_StagingTable, ["account_id", *FIGURE_COLUMNS], batch)
+    _progress(run, accounts_processed=done + len(batch))
+    if progress:
+        progress(len(batch))
+    return len(batch)
+
+
+@transaction.atomic
+def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
+    """All or nothing: today's snapshots and the current scores change together, with the run's outcome."""
+    columns = ", ".join(FIGURE_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in FIGURE_COLUMNS)
+    snapshot, current = ScoreSnapshot._meta.db_table, AccountScore._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause.
+        cursor.execute(
+            f"INSERT INTO {snapshot} (account_id, taken_on, {columns}) "
+            f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
+            f"ON CONFLICT (account_id, taken_on) DO UPDATE SET {updates}",
+            [today],
+        )
+        cursor.execute(
+            f"INSERT INTO {current} (account_id, computed_at, {columns}) "
+            f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
+            f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates}",
+            [now],
+        )
+    _progress(
+        run,
+        status=RecomputeStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+        accounts_processed=processed,
+    )
+
+
+def recompute_request(*, by) -> RecomputeRun:
+    """The champion starts a recompute now; the worker picks it up (refused while one is running)."""
+    from .tasks import recompute_scores_task
+
+    if not permissions.can_start_recompute(by):
+        raise PermissionDenied(_("Only the KAM champion starts a recompute."))
+    if RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING).exists():
+        raise ValidationError(_("A recompute is already running: watch its progress below."))
+    run = RecomputeRun.objects.create(started_at=timezone.now(), started_by=by)
+    transaction.on_commit(lambda: recompute_scores_task.delay(run_id=run.pk))
+    return run
+
+
+# --- Manual scores ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def manual_score_save(
+    *,
+    account,
+    criterion: Criterion,
+    score: Decimal,
+    justification: str,
+    by,
+    expected_version: int | None,
+) -> ManualScore:
+    """The KAM scores a criterion by hand, 0-10 with a reason; a save over someone else's is refused."""
+    if not permissions.can_score_by_hand(by, account):
+        raise PermissionDenied(_("Only the account's key account manager or the champion scores it by hand."))
+    errors = {}
+    if criterion.source != ScoringSource.MANUAL or not criterion.is_active:
+        errors["criterion"] = _("“%(name)s” is not scored by hand.") % {"name": criterion.name}
+    justification = (justification or "").strip()
+    if not justification:
+        errors["justification"] = _("Say in a line why: a number nobody can explain is not used.")
+    if score is None or not Decimal(0) <= score <= Decimal(10):
+        errors["score"] = _("A score is between 0 and 10.")
+    if errors:
+        raise ValidationError(errors)
+    existing = ManualScore.objects.filter(account=account, criterion=criterion).first()
+    fields = {
+        "score": score,
+        "justification": justification,
+        "scored_by": by,
+        "scored_on": timezone.localdate(),
+    }
+    if existing is None:
+        if expected_version:
+            raise ValidationError(_("This score was removed meanwhile; score it again."))
+        manual = ManualScore(account=account, criterion=criterion, **fields)
+        manual.full_clean()
+        manual.save()
+        return manual
+    if expected_version is None:
+        raise StaleVersion(existing)  # someone scored it after this form was opened
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.full_clean()
+    save_if_unchanged(existing, expected_version=expected_version, fields=list(fields))
+    # save_if_unchanged writes with UPDATE, which simple-history does not see: record it here.
+    ManualScore.history.bulk_history_create([existing], update=True, default_user=by)
+    return existing
+
+
+# --- Criteria -------------------------------------------------------------------------------------
+
+CRITERION_FIELDS = [
+    "name", "description", "group", "weight", "source", "metric", "mapping", "bands", "position", "is_active"
+]  # fmt: skip
+
+
+def _check_criterion(criterion: Criterion) -> None:
+    errors = {}
+    if criterion.source == ScoringSource.DATA:
+        if not metrics.get(criterion.metric):
+            errors["metric"] = _("Pick the metric this criterion is scored from.")
+        if criterion.mapping == ScoreMapping.BANDS:
+            try:
+                criterion.bands = scoring.check_bands(criterion.bands)
+            except ValueError as error:
+                errors["bands"] = str(error)
+            else:
+                if not criterion.bands:
+                    errors["bands"] = _("Give at least one band, or map by percentile.")
+    else:
+        criterion.metric, criterion.bands = "", []
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion, by, expected_version: int | None = None) -> Criterion:
+    """Add or change a criterion (champion only); it counts from the next recompute."""
+    if not permissions.can_manage_criteria(by):
+        raise PermissionDenied(_("Only the KAM champion sets the criteria."))
+    _check_criterion(criterion)
+    criterion.full_clean()
+    if criterion.pk is None:
+        criterion.save()
+        return criterion
+    save_if_unchanged(criterion, expected_version=expected_version or 0, fields=CRITERION_FIELDS)
+    Criterion.history.bulk_history_create([criterion], update=True, default_user=by)
+    return criterion
+
+
+@transaction.atomic
+def criterion_set_active(*, criterion: Criterion, active: bool, by, expected_version: int) -> Criterion:
+    """Retire a criterion (kept, with its manual scores, for the history) or bring it back."""
+    if not permissions.can_manage_criteria(by):
+        raise PermissionDenied(_("Only the KAM champion sets the criteria."))
+    criterion.is_active = active
+    save_if_unchanged(criterion, expected_version=expected_version, fields=["is_active"])
+    Criterion.history.bulk_history_create([criterion], update=True, default_user=by)
+    return criterion
+
+
+@transaction.atomic
+def weights_save(*, weights: dict[int, Decimal], by, versions: dict[int, int]) -> list[Criterion]:
+    """Save the weights tried in the what-if, each version-checked."""
+    if not permissions.can_manage_criteria(by):
+        raise PermissionDenied(_("Only the KAM champion sets the criteria."))
+    saved = []
+    for criterion in Criterion.objects.filter(pk__in=weights):
+        criterion.weight = weights[criterion.pk]
+        criterion.full_clean()
+        save_if_unchanged(criterion, expected_version=versions.get(criterion.pk, 0), fields=["weight"])
+        saved.append(criterion)
+    Criterion.history.bulk_history_create(saved, update=True, default_user=by)
+    return saved

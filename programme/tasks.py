@@ -1,0 +1,21 @@
+"""Background work of the programme: thin tasks that call services.py."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+from .models import RecomputeRun, RecomputeStatus
+
+
+@shared_task(acks_late=True)
+def recompute_scores_task(run_id: int | None = None) -> int | None:
+    """Nightly (beat) or started by the champion (run_id). Idempotent, so a redelivery is harmless."""
+    run = RecomputeRun.objects.filter(pk=run_id).first() if run_id else None
+    if run is not None and run.status == RecomputeStatus.SUCCEEDED:
+        return run.pk  # delivered again after it finished: nothing to do
+    try:
+        run = services.recompute_scores(run=run)
+    except services.RecomputeBusy:
+        return None  # the run holding the lock does the work; this one is recorded as refused
+    return run.pk
