@@ -68,9 +68,10 @@ def test_my_accounts_answers_every_role_and_shows_only_their_own(
         assert names == mine.get(role, [])
 
 
-def test_kam_and_team_member_land_on_my_accounts_and_others_on_the_list(as_role, account, other_account):
+def test_each_role_lands_where_its_day_starts(as_role, account, other_account):
     for role, target in [("kam", "accounts:my_accounts"), ("team_member", "accounts:my_accounts"),
-                         ("champion", "accounts:list"), ("outsider", "accounts:list")]:  # fmt: skip
+                         ("champion", "portfolio:dashboard"), ("sponsor", "portfolio:sponsor_home"),
+                         ("outsider", "accounts:list")]:  # fmt: skip
         response = as_role(role).get(reverse("home"))
         assert response["Location"] == reverse(target), role
 
