@@ -24,8 +24,12 @@ class ArchivedField(serializers.BooleanField):
     def __init__(self, source="archived_at", **kwargs):
         super().__init__(source=source, read_only=True, **kwargs)
 
+    def get_attribute(self, instance):
+        # DRF would print a missing date as null; the answer is a plain yes or no.
+        return super().get_attribute(instance) is not None
+
     def to_representation(self, value):
-        return value is not None
+        return bool(value)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
@@ -68,6 +72,7 @@ class AccountPatchSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="Blank when unknown.")
     account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     reports_to_external_id = serializers.CharField(
         source="reports_to.external_id", read_only=True, allow_null=True, default=None
@@ -103,7 +108,7 @@ class FinancialSerializer(serializers.ModelSerializer):
         model = FinancialPeriod
         fields = [
             "id", "account", "account_external_id", "period", "revenue", "gross_margin", "cost_to_serve",
-            "days_to_pay", "currency", "created_at", "updated_at",
+            "days_to_pay", "currency", "order_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

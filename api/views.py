@@ -6,7 +6,9 @@ where it has one); a PATCH needs If-Match with that ETag and answers 412, changi
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework import permissions as drf_permissions
@@ -70,6 +72,7 @@ class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     pagination_class = ApiCursorPagination
     schema = ApiSchema()
     selector = None
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
@@ -221,3 +224,10 @@ def _sync_view(kind: str, body: dict, summary: str):
 AccountSyncView = _sync_view("accounts", ACCOUNT_BATCH, "Upsert accounts by external id")
 ContactSyncView = _sync_view("contacts", CONTACT_BATCH, "Upsert contacts by external id")
 FinancialSyncView = _sync_view("financials", FINANCIAL_BATCH, "Upsert monthly figures by account and month")
+
+
+@csrf_exempt  # it changes nothing; a 404 must not turn into an HTML CSRF page
+def no_such_endpoint(request, *args, **kwargs):
+    return JsonResponse(
+        {"errors": [{"field": None, "message": _("No such endpoint or record; see /api/docs/.")}]}, status=404
+    )

@@ -245,3 +245,16 @@ def test_dashboard_runs_the_same_number_of_queries_for_25_and_100_key_accounts(
     build_portfolio(75, 220)
     large = _dashboard_queries(client, champion, django_assert_max_num_queries, 15)
     assert small == large
+
+
+def test_navigation_links_the_champion_to_the_portfolio_and_the_sponsor_to_their_accounts(
+    client, champion, sponsor, account
+):
+    client.force_login(champion)
+    content = client.get(reverse("accounts:list")).content.decode()
+    for name in ("dashboard", "review_list", "kam_team", "sponsor_load"):
+        assert f'href="{reverse(f"portfolio:{name}")}"' in content
+    client.force_login(sponsor)
+    content = client.get(reverse("accounts:list")).content.decode()
+    assert f'href="{reverse("portfolio:sponsor_home")}"' in content
+    assert f'href="{URL}"' not in content

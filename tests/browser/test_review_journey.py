@@ -1,0 +1,226 @@
+"""The champion's programme review from opening to closing, and a sponsor who sees only their accounts,
+in a real browser (Debian's chromium through Playwright, as in test_plan_journey.py)."""
+
+import os
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Interaction, InteractionKind, LifecycleStatus, PlanStatus, TeamFunction
+from programme.models import ProgrammeReview, Recommendation, ReviewStatus
+
+from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from ..factories import AccountFactory, StakeholderFactory, UserFactory
+from ..programme.dashboard_factories import AccountScoreFactory
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "secret-pass-123"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not Path(CHROMIUM).exists() and os.environ.get("KAM_REQUIRE_BROWSER") != "1":
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def _log_in(browser, live_server, username):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
+
+
+@pytest.fixture
+def portfolio(transactional_db):
+    jan = UserFactory(username="jan", first_name="Jan", last_name="Kowalski", is_champion=True)
+    ewa = UserFactory(username="ewa", first_name="Ewa", last_name="Lis", function=TeamFunction.OTHER)
+    adam = UserFactory(username="adam", first_name="Adam", last_name="Zieliński", function=TeamFunction.OTHER)
+    magda = UserFactory(username="magda", first_name="Magda", last_name="Nowak")
+    baltic = AccountFactory(name="Baltic Steel", key=True, kam=magda, executive_sponsor=ewa)
+    lyon = AccountFactory(name="Lyon Chimie", key=True, kam=magda, executive_sponsor=adam)
+    rising = AccountFactory(name="Rising Star")
+    golf = AccountFactory(name="Golf Partner")
+    AccountScoreFactory(
+        account=baltic,
+        attractiveness=Decimal(30),
+        relationship=Decimal(30),
+        overall=Decimal(30),
+        recommendation=Recommendation.REVIEW_FOR_EXIT,
+    )
+    AccountScoreFactory(
+        account=lyon,
+        attractiveness=Decimal(70),
+        relationship=Decimal(70),
+        overall=Decimal(70),
+        recommendation=Recommendation.KEEP,
+    )
+    AccountScoreFactory(
+        account=rising,
+        attractiveness=Decimal(80),
+        relationship=Decimal(60),
+        overall=Decimal(72),
+        recommendation=Recommendation.ADD,
+    )
+    AccountScoreFactory(
+        account=golf, attractiveness=Decimal(40), relationship=Decimal(45), overall=Decimal(42)
+    )
+    return {"jan": jan, "ewa": ewa, "baltic": baltic, "lyon": lyon, "rising": rising, "golf": golf}
+
+
+def _decide(page, account_name, decision, rationale, override_reason=None):
+    row = page.locator("tr", has_text=account_name)
+    row.get_by_label("Decision").select_option(decision)
+    row.get_by_label("Rationale").fill(rationale)
+    if override_reason is not None:
+        row.get_by_label("Override reason").fill(override_reason)
+    row.get_by_role("button", name="Decide").click()
+    page.locator("tr", has_text=account_name).get_by_role("button", name="Change decision").wait_for()
+
+
+def test_champion_reviews_the_programme_from_opening_to_closing(browser, live_server, portfolio):
+    jan = _log_in(browser, live_server, "jan")
+    jan.get_by_role("link", name="Dashboard").click()
+    assert jan.locator("svg.matrix circle.pt").count() == 4
+    assert "Rising Star" in jan.locator("#recommendations-title + ul").inner_text()
+
+    jan.get_by_role("link", name="Reviews").first.click()
+    jan.get_by_label("Title").fill("Q4 2026")
+    jan.get_by_label("Period starts").fill("2026-10-01")
+    jan.get_by_label("Period ends").fill("2026-12-31")
+    jan.get_by_role("button", name="Open the review").click()
+    jan.get_by_role("heading", name=re.compile("Q4 2026")).wait_for()
+
+    # Adding Golf Partner goes against the recommendation: the row asks for the override reason.
+    row = jan.locator("tr", has_text="Golf Partner")
+    row.get_by_label("Decision").select_option("add")
+    row.get_by_label("Rationale").fill("Opens the Baltic market")
+    row.get_by_role("button", name="Decide").click()
+    jan.locator("tr", has_text="Golf Partner").locator(
+        ".error", has_text="record the override reason"
+    ).wait_for()
+    assert (
+        jan.locator("tr", has_text="Golf Partner").get_by_label("Rationale").input_value()
+        == "Opens the Baltic market"
+    )
+    jan.locator("tr", has_text="Golf Partner").get_by_label("Override reason").fill("The CEO's golf partner")
+    jan.locator("tr", has_text="Golf Partner").get_by_role("button", name="Decide").click()
+    jan.locator("tr.override", has_text="Golf Partner").wait_for()
+
+    _decide(jan, "Baltic Steel", "remove", "Margin after cost-to-serve negative for four quarters")
+    _decide(jan, "Lyon Chimie", "keep", "Strategic and growing")
+    _decide(jan, "Rising Star", "add", "Above the entry threshold all quarter")
+
+    alignment = jan.locator("#alignment")
+    for label in ("Shared values", "Style", "Skills", "Staff", "Strategy", "Structure", "Systems"):
+        alignment.get_by_label(label, exact=True).select_option("3")
+    alignment.get_by_label("Benchmark notes").fill("Siemens: every board member sponsors an account.")
+    alignment.get_by_role("button", name="Save the assessment").click()
+    jan.get_by_text("Alignment assessment and benchmark notes saved.").wait_for()
+
+    jan.get_by_role("button", name="Apply the decisions and close the review").click()
+    jan.get_by_text("A closed review can be read, never changed.").wait_for()
+    assert jan.locator("main form").count() == 0
+    assert "The CEO's golf partner" in jan.locator("tr", has_text="Golf Partner").inner_text()
+    assert "Siemens" in jan.locator("#alignment").inner_text()
+
+    review = ProgrammeReview.objects.get()
+    assert review.status == ReviewStatus.CLOSED
+    for name, status in [
+        ("baltic", LifecycleStatus.EXITED),
+        ("golf", LifecycleStatus.KEY),
+        ("rising", LifecycleStatus.KEY),
+        ("lyon", LifecycleStatus.KEY),
+    ]:
+        portfolio[name].refresh_from_db()
+        assert portfolio[name].status == status, name
+
+
+def test_a_sponsor_sees_only_their_accounts_endorses_and_logs_a_visit(browser, live_server, portfolio):
+    today = timezone.localdate()
+    baltic = portfolio["baltic"]
+    plan = PlanFactory(
+        account=baltic,
+        status=PlanStatus.SUBMITTED,
+        period_start=today - timedelta(days=7),
+        period_end=today + timedelta(days=300),
+    )
+    ObjectiveFactory(plan=plan, title="Keep 70 % share of wallet in coated steel")
+    ActionFactory(plan=plan, description="Agree priority allocation for Q1")
+    StakeholderFactory(
+        account=baltic, name="Anna Wiśniewska", title="CEO", buying_role="decision_maker", attitude=1
+    )
+
+    ewa = _log_in(browser, live_server, "ewa")
+    ewa.get_by_role("link", name="My sponsored accounts").click()
+    cards = ewa.locator(".sponsor-accounts > li")
+    assert cards.count() == 1
+    assert "Baltic Steel" in cards.inner_text() and "Lyon Chimie" not in ewa.content()
+    assert "A plan waits for your endorsement." in cards.inner_text()
+
+    cards.get_by_role("link", name="Baltic Steel").click()
+    assert "Keep 70 % share of wallet in coated steel" in ewa.content()
+    assert "Anna Wiśniewska" in ewa.locator("#map-title + div").inner_text()
+    ewa.get_by_role("button", name="Endorse the plan").click()
+    ewa.get_by_text("Plan endorsed.").wait_for()
+
+    ewa.get_by_role("link", name="Log an executive visit").click()
+    ewa.get_by_label("Anna Wiśniewska").check()
+    ewa.get_by_label("Notes").fill("Dinner with the CEO; priority allocation agreed in principle")
+    ewa.get_by_role("button", name="Log the visit").click()
+    ewa.get_by_text("Executive visit logged.").wait_for()
+
+    # Another sponsor's account is out of reach, by any link.
+    lyon = portfolio["lyon"]
+    for path in (
+        f"/portfolio/sponsor/accounts/{lyon.pk}/",
+        f"/accounts/{lyon.pk}/",
+        f"/accounts/{lyon.pk}/plans/",
+    ):
+        response = ewa.goto(f"{live_server.url}{path}")
+        assert response.status == 404, path
+        assert "Lyon Chimie" not in ewa.content()
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    visit = Interaction.objects.get(account=baltic)
+    assert visit.kind == InteractionKind.EXECUTIVE_VISIT and visit.occurred_on == today
+
+
+def test_the_board_brief_prints_on_at_most_two_pages(browser, live_server, portfolio):
+    plan = PlanFactory(
+        account=portfolio["baltic"],
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        needs_organisation="Security of supply. " * 10,
+        value_terms="Consignment stock. " * 8,
+    )
+    for i in range(6):
+        ObjectiveFactory(plan=plan, title=f"Objective {i}")
+        ActionFactory(plan=plan, description=f"Action number {i} with a sensible length of description")
+    magda = _log_in(browser, live_server, "magda")
+    magda.goto(f"{live_server.url}/portfolio/accounts/{plan.account_id}/plans/{plan.pk}/board-brief/")
+    magda.emulate_media(media="print")
+    pdf = magda.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 2

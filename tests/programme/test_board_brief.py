@@ -1,0 +1,56 @@
+"""The plan's board brief: readable by whoever reads the plan, laid out for print."""
+
+import pytest
+from django.urls import reverse
+
+from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
+from ..conftest import ROLES
+from .dashboard_factories import AccountScoreFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "champion": 200,
+    "kam": 200,
+    "sponsor": 200,
+    "team_member": 200,
+    "other_kam": 404,
+    "outsider": 404,
+    "anonymous": 302,
+}
+
+
+@pytest.fixture
+def plan(account):
+    plan = PlanFactory(account=account, needs_organisation="Security of supply")
+    ObjectiveFactory(plan=plan, title="Keep 70 % share of wallet")
+    ActionFactory(plan=plan, description="Agree priority allocation")
+    RiskFactory(plan=plan)
+    AccountScoreFactory(account=account)
+    return plan
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_board_brief_follows_who_may_read_the_plan(as_role, role, plan):
+    url = reverse("portfolio:plan_board_brief", args=[plan.account_id, plan.pk])
+    assert as_role(role).get(url).status_code == EXPECTED[role]
+
+
+def test_the_board_brief_has_the_plan_on_a_print_stylesheet(client, kam, plan):
+    client.force_login(kam)
+    content = client.get(
+        reverse("portfolio:plan_board_brief", args=[plan.account_id, plan.pk])
+    ).content.decode()
+    for text in (
+        "Security of supply",
+        "Keep 70 % share of wallet",
+        "Agree priority allocation",
+        "css/board_brief.css",
+    ):
+        assert text in content
+
+
+def test_the_plan_page_links_to_its_board_brief(client, kam, plan):
+    client.force_login(kam)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert reverse("portfolio:plan_board_brief", args=[plan.account_id, plan.pk]) in content

@@ -1,0 +1,200 @@
+"""Executive sponsors: "My accounts", the brief, endorsing, logging a visit; the champion's load page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Interaction, InteractionKind, PlanStatus
+
+from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from ..conftest import ROLES
+from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted_plan(account):
+    today = timezone.localdate()
+    plan = PlanFactory(
+        account=account,
+        status=PlanStatus.SUBMITTED,
+        period_start=today - timedelta(days=10),
+        period_end=today + timedelta(days=300),
+        sponsor_visits_per_year=4,
+    )
+    ObjectiveFactory(plan=plan, title="Keep 70 % share of wallet")
+    ActionFactory(plan=plan, description="Agree priority allocation for Q1")
+    return plan
+
+
+def test_my_accounts_lists_only_the_accounts_the_sponsor_sponsors(client, sponsor, account, other_account):
+    AccountFactory(name="Candidate Co", executive_sponsor=UserFactory())
+    client.force_login(sponsor)
+    response = client.get(reverse("portfolio:sponsor_home"))
+    assert [i.account for i in response.context["accounts"]] == [account]
+    assert "Lyon Chimie" not in response.content.decode()
+
+
+def test_my_accounts_tells_what_waits_for_the_sponsor(client, sponsor, account, submitted_plan):
+    client.force_login(sponsor)
+    content = client.get(reverse("portfolio:sponsor_home")).content.decode()
+    assert "A plan waits for your endorsement." in content
+    assert "An executive visit is due." in content
+
+
+def test_the_brief_shows_objectives_map_actions_and_last_visit(client, sponsor, account, submitted_plan):
+    ceo = StakeholderFactory(account=account, name="Anna CEO", buying_role="decision_maker", attitude=2)
+    StakeholderFactory(account=account, name="Piotr Procurement", attitude=-1)
+    InteractionFactory(
+        account=account,
+        kind=InteractionKind.EXECUTIVE_VISIT,
+        occurred_on=timezone.localdate() - timedelta(days=150),
+        stakeholders=[ceo],
+    )
+    client.force_login(sponsor)
+    response = client.get(reverse("portfolio:sponsor_brief", args=[account.pk]))
+    content = response.content.decode()
+    brief = response.context["brief"]
+    assert "Keep 70 % share of wallet" in content and "Agree priority allocation for Q1" in content
+    assert [s.name for s in brief.supporters] == ["Anna CEO"]
+    assert [s.name for s in brief.opponents] == ["Piotr Procurement"]
+    assert brief.last_visit.stakeholders.get() == ceo
+    assert brief.can_endorse
+
+
+def test_a_sponsor_cannot_reach_another_account(client, sponsor, account, other_account):
+    client.force_login(sponsor)
+    assert client.get(reverse("portfolio:sponsor_brief", args=[other_account.pk])).status_code == 404
+    assert client.get(reverse("portfolio:sponsor_visit", args=[other_account.pk])).status_code == 404
+    assert client.get(reverse("accounts:detail", args=[other_account.pk])).status_code == 404
+
+
+def test_the_sponsor_endorses_a_submitted_plan(client, sponsor, account, submitted_plan):
+    client.force_login(sponsor)
+    url = reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk])
+    response = client.post(url, {"comment": "Good plan"})
+    assert response.status_code == 302
+    submitted_plan.refresh_from_db()
+    assert submitted_plan.status == PlanStatus.APPROVED
+    change = submitted_plan.status_changes.get(to_status=PlanStatus.APPROVED)
+    assert change.changed_by == sponsor and change.comment == "Good plan"
+
+
+def test_endorsing_a_plan_that_is_not_submitted_changes_nothing(client, sponsor, account, submitted_plan):
+    submitted_plan.status = PlanStatus.DRAFT
+    submitted_plan.save()
+    client.force_login(sponsor)
+    client.post(reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk]))
+    submitted_plan.refresh_from_db()
+    assert submitted_plan.status == PlanStatus.DRAFT
+
+
+def test_the_sponsor_logs_an_executive_visit(client, sponsor, account):
+    ceo = StakeholderFactory(account=account)
+    client.force_login(sponsor)
+    url = reverse("portfolio:sponsor_visit", args=[account.pk])
+    day = timezone.localdate().isoformat()
+    response = client.post(
+        url, {"occurred_on": day, "stakeholders": [ceo.pk], "notes": "Dinner with the CEO"}
+    )
+    assert response.status_code == 302
+    visit = Interaction.objects.get(account=account)
+    assert visit.kind == InteractionKind.EXECUTIVE_VISIT
+    assert list(visit.participants.all()) == [sponsor] and visit.logged_by == sponsor
+
+
+def test_a_visit_without_people_or_in_the_future_is_refused_with_field_messages(client, sponsor, account):
+    StakeholderFactory(account=account)
+    client.force_login(sponsor)
+    url = reverse("portfolio:sponsor_visit", args=[account.pk])
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = client.post(url, {"occurred_on": future, "stakeholders": []})
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert "stakeholders" in form.errors
+    assert not Interaction.objects.exists()
+    ceo = StakeholderFactory(account=account)
+    response = client.post(url, {"occurred_on": future, "stakeholders": [ceo.pk]})
+    assert response.status_code == 422 and "occurred_on" in response.context["form"].errors
+
+
+def test_the_sponsor_load_page_shows_accounts_per_sponsor_against_the_cap(
+    client, champion, sponsor, account, programme
+):
+    programme.sponsor_account_cap = 1
+    programme.save()
+    AccountFactory(name="Second Key", key=True, executive_sponsor=sponsor)
+    PlanFactory(
+        account=account,
+        period_start=timezone.localdate() - timedelta(days=5),
+        period_end=timezone.localdate() + timedelta(days=100),
+        sponsor_visits_per_year=3,
+    )
+    client.force_login(champion)
+    page = client.get(reverse("portfolio:sponsor_load")).context["page"]
+    (load,) = page.sponsors
+    assert load.sponsor == sponsor and load.count == 2 and load.over_cap
+    assert load.visits_committed == 3 and load.behind
+
+
+BRIEF_EXPECTED = {
+    "champion": 200,
+    "sponsor": 200,
+    "kam": 403,
+    "team_member": 403,
+    "other_kam": 404,
+    "outsider": 404,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_brief_visit_and_endorse_by_role(as_role, role, account, submitted_plan):
+    client = as_role(role)
+    assert (
+        client.get(reverse("portfolio:sponsor_brief", args=[account.pk])).status_code == BRIEF_EXPECTED[role]
+    )
+    assert (
+        client.get(reverse("portfolio:sponsor_visit", args=[account.pk])).status_code == BRIEF_EXPECTED[role]
+    )
+    response = client.post(reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk]))
+    assert response.status_code == (
+        302 if role in ("champion", "sponsor", "anonymous") else BRIEF_EXPECTED[role]
+    )
+    submitted_plan.refresh_from_db()
+    expected = PlanStatus.APPROVED if role in ("champion", "sponsor") else PlanStatus.SUBMITTED
+    assert submitted_plan.status == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sponsor_home_for_every_role_and_load_page_for_the_champion_only(as_role, role, account):
+    client = as_role(role)
+    assert client.get(reverse("portfolio:sponsor_home")).status_code == (302 if role == "anonymous" else 200)
+    expected = {"champion": 200, "anonymous": 302}.get(role, 403)
+    assert client.get(reverse("portfolio:sponsor_load")).status_code == expected
+
+
+def test_sponsor_pages_run_a_fixed_number_of_queries(
+    client, sponsor, programme, django_assert_max_num_queries
+):
+    def add_accounts(n):
+        for _ in range(n):
+            a = AccountFactory(key=True, executive_sponsor=sponsor)
+            PlanFactory(
+                account=a,
+                period_start=timezone.localdate() - timedelta(days=5),
+                period_end=timezone.localdate() + timedelta(days=50),
+            )
+            StakeholderFactory(account=a)
+
+    client.force_login(sponsor)
+    add_accounts(2)
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("portfolio:sponsor_home"))
+    add_accounts(20)
+    with django_assert_max_num_queries(12) as large:
+        client.get(reverse("portfolio:sponsor_home"))
+    assert len(small.captured_queries) == len(large.captured_queries)
