@@ -422,6 +422,10 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
     executive_visits = Interaction.objects.filter(
         account=OuterRef("pk"), archived_at__isnull=True, kind=InteractionKind.EXECUTIVE_VISIT
     ).order_by("-occurred_on")
+    from .measures_selectors import with_satisfaction_flags
+
+    # The satisfaction flags (NPS fell by 2+, no survey for a year) are measures' rules (issue 7).
+    queryset = with_satisfaction_flags(queryset, today=today)
     return queryset.annotate(
         score_overall=F("score__overall"),
         score_quadrant=F("score__quadrant"),

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import BuyingRole, PlanStatus
+from accounts.models import BuyingRole, PlanStatus, Survey
 from accounts.relationships import attention_items, relationship_health, unreplaced_departures
 from accounts.selectors import my_accounts
 from programme.models import AccountScore, Criterion, ManualScore, ScoreSnapshot, ScoringSource
@@ -43,6 +43,7 @@ def _healthy(account, kam):
     )
     people = [StakeholderFactory(account=account, buying_role=BuyingRole.DECISION_MAKER) for _ in range(2)]
     InteractionFactory(account=account, stakeholders=people, occurred_on=today - timedelta(days=3))
+    Survey.objects.create(account=account, surveyed_on=today - timedelta(days=20), nps=9)
     return people
 
 
@@ -233,3 +234,11 @@ def test_my_accounts_runs_a_fixed_number_of_queries(client, kam, n, django_asser
         response = client.get(reverse("accounts:my_accounts"))
     rows = response.context["page"].rows
     assert len(rows) == n and all(row.attention for row in rows)
+
+
+def test_satisfaction_flags_from_the_measures_show_on_my_accounts(kam, account):
+    _healthy(account, kam)
+    Survey.objects.create(account=account, surveyed_on=_today() - timedelta(days=2), nps=5)
+    assert _texts(kam, account) == ["NPS fell by 2 points or more in the last survey"]
+    account.surveys.all().delete()
+    assert _texts(kam, account) == ["No satisfaction survey for over a year"]
