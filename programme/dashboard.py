@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -60,6 +61,8 @@ from .models import (
     Programme,
     ProgrammeReview,
     Recommendation,
+    RecomputeRun,
+    RecomputeStatus,
     ReviewCadence,
     ReviewStatus,
     ScoreSnapshot,
@@ -104,6 +107,7 @@ def key_accounts_annotated(*, today: date):
         Account.objects.current()
         .key_accounts()
         .select_related("kam", "executive_sponsor", "score")
+        .defer("score__breakdown")  # per-criterion detail: the score card's, not the portfolio's
         .annotate(
             last_executive_visit=Subquery(
                 visits.order_by().values("account").annotate(last=Max("occurred_on")).values("last")
@@ -146,6 +150,8 @@ class LeagueRow:
     today: date
     # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
     measures: AccountMeasures = field(default_factory=AccountMeasures)
+    url: str = ""
+    plan_url: str = ""
 
     @property
     def clv(self):
@@ -432,6 +438,11 @@ class Dashboard:
     measures: ProgrammeMeasures | None = None
 
     @property
+    def marks(self) -> list[MatrixMark]:
+        """The matrix's points ready to draw (225 titles composed here, not in the template: much faster)."""
+        return matrix_marks(self.matrix, self.currency)
+
+    @property
     def currency(self) -> str:
         return self.programme.reporting_currency
 
@@ -448,12 +459,38 @@ def _share(part, whole) -> Decimal | None:
     return Decimal(part) / Decimal(whole)
 
 
-def _portfolio_totals(rows: list[LeagueRow]) -> dict:
-    # Totals over every current account's score: one aggregate, no join when nothing is archived.
-    totals = AccountScore.objects.filter(account__archived_at__isnull=True).aggregate(
-        clv=Coalesce(Sum("clv", filter=Q(clv__gt=0)), Value(Decimal(0)), output_field=MONEY_FIELD),
-        margin=Coalesce(Sum("clv_margin"), Value(Decimal(0)), output_field=MONEY_FIELD),
+TOTALS_CACHE_SECONDS = 3600
+
+
+def _whole_portfolio_totals() -> dict:
+    """CLV and gross margin summed over every current account's score.
+
+    A scan of every score (100,000 rows) is the one costly read on the page, and its inputs only
+    change with a recompute: cached per successful run (and for an hour at most, for archived accounts).
+    """
+    run = (
+        RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED)
+        .order_by("-started_at")
+        .values_list("pk", "finished_at")
+        .first()
     )
+    key = (
+        f"kam:portfolio-totals:{run[0]}:{run[1].timestamp() if run[1] else ''}"
+        if run
+        else "kam:portfolio-totals"
+    )
+    totals = cache.get(key)
+    if totals is None:
+        totals = AccountScore.objects.filter(account__archived_at__isnull=True).aggregate(
+            clv=Coalesce(Sum("clv", filter=Q(clv__gt=0)), Value(Decimal(0)), output_field=MONEY_FIELD),
+            margin=Coalesce(Sum("clv_margin"), Value(Decimal(0)), output_field=MONEY_FIELD),
+        )
+        cache.set(key, totals, TOTALS_CACHE_SECONDS)
+    return totals
+
+
+def _portfolio_totals(rows: list[LeagueRow]) -> dict:
+    totals = _whole_portfolio_totals()
     key_clv = sum((r.clv for r in rows if r.clv and r.clv > 0), Decimal(0))
     key_margin = sum((r.score.clv_margin for r in rows if r.score and r.score.clv_margin), Decimal(0))
     return {
@@ -496,6 +533,13 @@ def _health(programme, rows, today, *, user) -> ProgrammeHealth:
     )
 
 
+# What the matrix, recommendations and a review's frozen entries read of a candidate; no more.
+CANDIDATE_FIELDS = [
+    "account__id", "account__name", "account__status", "attractiveness", "relationship", "overall", "clv",
+    "clv_margin", "clv_cost_to_serve", "quadrant", "recommendation",
+]  # fmt: skip
+
+
 def top_candidates(today: date, limit: int, *, recommended_only: bool = False):
     before = today - timedelta(days=TREND_DAYS)
     scores = AccountScore.objects.filter(
@@ -508,6 +552,7 @@ def top_candidates(today: date, limit: int, *, recommended_only: bool = False):
     )
     return list(
         scores.select_related("account")
+        .only(*CANDIDATE_FIELDS)
         .annotate(overall_before=Subquery(snapshot.values("overall")[:1]))
         .order_by("-overall", "account_id")[:limit]
     )
@@ -562,7 +607,7 @@ def _reason(recommendation: str, overall, trend, counts: dict, programme: Progra
     return text
 
 
-def _item(account: Account, score: AccountScore, trend, counts, programme) -> RecommendationItem:
+def _item(account: Account, score: AccountScore, trend, counts, programme, url) -> RecommendationItem:
     return RecommendationItem(
         account_id=account.pk,
         name=account.name,
@@ -572,7 +617,7 @@ def _item(account: Account, score: AccountScore, trend, counts, programme) -> Re
         trend=trend,
         quadrant=score.quadrant,
         reason=_reason(score.recommendation, score.overall, trend, counts.get(account.pk, {}), programme),
-        url=account.get_absolute_url(),
+        url=url(account.pk),
     )
 
 
@@ -582,29 +627,83 @@ def recommendations(programme, rows, candidates, today) -> list[RecommendationIt
     counts = _window_counts(
         [r.account.pk for r in key] + [s.account_id for s in candidates], programme, today
     )
-    items = []
+    items, url = [], account_url_maker()
     for score in candidates:
         trend = score.overall - score.overall_before if score.overall_before is not None else None
-        items.append(_item(score.account, score, trend, counts, programme))
+        items.append(_item(score.account, score, trend, counts, programme, url))
     order = {Recommendation.REVIEW_FOR_EXIT: 0, Recommendation.WATCH: 1}
     for row in sorted(key, key=lambda r: (order[r.recommendation], r.overall or 0)):
-        items.append(_item(row.account, row.score, row.trend, counts, programme))
+        items.append(_item(row.account, row.score, row.trend, counts, programme, url))
     return items
 
 
+@dataclass(frozen=True)
+class MatrixMark:
+    url: str
+    css: str
+    cx: float
+    cy: float
+    r: float
+    title: str
+
+
+def _whole_money(value, currency: str) -> str:
+    # As the `money` filter writes it (1,234,567 EUR), without intcomma's regex loop per point.
+    if value is None:
+        return "—"
+    return f"{int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,} {currency}"
+
+
+def matrix_marks(layout: MatrixLayout, currency: str) -> list[MatrixMark]:
+    kinds = {LifecycleStatus.KEY: _("key account"), LifecycleStatus.CANDIDATE: _("candidate")}
+    template = _("%(name)s · %(kind)s · attractiveness %(a).0f · relationship %(r).0f · CLV %(clv)s")
+    marks = []
+    for placed in layout.points:
+        p = placed.point
+        title = template % {
+            "name": p.name,
+            "kind": kinds.get(p.status, p.status),
+            "a": p.attractiveness,
+            "r": p.relationship,
+            "clv": _whole_money(p.clv, currency),
+        }
+        css = f"pt pt-{p.status} pq-{p.quadrant or 'none'} rec-{p.recommendation or 'none'}"
+        marks.append(MatrixMark(p.url, css, placed.cx, placed.cy, placed.r, title))
+    return marks
+
+
+def url_maker(name: str, arity: int = 1):
+    """`(*ids) -> URL` with one reverse() instead of hundreds (each costs ~0.1-0.3 ms on a busy server)."""
+    sentinels = [str(2147483647 - i) for i in range(arity)]
+    pattern = reverse(name, args=sentinels)
+
+    def make(*ids) -> str:
+        url = pattern
+        for sentinel, value in zip(sentinels, ids, strict=True):
+            url = url.replace(sentinel, str(value))
+        return url
+
+    return make
+
+
+def account_url_maker():
+    return url_maker("accounts:detail")
+
+
 def _matrix(programme, rows, candidates) -> MatrixLayout:
+    url = account_url_maker()
     points = [
         MatrixPoint(
             account_id=s.account_id, name=s.account.name, attractiveness=s.attractiveness,
             relationship=s.relationship, clv=s.clv, status=LifecycleStatus.CANDIDATE, quadrant=s.quadrant,
-            recommendation=s.recommendation, url=reverse("accounts:detail", args=[s.account_id]),
+            recommendation=s.recommendation, url=url(s.account_id),
         )
         for s in candidates
     ] + [
         MatrixPoint(
             account_id=r.account.pk, name=r.account.name, attractiveness=r.score.attractiveness,
             relationship=r.score.relationship, clv=r.clv, status=LifecycleStatus.KEY, quadrant=r.quadrant,
-            recommendation=r.recommendation, url=reverse("accounts:detail", args=[r.account.pk]),
+            recommendation=r.recommendation, url=url(r.account.pk),
         )
         for r in rows
         if r.score
@@ -636,7 +735,13 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
 
 def dashboard_key_rows(*, today: date | None = None, rates: RateTable | None = None) -> list[LeagueRow]:
     today = today or timezone.localdate()
-    rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
+    account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
+    rows = []
+    for account in key_accounts_annotated(today=today):
+        row = _row(account, today)
+        row.url = account_url(account.pk)
+        row.plan_url = plan_url(account.pk, row.plan_id) if row.plan_id else ""
+        rows.append(row)
     measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates)
     for row in rows:
         row.measures = measured[row.account.pk]
