@@ -14,6 +14,7 @@ from accounts.models import (
     PlanAction,
     PlanObjective,
     Stakeholder,
+    Survey,
     User,
 )
 from programme.models import AccountScore
@@ -265,3 +266,20 @@ class ErrorSerializer(serializers.Serializer):
 
 class ErrorListSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    stakeholder_external_id = serializers.CharField(
+        source="stakeholder.external_id", read_only=True, allow_null=True, default=None
+    )
+    archived = ArchivedField()
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id", "external_id", "account", "account_external_id", "surveyed_on", "respondent_name",
+            "stakeholder", "stakeholder_external_id", "nps", "csat", "comment", "archived", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields

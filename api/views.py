@@ -23,7 +23,7 @@ from kam import permissions
 
 from . import filters, selectors, serializers, services
 from .errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired, error_response
-from .schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, ApiSchema
+from .schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, SURVEY_BATCH, ApiSchema
 
 
 class ApiCursorPagination(CursorPagination):
@@ -241,3 +241,16 @@ def no_such_endpoint(request, *args, **kwargs):
     return JsonResponse(
         {"errors": [{"field": None, "message": _("No such endpoint or record; see /api/docs/.")}]}, status=404
     )
+
+
+# --- Satisfaction surveys (issue 7) -------------------------------------------------------------------
+
+
+@_list_doc("Satisfaction surveys: NPS (0-10) and CSAT (1-5) per respondent")
+class SurveyViewSet(ReadViewSet):
+    serializer_class = serializers.SurveySerializer
+    filterset_class = filters.SurveyFilter
+    selector = selectors.surveys
+
+
+SurveySyncView = _sync_view("surveys", SURVEY_BATCH, "Upsert satisfaction surveys by external id")
