@@ -561,6 +561,7 @@ class DemoBuilder:
 
 def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None) -> dict[str, User]:
     """Create the demo programme; `progress` is told how many accounts each chunk added."""
+    from programme import demo as programme_demo
     from programme.models import Programme
 
     people = demo_people()
@@ -577,6 +578,12 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
     with transaction.atomic():
         seed_plans(options, people)
     seed_measures(options, people)
+    with transaction.atomic():
+        from .demo_workspace import seed_workspace
+
+        seed_workspace(options, people)
+    # Last, so that the scores see everything above.
+    programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history (issue 3)
     seed_portfolio_demo(options, people)
     return people
 

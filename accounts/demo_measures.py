@@ -85,7 +85,7 @@ def seed_measures(options: DemoOptions, people: dict[str, User]) -> None:
                         account=account,
                         surveyed_on=day,
                         stakeholder=person,
-                        respondent_name="" if person else "Purchasing team",
+                        respondent_name=person.name if person else "Purchasing team",
                         nps=answer,
                         csat=max(1, min(5, round(answer / 2))) if rng.random() < 0.8 else None,
                         comment=rng.choice(COMMENTS),

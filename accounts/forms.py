@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,9 @@ class LifecycleForm(forms.Form):
 
 
 class StakeholderForm(forms.ModelForm):
+    # The version the person had when the page was opened: a save over someone else's is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Stakeholder
         fields = [
@@ -131,6 +135,8 @@ class StakeholderForm(forms.ModelForm):
             "first_name", "last_name"
         )
         self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
 
 class InteractionForm(forms.ModelForm):
@@ -172,3 +178,136 @@ class TeamMemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.account = account
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+
+
+# --- The workspace's inline forms (issue 5) ----------------------------------------------------------
+# Each carries the version the person had when the form was opened, so a later save can be refused.
+
+
+class _Versioned(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+
+def _managers_choices(account: Account, person: Stakeholder | None):
+    """The account's current people, for "reports to"; a person cannot report to themself."""
+    people = Stakeholder.objects.filter(account=account, archived_at__isnull=True).order_by("name")
+    if person is not None and person.pk:
+        people = people.exclude(pk=person.pk)
+    return people
+
+
+class MapStakeholderForm(_Versioned):
+    """Add or edit a person on the map, inline. The essentials first; needs below."""
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "title",
+            "department",
+            "reports_to",
+            "buying_role",
+            "influence",
+            "attitude",
+            "relationship_strength",
+            "competitor_relationship_strength",
+            "relationship_owner",
+            "email",
+            "phone",
+            "needs_organisation",
+            "needs_department",
+            "needs_personal",
+        ]
+        widgets = {
+            "needs_organisation": forms.Textarea(attrs={"rows": 2}),
+            "needs_department": forms.Textarea(attrs={"rows": 2}),
+            "needs_personal": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        # Any current person is offered; one from another account is refused by the model's clean().
+        self.fields["reports_to"].queryset = Stakeholder.objects.filter(archived_at__isnull=True)
+        self.fields["reports_to"].widget.choices = [("", _("nobody on the map"))] + [
+            (s.pk, str(s)) for s in _managers_choices(account, self.instance)
+        ]
+        self.fields["relationship_owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+
+
+class MoveStakeholderForm(forms.Form):
+    reports_to = forms.ModelChoiceField(
+        label=_("reports to"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        empty_label=_("nobody on the map"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, account: Account, person: Stakeholder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].queryset = _managers_choices(account, person)
+        self.fields["reports_to"].initial = person.reports_to_id
+        self.fields["version"].initial = person.version
+
+
+class StakeholderLeftForm(forms.Form):
+    left_on = forms.DateField(label=_("left the customer on"), widget=DateInput, initial=timezone.localdate)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, person: Stakeholder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = person.version
+
+
+class StakeholderRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class QuickInteractionForm(forms.Form):
+    """Log a contact in a few seconds: type, date, who on their side, who on ours, notes."""
+
+    kind = forms.ChoiceField(label=_("type"), choices=Interaction._meta.get_field("kind").choices)
+    occurred_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    stakeholders = forms.ModelMultipleChoiceField(
+        label=_("their people"),
+        queryset=Stakeholder.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("our people"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, account: Account, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(
+            account=account, archived_at__isnull=True, left_on__isnull=True
+        ).order_by("name")
+        ours = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(pk__in=[account.kam_id, account.executive_sponsor_id, user.pk])
+                | Q(team_memberships__account=account)
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["participants"].queryset = ours
+        self.fields["participants"].initial = [user.pk]

@@ -6,14 +6,31 @@ missing rate leaves the figure blank and says which, rather than adding unlike c
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Q
-from django.db.models.functions import TruncQuarter
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least, TruncQuarter
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kam import permissions
 
@@ -22,6 +39,8 @@ from .models import (
     Account,
     AccountInvestment,
     FinancialPeriod,
+    LifecycleChange,
+    LifecycleStatus,
     RelationshipStage,
     RelationshipStageChange,
     RetentionEstimateChange,
@@ -317,3 +336,245 @@ def _margin(convert: Converter, window) -> Decimal | None:
 def measure_account(*, user, account_id: int) -> Account:
     """The account whose measures `user` opens a form for; 404 if they may not see it."""
     return get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
+
+
+# --- Flags for the KAM's home (issue 7): NPS fell by 2+, or no survey for over a year ---------------
+
+
+def with_satisfaction_flags(queryset: QuerySet[Account], *, today: date | None = None) -> QuerySet[Account]:
+    """Annotate each account with its survey rounds and two flags, in the same single query.
+
+    A round is the answers of one day. `nps_fell`: the latest round's mean NPS answer is 2 or more
+    below the round before (measures.nps_fell); `survey_stale`: no survey, or none for over a year.
+    """
+    today = today or timezone.localdate()
+    answers = Survey.objects.current().filter(account=OuterRef("pk"), nps__isnull=False)
+
+    def mean_on(day_field: str) -> Subquery:
+        round_ = answers.filter(surveyed_on=OuterRef(day_field)).values("account").annotate(m=Avg("nps"))
+        return Subquery(round_.values("m"), output_field=DecimalField(max_digits=4, decimal_places=2))
+
+    last_any = Survey.objects.current().filter(account=OuterRef("pk")).order_by("-surveyed_on")
+    stale_before = today - timedelta(days=measures.SURVEY_STALE_DAYS)
+    return (
+        queryset.annotate(
+            last_surveyed_on=Subquery(last_any.values("surveyed_on")[:1]),
+            nps_latest_on=Subquery(answers.order_by("-surveyed_on").values("surveyed_on")[:1]),
+        )
+        .annotate(
+            nps_previous_on=Subquery(
+                answers.filter(surveyed_on__lt=OuterRef("nps_latest_on"))
+                .order_by("-surveyed_on")
+                .values("surveyed_on")[:1]
+            ),
+            nps_latest_mean=mean_on("nps_latest_on"),
+        )
+        .annotate(nps_previous_mean=mean_on("nps_previous_on"))
+        .annotate(
+            nps_fell=Case(
+                When(
+                    nps_previous_mean__gte=F("nps_latest_mean") + Value(measures.NPS_FALL_FLAG),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            survey_stale=Case(
+                When(
+                    Q(last_surveyed_on__isnull=True) | Q(last_surveyed_on__lt=stale_before), then=Value(True)
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+def satisfaction_flags(*, user, today: date | None = None) -> list[Account]:
+    """The key accounts `user` manages whose NPS fell by 2+ or whose last survey is over a year old."""
+    accounts = permissions.visible_accounts(user, Account.objects.current().key_accounts().managed_by(user))
+    flagged = with_satisfaction_flags(accounts, today=today).filter(Q(nps_fell=True) | Q(survey_stale=True))
+    return list(flagged.order_by("name"))
+
+
+# --- Measures of many accounts at once (dashboard league table, API), and the programme's KPIs -------
+
+
+@dataclass
+class AccountMeasures:
+    nps: Decimal | None = None
+    csat: Decimal | None = None
+    share_of_wallet: Decimal | None = None
+    relationship_stage: str = ""
+    yearly_investment: Decimal | None = None
+    yearly_margin: Decimal | None = None
+    return_on_investment: Decimal | None = None
+
+    @property
+    def relationship_stage_label(self) -> str:
+        return RelationshipStage(self.relationship_stage).label if self.relationship_stage else ""
+
+    @property
+    def relationship_stage_rank(self) -> int | None:
+        return RelationshipStage.rank(self.relationship_stage)
+
+
+def measures_by_account(
+    account_ids, *, today: date | None = None, rates: RateTable | None = None
+) -> dict[int, AccountMeasures]:
+    """NPS and CSAT (12 months), share of wallet, stage and return (last four full quarters) per account.
+
+    Seven queries whatever the number of accounts (five when the caller passes the rate table),
+    the same definitions as the Measures page.
+    """
+    ids = list(account_ids)
+    result = {pk: AccountMeasures() for pk in ids}
+    if not ids:
+        return result
+    today = today or timezone.localdate()
+    convert = Converter(rates or _reporting_rates())
+    year_ago = today - timedelta(days=365)
+    for row in (
+        Survey.objects.current()
+        .filter(account_id__in=ids, surveyed_on__gt=year_ago)
+        .values("account_id")
+        .annotate(
+            answers=Count("pk", filter=Q(nps__isnull=False)),
+            promoters=Count("pk", filter=Q(nps__gte=measures.PROMOTER_FROM)),
+            detractors=Count("pk", filter=Q(nps__lte=measures.DETRACTOR_TO)),
+            csat=Avg("csat"),
+        )
+    ):
+        figures = result[row["account_id"]]
+        figures.nps = measures.nps_from_counts(row["promoters"], row["detractors"], row["answers"])
+        figures.csat = measures.mean([row["csat"]])
+    for account_id, stage in RelationshipStageChange.objects.filter(
+        account_id__in=ids, is_current=True
+    ).values_list("account_id", "stage"):
+        result[account_id].relationship_stage = stage
+
+    t12_start, t12_end = trailing_twelve_months(today)
+    quarter_end = measures.quarter_start(today)
+    quarters_start = add_months(quarter_end, -12)
+    periods = defaultdict(list)
+    for period in FinancialPeriod.objects.filter(
+        account_id__in=ids, period__gte=min(t12_start, quarters_start), period__lt=max(t12_end, quarter_end)
+    ).only("account_id", "period", "revenue", "gross_margin", "cost_to_serve", "currency"):
+        periods[period.account_id].append(period)
+    for wallet in WalletEstimate.objects.filter(account_id__in=ids, is_current=True):
+        t12 = [p for p in periods[wallet.account_id] if t12_start <= p.period < t12_end]
+        revenue = convert.total(t12, "revenue") if t12 else None
+        amount = convert(wallet.amount, wallet.currency, wallet.estimated_on)
+        result[wallet.account_id].share_of_wallet = measures.share_of_wallet(revenue, amount)
+    invested = defaultdict(list)
+    for investment in AccountInvestment.objects.filter(
+        account_id__in=ids, period_start__gte=quarters_start, period_start__lt=quarter_end
+    ):
+        invested[investment.account_id].append(
+            convert(investment.total, investment.currency, investment.period_start)
+        )
+    for account_id, totals in invested.items():
+        figures = result[account_id]
+        figures.yearly_investment = None if None in totals else sum(totals, Decimal(0))
+        window = [p for p in periods[account_id] if quarters_start <= p.period < quarter_end]
+        figures.yearly_margin = _margin(convert, window)
+        figures.return_on_investment = measures.return_on_investment(
+            figures.yearly_margin, figures.yearly_investment
+        )
+    return result
+
+
+@dataclass
+class ProgrammeMeasures:
+    """The champion's programme KPIs for the measures (issue 7)."""
+
+    average_nps: Decimal | None
+    key_account_retention: Decimal | None
+    candidate_revenue_retained: Decimal | None
+    total_investment: Decimal | None
+    total_margin: Decimal | None
+    return_on_investment: Decimal | None
+    stages: list[tuple[str, str, int]]  # (stage, label, key accounts), in the model's order; "" = not set
+
+
+def programme_measures(
+    measured: dict[int, AccountMeasures], *, today: date | None = None, rates: RateTable | None = None
+) -> ProgrammeMeasures:
+    """KPIs over the key accounts' measures, plus retention from the lifecycle history (two queries)."""
+    today = today or timezone.localdate()
+    values = list(measured.values())
+    nps = [m.nps for m in values if m.nps is not None]
+    with_return = [m for m in values if m.yearly_investment and m.yearly_margin is not None]
+    investment = sum((m.yearly_investment for m in with_return), Decimal(0)) if with_return else None
+    margin = sum((m.yearly_margin for m in with_return), Decimal(0)) if with_return else None
+    counts = defaultdict(int)
+    for m in values:
+        counts[m.relationship_stage] += 1
+    stages = [(s, str(label), counts[s]) for s, label in RelationshipStage.choices]
+    if counts[""]:
+        stages.append(("", str(_("Not set")), counts[""]))
+    retained_keys, revenue_retained = programme_retention(today=today, rates=rates)
+    return ProgrammeMeasures(
+        average_nps=measures.mean(nps),
+        key_account_retention=retained_keys,
+        candidate_revenue_retained=revenue_retained,
+        total_investment=investment,
+        total_margin=margin,
+        return_on_investment=measures.return_on_investment(margin, investment),
+        stages=stages,
+    )
+
+
+def _status_on(day: date):
+    """The lifecycle status an account had on `day`, from its recorded steps (None if it has none then)."""
+    steps = LifecycleChange.objects.filter(account=OuterRef("pk"), effective_on__lte=day)
+    return Subquery(steps.order_by("-effective_on", "-created_at", "-pk").values("to_status")[:1])
+
+
+def programme_retention(*, today: date | None = None, rates: RateTable | None = None):
+    """(Share of last year's key accounts still key, share of last year's candidates' revenue kept).
+
+    Key a year ago: the last recorded lifecycle step on that day says so, or, for accounts without
+    recorded steps, key since before it. Revenue kept is capped per account (measures.revenue_retained),
+    summed in SQL per currency and converted at the latest rate: one row per currency, not per account.
+    """
+    today = today or timezone.localdate()
+    a_year_ago = today - timedelta(days=365)
+    accounts = Account.objects.current().annotate(status_then=_status_on(a_year_ago))
+    key_then = Q(status_then=LifecycleStatus.KEY) | Q(status_then__isnull=True, key_since__lte=a_year_ago)
+    rows = list(accounts.filter(key_then).values_list("pk", "status"))
+    key_share = measures.key_account_retention(
+        [pk for pk, _status in rows], [pk for pk, status in rows if status == LifecycleStatus.KEY]
+    )
+
+    start, end = trailing_twelve_months(today)
+    previous_start = add_months(start, -12)
+
+    def revenue(since, until):
+        return Coalesce(
+            Subquery(
+                FinancialPeriod.objects.filter(account=OuterRef("pk"), period__gte=since, period__lt=until)
+                .values("account")
+                .annotate(total=Sum("revenue"))
+                .values("total"),
+                output_field=DecimalField(max_digits=18, decimal_places=2),
+            ),
+            Value(Decimal(0)),
+        )
+
+    candidates_then = (
+        Account.objects.annotate(status_then=_status_on(a_year_ago))
+        .filter(
+            Q(status_then=LifecycleStatus.CANDIDATE) | Q(status_then__isnull=True, key_since__isnull=True)
+        )
+        .annotate(before=revenue(previous_start, start), now=revenue(start, end))
+        .filter(before__gt=0)
+        .values("currency")
+        .annotate(base=Sum("before"), kept=Sum(Least("now", "before")))
+    )
+    convert = Converter(rates or _reporting_rates())
+    base, kept = {}, {}
+    for row in candidates_then:
+        base[row["currency"]] = convert(row["base"], row["currency"], end) or Decimal(0)
+        kept[row["currency"]] = convert(row["kept"], row["currency"], end) or Decimal(0)
+    return key_share, measures.revenue_retained(base, kept)

@@ -65,7 +65,7 @@ def survey_add(
         surveyed_on=surveyed_on,
         nps=nps,
         csat=csat,
-        respondent_name=(respondent_name or "").strip(),
+        respondent_name=(respondent_name or "").strip() or (stakeholder.name if stakeholder else ""),
         stakeholder=stakeholder,
         comment=(comment or "").strip(),
         entered_by=by,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kam import permissions
 
@@ -150,7 +151,11 @@ def account_page(*, user, account_id: int) -> AccountPage:
     stakeholders = (
         Stakeholder.objects.filter(archived_at__isnull=True)
         .select_related("reports_to", "relationship_owner")
-        .annotate(last_contacted_on=Max("interactions__occurred_on"))
+        .annotate(
+            last_contacted_on=Max(
+                "interactions__occurred_on", filter=Q(interactions__archived_at__isnull=True)
+            )
+        )
         .order_by(F("left_on").asc(nulls_first=True), "-influence", "name")
     )
     interactions = (
@@ -160,7 +165,7 @@ def account_page(*, user, account_id: int) -> AccountPage:
         .order_by("-occurred_on", "-id")
     )
     queryset = (
-        Account.objects.current()
+        with_attention(Account.objects.current(), today=timezone.localdate())
         .select_related("kam", "executive_sponsor")
         .prefetch_related(
             Prefetch("team_members", queryset=AccountTeamMember.objects.select_related("user")),
@@ -366,3 +371,318 @@ def open_resource_requests_by_business_unit(*, user) -> list[dict]:
         .annotate(open_requests=Count("pk"), oldest=Min("requested_on"))
         .order_by("-open_requests", "business_unit")
     )
+
+
+# --- The KAM's workspace: My accounts and the account page (issue 5) --------------------------------
+# Both read "what needs attention" from the same annotations (`with_attention`), one SQL query for any
+# number of accounts; accounts/relationships.py turns them into sentences.
+
+TREND_DAYS = 30
+SPARKLINE_DAYS = 120
+HISTORY_SHOWN = 30
+
+
+def _count(queryset, group_by: str = "account") -> Coalesce:
+    """A correlated COUNT(*) of `queryset` (already filtered on OuterRef) as an integer annotation."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Account]:
+    """Annotate accounts with their score, current plan and every "needs attention" count, in one query."""
+    from programme.models import MANUAL_SCORE_STALE_DAYS, ManualScore, ScoreSnapshot, ScoringSource
+
+    from .models import DECIDING_ROLES, InteractionKind
+    from .relationships import CONTACT_WINDOW_DAYS, DECISION_MAKING_ROLES
+
+    since = today - timedelta(days=CONTACT_WINDOW_DAYS)
+    start, end = trailing_twelve_months(today)
+    current_people = Stakeholder.objects.filter(
+        account=OuterRef("pk"), archived_at__isnull=True, left_on__isnull=True
+    )
+    logged = Interaction.objects.filter(archived_at__isnull=True, stakeholders=OuterRef("pk"))
+    deciders = current_people.filter(buying_role__in=DECISION_MAKING_ROLES)
+    plan_now = AccountPlan.objects.filter(account=OuterRef("pk")).in_force_on(today).order_by("-period_start")
+    replaced = Stakeholder.objects.filter(
+        account=OuterRef("account"),
+        archived_at__isnull=True,
+        left_on__isnull=True,
+        buying_role=OuterRef("buying_role"),
+        updated_at__date__gte=OuterRef("left_on"),
+    )
+    departed = Stakeholder.objects.filter(
+        account=OuterRef("pk"),
+        archived_at__isnull=True,
+        left_on__isnull=False,
+        buying_role__in=DECIDING_ROLES,
+    ).filter(~Exists(replaced))
+    earlier = ScoreSnapshot.objects.filter(
+        account=OuterRef("pk"), taken_on__lte=today - timedelta(days=TREND_DAYS)
+    ).order_by("-taken_on")
+    executive_visits = Interaction.objects.filter(
+        account=OuterRef("pk"), archived_at__isnull=True, kind=InteractionKind.EXECUTIVE_VISIT
+    ).order_by("-occurred_on")
+    from .measures_selectors import with_satisfaction_flags
+
+    annotated = queryset.annotate(
+        score_overall=F("score__overall"),
+        score_quadrant=F("score__quadrant"),
+        score_clv=F("score__clv"),
+        score_computed_at=F("score__computed_at"),
+        score_before=Subquery(earlier.values("overall")[:1]),
+        t12m_margin_after_cost_to_serve=_window_sum("gross_margin", start, end)
+        - Coalesce(_window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
+        plan_id=Subquery(plan_now.values("pk")[:1]),
+        plan_status=Subquery(plan_now.values("status")[:1]),
+        plan_review_due_on=Subquery(plan_now.values("review_due_on")[:1]),
+        overdue_actions=_count(
+            PlanAction.objects.filter(plan__account=OuterRef("pk"))
+            .exclude(plan__status=PlanStatus.CLOSED)
+            .overdue(today),
+            "plan__account",
+        ),
+        deciders_never_contacted=_count(deciders.filter(~Exists(logged))),
+        deciders_not_recent=_count(
+            deciders.filter(Exists(logged)).filter(~Exists(logged.filter(occurred_on__gte=since)))
+        ),
+        active_contacts=_count(current_people.filter(Exists(logged.filter(occurred_on__gte=since)))),
+        departed_deciders=_count(departed),
+        stale_manual_scores=_count(
+            ManualScore.objects.filter(
+                account=OuterRef("pk"),
+                criterion__is_active=True,
+                criterion__source=ScoringSource.MANUAL,
+                scored_on__lt=today - timedelta(days=MANUAL_SCORE_STALE_DAYS),
+            )
+        ),
+        last_executive_visit=Subquery(executive_visits.values("occurred_on")[:1]),
+    )
+    return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year (issue 7)
+
+
+@dataclass
+class AccountRow:
+    account: Account
+    attention: list
+    sparkline: str
+    role: str
+
+    @property
+    def trend(self) -> Decimal | None:
+        return _trend(self.account)
+
+    @property
+    def plan_status_label(self) -> str:
+        return PlanStatus(self.account.plan_status).label if self.account.plan_status else ""
+
+
+def sparkline_points(values: list, *, width: int = 96, height: int = 24) -> str:
+    """SVG polyline points for a small trend line; empty when fewer than two values are known."""
+    values = [v for v in values if v is not None]
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = width / (len(values) - 1)
+    return " ".join(
+        f"{i * step:.1f},{height - 2 - float((v - low) / span) * (height - 4):.1f}"
+        for i, v in enumerate(values)
+    )
+
+
+@dataclass
+class MyAccountsPage:
+    rows: list[AccountRow]
+    currency: str
+    today: date
+    open_actions: int
+    is_team_member: bool
+
+    @property
+    def needing_attention(self) -> int:
+        return sum(1 for row in self.rows if row.attention)
+
+
+def my_accounts(*, user) -> MyAccountsPage:
+    """The accounts `user` manages, sponsors or works on, each with its score, plan and what needs
+    attention; a fixed number of queries whatever the number of accounts."""
+    from programme.models import Programme, ScoreSnapshot
+
+    from .relationships import attention_items
+
+    today = timezone.localdate()
+    on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
+    snapshots = ScoreSnapshot.objects.filter(taken_on__gte=today - timedelta(days=SPARKLINE_DAYS)).order_by(
+        "taken_on"
+    )
+    accounts = (
+        with_attention(permissions.working_accounts(user, Account.objects.current()), today=today)
+        .annotate(on_team=Exists(on_team))
+        .prefetch_related(Prefetch("score_snapshots", queryset=snapshots, to_attr="recent_snapshots"))
+        .order_by(
+            Case(When(kam=user, then=Value(0)), default=Value(1), output_field=IntegerField()), "name", "pk"
+        )
+    )
+    rows = []
+    for account in accounts:
+        role = "kam" if account.kam_id == user.pk else "team" if account.on_team else "sponsor"
+        rows.append(
+            AccountRow(
+                account=account,
+                attention=attention_items(account, today=today),
+                sparkline=sparkline_points([s.overall for s in account.recent_snapshots]),
+                role=role,
+            )
+        )
+    open_actions = (
+        PlanAction.objects.owned_by(user).still_open().exclude(plan__status=PlanStatus.CLOSED).count()
+    )
+    return MyAccountsPage(
+        rows=rows,
+        currency=Programme.load().reporting_currency,
+        today=today,
+        open_actions=open_actions,
+        is_team_member=any(row.role == "team" for row in rows),
+    )
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    person: str
+    kind: str  # "+", "~", "-"
+    changes: list  # (label, old, new)
+
+
+def _history_value(field_name: str, value, *, names: dict, users: dict):
+    from .models import Attitude, BuyingRole, RelationshipStrength
+
+    if value in (None, ""):
+        return "—"
+    choices = {
+        "buying_role": BuyingRole,
+        "attitude": Attitude,
+        "relationship_strength": RelationshipStrength,
+        "competitor_relationship_strength": RelationshipStrength,
+    }
+    if field_name in choices:
+        try:
+            return choices[field_name](value).label
+        except ValueError:
+            return str(value)
+    if field_name == "reports_to_id":
+        return names.get(value, f"#{value}")
+    if field_name == "relationship_owner_id":
+        return str(users.get(value, f"#{value}"))
+    if field_name == "archived_at":
+        return _("removed from the map")
+    return str(value)
+
+
+def stakeholder_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+    """The latest changes to the account's people, each with who, when and old → new (three queries)."""
+    from .services import STAKEHOLDER_FIELDS
+
+    model = Stakeholder.history.model
+    recent = list(
+        model.objects.filter(account_id=account.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    if not recent:
+        return []
+    ids = {h.id for h in recent}
+    chains: dict = {}
+    for record in model.objects.filter(id__in=ids).order_by("history_date", "history_id"):
+        chains.setdefault(record.id, []).append(record)
+    names = {r.id: r.name for chain in chains.values() for r in chain}
+    fields = [
+        f"{name}_id" if name in ("reports_to", "relationship_owner") else name for name in STAKEHOLDER_FIELDS
+    ]
+    fields.append("archived_at")
+    owner_ids = {r.relationship_owner_id for chain in chains.values() for r in chain} - {None}
+    users = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)} if owner_ids else {}
+    labels = {f.attname: f.verbose_name for f in Stakeholder._meta.concrete_fields}
+    labels["archived_at"] = _("on the map")
+    entries = []
+    for record in recent:
+        chain = chains[record.id]
+        index = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+        before = chain[index - 1] if index else None
+        changes = []
+        if before is not None:
+            for name in fields:
+                old, new = getattr(before, name), getattr(record, name)
+                if old != new:
+                    label = labels.get(name, name)
+                    changes.append(
+                        (
+                            label,
+                            _history_value(name, old, names=names, users=users),
+                            _history_value(name, new, names=names, users=users),
+                        )
+                    )
+            if not changes:
+                continue  # a save that changed nothing shown (e.g. only the version)
+        kind = {"+": "+", "-": "-"}.get(record.history_type, "~")
+        if record.archived_at and before is not None and before.archived_at is None:
+            kind = "-"
+        entries.append(HistoryEntry(record.history_date, record.history_user, record.name, kind, changes))
+    return entries
+
+
+MAP_VIEWS = ("chart", "grid", "list")
+
+
+@dataclass
+class Workspace:
+    """Everything the account page shows beyond `AccountPage`: attention, health, the map, history."""
+
+    attention: list
+    health: object
+    departures: list
+    chart: object
+    grid: object
+    history: list
+    plans: list
+    can_change: bool
+    today: date
+    interaction_editable: set = field(default_factory=set)
+    trend: Decimal | None = None
+    plan_status_label: str = ""
+
+
+def account_workspace(*, user, page: AccountPage) -> Workspace:
+    """The workspace parts of the account page, from what `account_page` loaded plus three queries."""
+    from .relationships import attention_items, contact_freshness, relationship_health, unreplaced_departures
+    from .stakeholder_map import influence_grid, org_chart
+
+    today = timezone.localdate()
+    account = page.account
+    for person in page.stakeholders:
+        person.freshness = contact_freshness(person.last_contacted_on, today)
+    placed = list(page.stakeholders)
+    editable = {i.pk for i in page.interactions if permissions.can_change_interaction(user, i, account)}
+    return Workspace(
+        attention=attention_items(account, today=today),
+        health=relationship_health(
+            page.stakeholders, last_executive_visit=account.last_executive_visit, today=today
+        ),
+        departures=unreplaced_departures(page.stakeholders),
+        chart=org_chart(placed),
+        grid=influence_grid([p for p in placed if p.left_on is None]),
+        history=stakeholder_history(account=account),
+        plans=list(account.plans.order_by("-period_start")[:3]),
+        can_change=permissions.can_change_account(user, account),
+        today=today,
+        interaction_editable=editable,
+        trend=_trend(account),
+        plan_status_label=PlanStatus(account.plan_status).label if account.plan_status else "",
+    )
+
+
+def _trend(account) -> Decimal | None:
+    if account.score_overall is None or account.score_before is None:
+        return None
+    return account.score_overall - account.score_before

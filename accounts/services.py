@@ -507,3 +507,90 @@ def opportunity_save(
     except IntegrityError as error:  # two people filled the same blank cell at once
         current = OpportunityCell.objects.get(buying_centre=buying_centre, offering=offering)
         raise StaleVersion(current) from error
+
+
+# --- The stakeholder map and interactions in the workspace (issue 5) ---------------------------------
+# Every change to a person on the map is version-checked (the second editor is told) and kept in the
+# stakeholder's history with who made it. Removing takes a person off the map (archived), never deletes:
+# their interactions and history stay.
+
+STAKEHOLDER_FIELDS = [
+    "name",
+    "title",
+    "department",
+    "email",
+    "phone",
+    "reports_to",
+    "buying_role",
+    "influence",
+    "attitude",
+    "relationship_strength",
+    "competitor_relationship_strength",
+    "relationship_owner",
+    "needs_organisation",
+    "needs_department",
+    "needs_personal",
+    "left_on",
+]
+
+
+def _stakeholder_write(stakeholder: Stakeholder, *, expected_version, fields: list[str], by) -> Stakeholder:
+    if stakeholder.pk is not None:
+        current = Stakeholder.objects.filter(pk=stakeholder.pk).values_list("version", "archived_at").get()
+        if current[1] is not None:
+            raise ValidationError(_("%(name)s was removed from the map.") % {"name": stakeholder.name})
+    return _save_versioned(stakeholder, expected_version=expected_version, fields=fields, by=by)
+
+
+@transaction.atomic
+def stakeholder_record(
+    *, stakeholder: Stakeholder, expected_version: int | None = None, by=None
+) -> Stakeholder:
+    """Add a person to the map, or change one if nobody saved them since `expected_version`."""
+    if stakeholder.left_on and stakeholder.left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("Mark people as gone once they have left.")})
+    return _stakeholder_write(
+        stakeholder, expected_version=expected_version, fields=STAKEHOLDER_FIELDS, by=by
+    )
+
+
+@transaction.atomic
+def stakeholder_move(
+    *, stakeholder: Stakeholder, reports_to: Stakeholder | None, expected_version: int, by=None
+) -> Stakeholder:
+    """Place a person under another manager (or at the top); a move closing a reporting loop is refused."""
+    stakeholder.reports_to = reports_to
+    return _stakeholder_write(stakeholder, expected_version=expected_version, fields=["reports_to"], by=by)
+
+
+@transaction.atomic
+def stakeholder_mark_left(
+    *, stakeholder: Stakeholder, left_on: date, expected_version: int, by=None
+) -> Stakeholder:
+    """The person left the customer: kept on the map, greyed, with the date."""
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("Mark people as gone once they have left.")})
+    stakeholder.left_on = left_on
+    return _stakeholder_write(stakeholder, expected_version=expected_version, fields=["left_on"], by=by)
+
+
+@transaction.atomic
+def stakeholder_remove(*, stakeholder: Stakeholder, expected_version: int, by=None) -> Stakeholder:
+    """Take a person off the map (entered by mistake, or long gone); their reports move up one level."""
+    stakeholder.archived_at = timezone.now()
+    _stakeholder_write(stakeholder, expected_version=expected_version, fields=["archived_at"], by=by)
+    reports = list(Stakeholder.objects.filter(reports_to=stakeholder, archived_at__isnull=True))
+    for person in reports:
+        person.reports_to_id = stakeholder.reports_to_id
+        _save_versioned(person, expected_version=person.version, fields=["reports_to"], by=by)
+    return stakeholder
+
+
+@transaction.atomic
+def interaction_remove(*, interaction: Interaction, by) -> Interaction:
+    """Take a wrongly logged contact out of the log (kept, archived); last-contact marks follow."""
+    if not permissions.can_change_interaction(by, interaction, interaction.account):
+        raise PermissionDenied(_("Only whoever logged this contact, the KAM or the champion can remove it."))
+    interaction.archived_at = timezone.now()
+    interaction.save(update_fields=["archived_at", "updated_at"])
+    return interaction

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-BOX_WIDTH = 210
+BOX_WIDTH = 224
 BOX_HEIGHT = 96
 GAP_X = 28
 GAP_Y = 44

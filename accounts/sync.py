@@ -32,7 +32,7 @@ SYNC_CHANGE_REASON = "CRM sync"
 # What the CRM owns; everything else on these rows belongs to the people using kam.
 ACCOUNT_CRM_FIELDS = ("name", "industry", "country", "currency")
 CONTACT_CRM_FIELDS = ("account_id", "name", "title", "department", "email", "phone", "reports_to_id")
-FINANCIAL_CRM_FIELDS = ("revenue", "gross_margin", "cost_to_serve", "days_to_pay", "currency")
+FINANCIAL_CRM_FIELDS = ("revenue", "gross_margin", "cost_to_serve", "days_to_pay", "currency", "order_count")
 
 MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
 UNKNOWN_COUNTRY = gettext_noop("“%(value)s” is not an ISO 3166 country code (e.g. PL, DE, US).")
@@ -416,6 +416,7 @@ FINANCIAL_RECORD_FIELDS = (
     "cost_to_serve",
     "days_to_pay",
     "currency",
+    "order_count",
 )
 
 
@@ -452,6 +453,15 @@ def financials_upsert(*, records: list) -> SyncResult:
             check.add("days_to_pay", _("Must be a whole number of days from 0 to 32767."))
         elif days is not MISSING:
             values["days_to_pay"] = days
+        orders = record.get("order_count", MISSING)  # optional: gives the repeat-order rate (issue 7)
+        if (
+            orders is not MISSING
+            and orders is not None
+            and (isinstance(orders, bool) or not isinstance(orders, int) or not 0 <= orders <= 2147483647)
+        ):
+            check.add("order_count", _("Must be a whole number of orders, 0 or more."))
+        elif orders is not MISSING:
+            values["order_count"] = orders
         if account_ref and period and not check.duplicate((account_ref, period), seen, "period"):
             parsed.append((index, account_ref, period, {k: v for k, v in values.items() if v is not MISSING}))
     check.raise_if_any()

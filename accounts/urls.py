@@ -22,3 +22,35 @@ urlpatterns = [
     path("", include("accounts.plan_urls")),
     path("", include("accounts.measures_urls")),
 ]
+
+# The account workspace (issue 5): My accounts, inline stakeholder-map edits, quick interaction log.
+urlpatterns += [
+    path("mine/", views.my_accounts, name="my_accounts"),
+    path("<int:account_id>/map/add/", views.map_stakeholder_add, name="map_stakeholder_add"),
+    path(
+        "<int:account_id>/map/<int:stakeholder_id>/",
+        views.map_stakeholder_change,
+        name="map_stakeholder_change",
+    ),
+    path(
+        "<int:account_id>/map/<int:stakeholder_id>/move/",
+        views.map_stakeholder_move,
+        name="map_stakeholder_move",
+    ),
+    path(
+        "<int:account_id>/map/<int:stakeholder_id>/left/",
+        views.map_stakeholder_left,
+        name="map_stakeholder_left",
+    ),
+    path(
+        "<int:account_id>/map/<int:stakeholder_id>/remove/",
+        views.map_stakeholder_remove,
+        name="map_stakeholder_remove",
+    ),
+    path("<int:account_id>/interactions/add/", views.interaction_quick_add, name="interaction_quick_add"),
+    path(
+        "<int:account_id>/interactions/<int:interaction_id>/remove/",
+        views.interaction_remove,
+        name="interaction_remove",
+    ),
+]

@@ -24,8 +24,12 @@ class ArchivedField(serializers.BooleanField):
     def __init__(self, source="archived_at", **kwargs):
         super().__init__(source=source, read_only=True, **kwargs)
 
+    def get_attribute(self, instance):
+        # DRF would print a missing date as null; the answer is a plain yes or no.
+        return super().get_attribute(instance) is not None
+
     def to_representation(self, value):
-        return value is not None
+        return bool(value)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
@@ -68,6 +72,7 @@ class AccountPatchSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="Blank when unknown.")
     account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     reports_to_external_id = serializers.CharField(
         source="reports_to.external_id", read_only=True, allow_null=True, default=None
@@ -103,7 +108,7 @@ class FinancialSerializer(serializers.ModelSerializer):
         model = FinancialPeriod
         fields = [
             "id", "account", "account_external_id", "period", "revenue", "gross_margin", "cost_to_serve",
-            "days_to_pay", "currency", "created_at", "updated_at",
+            "days_to_pay", "currency", "order_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -138,15 +143,41 @@ class InteractionSerializer(serializers.ModelSerializer):
         return [{"id": s.pk, "external_id": s.external_id} for s in interaction.stakeholders.all()]
 
 
+class MeasureField(serializers.Field):
+    """One of the account's measures (issue 7), read from the page's batch in the serializer's context."""
+
+    def __init__(self, attribute: str, **kwargs):
+        self.attribute = attribute
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, score):
+        measured = self.context.get("measures", {}).get(score.account_id)
+        value = getattr(measured, self.attribute, None) if measured else None
+        if value in (None, ""):
+            return None
+        return value if isinstance(value, str) else str(value)
+
+
 class ScoreSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     archived = ArchivedField(source="account.archived_at")
+    nps = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(MeasureField)("nps")
+    share_of_wallet = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
+        MeasureField
+    )("share_of_wallet")
+    relationship_stage = extend_schema_field({"type": "string", "nullable": True})(MeasureField)(
+        "relationship_stage"
+    )
+    return_on_investment = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
+        MeasureField
+    )("return_on_investment")
 
     class Meta:
         model = AccountScore
         fields = [
             "id", "account", "external_id", "attractiveness", "relationship", "overall", "completeness",
             "clv", "quadrant", "recommendation", "computed_at", "archived",
+            "nps", "share_of_wallet", "relationship_stage", "return_on_investment",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -6,7 +6,9 @@ where it has one); a PATCH needs If-Match with that ETag and answers 412, changi
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework import permissions as drf_permissions
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts import sync
 from accounts.concurrency import StaleVersion
+from accounts.measures_selectors import measures_by_account
 from kam import permissions
 
 from . import filters, selectors, serializers, services
@@ -70,6 +73,7 @@ class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     pagination_class = ApiCursorPagination
     schema = ApiSchema()
     selector = None
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
@@ -180,6 +184,15 @@ class ScoreViewSet(ReadViewSet):
     filterset_class = filters.ScoreFilter
     selector = selectors.scores
 
+    def get_serializer(self, *args, **kwargs):
+        # NPS, share of wallet, stage and return for the whole page at once: a fixed number of queries.
+        serializer = super().get_serializer(*args, **kwargs)
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            scores = instance if isinstance(instance, list) else [instance]
+            serializer.context["measures"] = measures_by_account([s.account_id for s in scores])
+        return serializer
+
 
 @_list_doc("Account plans with their objectives and actions")
 class PlanViewSet(ReadViewSet):
@@ -221,3 +234,10 @@ def _sync_view(kind: str, body: dict, summary: str):
 AccountSyncView = _sync_view("accounts", ACCOUNT_BATCH, "Upsert accounts by external id")
 ContactSyncView = _sync_view("contacts", CONTACT_BATCH, "Upsert contacts by external id")
 FinancialSyncView = _sync_view("financials", FINANCIAL_BATCH, "Upsert monthly figures by account and month")
+
+
+@csrf_exempt  # it changes nothing; a 404 must not turn into an HTML CSRF page
+def no_such_endpoint(request, *args, **kwargs):
+    return JsonResponse(
+        {"errors": [{"field": None, "message": _("No such endpoint or record; see /api/docs/.")}]}, status=404
+    )

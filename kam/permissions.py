@@ -257,3 +257,25 @@ def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
         return ()
     # People on the org chart and our relationship owner are picked on the map, not typed as ids.
     return tuple(f for f in StakeholderForm.Meta.fields if f not in ("reports_to", "relationship_owner"))
+
+
+# --- The account workspace (issue 5) ---------------------------------------------------------------
+# The stakeholder map is the KAM's (can_change_account); contacts are logged by anyone working the
+# account (can_log_interaction), and a logged contact is changed only by whoever logged it, or by
+# the KAM or champion. A sponsor reads the page and logs executive visits.
+
+
+def can_change_interaction(user, interaction, account) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return interaction.logged_by_id == user.pk or can_change_account(user, account)
+
+
+def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` manages, sponsors or works on (their home), even when they are the champion."""
+    from accounts.models import Account
+
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(_account_scope(user))

@@ -31,6 +31,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.measures_selectors import (
+    AccountMeasures,
+    ProgrammeMeasures,
+    measures_by_account,
+    programme_measures,
+)
 from accounts.models import (
     OPEN_ACTION_STATUSES,
     Account,
@@ -45,6 +51,7 @@ from accounts.models import (
     Stakeholder,
     TeamFunction,
 )
+from accounts.money import RateTable
 from accounts.periods import add_months
 from accounts.selectors import open_resource_requests_by_business_unit
 
@@ -143,6 +150,8 @@ class LeagueRow:
     today: date
     url: str = ""
     plan_url: str = ""
+    # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
+    measures: AccountMeasures = field(default_factory=AccountMeasures)
 
     @property
     def clv(self):
@@ -258,6 +267,10 @@ LEAGUE_SORTS = {
     "plan": lambda r: r.plan_status,
     "visit": lambda r: r.last_executive_visit,
     "health": lambda r: ("weak", "at_risk", "good").index(r.health),
+    "nps": lambda r: r.measures.nps,
+    "wallet": lambda r: r.measures.share_of_wallet,
+    "stage": lambda r: r.measures.relationship_stage_rank,
+    "return": lambda r: r.measures.return_on_investment,
 }
 DEFAULT_SORT = "-clv"
 # (sort key, heading, numeric): the league table's columns, in order.
@@ -273,6 +286,10 @@ LEAGUE_COLUMNS = [
     ("plan", _lazy("Plan"), False),
     ("visit", _lazy("Last executive visit"), False),
     ("health", _lazy("Relationship health"), False),
+    ("nps", _lazy("NPS"), True),
+    ("wallet", _lazy("Share of wallet"), True),
+    ("stage", _lazy("Relationship stage"), False),
+    ("return", _lazy("Return on investment"), True),
 ]
 
 
@@ -418,6 +435,7 @@ class Dashboard:
     recommendations: list[RecommendationItem]
     kams: list[KamFigures]
     filter_options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    measures: ProgrammeMeasures | None = None
 
     @property
     def marks(self) -> list[MatrixMark]:
@@ -715,15 +733,15 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
     }  # fmt: skip
 
 
-def dashboard_key_rows(*, today: date | None = None) -> list[LeagueRow]:
+def dashboard_key_rows(*, today: date | None = None, rates: RateTable | None = None) -> list[LeagueRow]:
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
-    rows = []
-    for account in key_accounts_annotated(today=today):
-        row = _row(account, today)
-        row.url = account_url(account.pk)
-        row.plan_url = plan_url(account.pk, row.plan_id) if row.plan_id else ""
-        rows.append(row)
+    rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
+    measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates)
+    for row in rows:
+        row.url = account_url(row.account.pk)
+        row.plan_url = plan_url(row.account.pk, row.plan_id) if row.plan_id else ""
+        row.measures = measured[row.account.pk]
     return rows
 
 
@@ -731,8 +749,9 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
     """Everything the champion's dashboard shows, in a fixed number of queries; the view checks permission."""
     today = today or timezone.localdate()
     programme = Programme.load()
+    rates = RateTable.load(programme.reporting_currency)
     query = LeagueQuery.from_params(params or {})
-    all_rows = dashboard_key_rows(today=today)
+    all_rows = dashboard_key_rows(today=today, rates=rates)
     candidates = top_candidates(today, MATRIX_CANDIDATES)
     # Proposed entries score high by definition, so the top candidates by score hold them.
     proposed = [s for s in candidates if s.recommendation == Recommendation.ADD][
@@ -748,6 +767,7 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
         recommendations=recommendations(programme, all_rows, proposed, today),
         kams=kam_figures(all_rows),
         filter_options=_filter_options(all_rows),
+        measures=programme_measures({r.account.pk: r.measures for r in all_rows}, today=today, rates=rates),
     )
 
 
@@ -755,4 +775,6 @@ def league_table(*, params=None, today: date | None = None) -> tuple[Programme, 
     """The league table alone (CSV export, HTMX refresh): two queries."""
     today = today or timezone.localdate()
     query = LeagueQuery.from_params(params or {})
-    return Programme.load(), query, league_rows(dashboard_key_rows(today=today), query)
+    programme = Programme.load()
+    rates = RateTable.load(programme.reporting_currency)
+    return programme, query, league_rows(dashboard_key_rows(today=today, rates=rates), query)

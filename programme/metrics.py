@@ -183,3 +183,93 @@ register(
         ),
     )
 )
+
+# --- Programme measures (issue 7): satisfaction, orders, share of wallet, stage, return --------------
+# The recompute's work tables, in the reporting currency (programme/services.py; a test keeps these in step).
+_FINANCIALS, _RATES = "scoring_financials", "scoring_rates"
+_SURVEYS = "FROM accounts_survey sv WHERE sv.archived_at IS NULL AND sv.surveyed_on >= %(recent_start)s"
+register(
+    Metric(
+        "nps",
+        _("Net promoter score, last 12 months"),
+        unit="score",
+        # % promoters (9-10) - % detractors (0-6), as accounts.measures.net_promoter_score.
+        sql=(
+            "SELECT sv.account_id, 100.0 * (SUM(CASE WHEN sv.nps >= 9 THEN 1 ELSE 0 END) "
+            "- SUM(CASE WHEN sv.nps <= 6 THEN 1 ELSE 0 END)) / COUNT(*) AS value "
+            f"{_SURVEYS} AND sv.nps IS NOT NULL GROUP BY sv.account_id"
+        ),
+    )
+)
+register(
+    Metric(
+        "csat",
+        _("Customer satisfaction (CSAT 1-5), last 12 months"),
+        unit="score",
+        sql=(
+            f"SELECT sv.account_id, AVG(sv.csat) AS value {_SURVEYS} "
+            "AND sv.csat IS NOT NULL GROUP BY sv.account_id"
+        ),
+    )
+)
+register(
+    Metric(
+        "repeat_order_rate",
+        _("Repeat-order rate: months with an order %"),
+        unit="percent",
+        # Months whose order count is unknown are left out, as accounts.measures.repeat_order_rate.
+        sql=(
+            "SELECT fp.account_id, "
+            "100.0 * SUM(CASE WHEN fp.order_count > 0 THEN 1 ELSE 0 END) / COUNT(*) AS value "
+            "FROM accounts_financialperiod fp WHERE fp.order_count IS NOT NULL "
+            "AND fp.period >= %(recent_start)s AND fp.period < %(month_end)s GROUP BY fp.account_id"
+        ),
+    )
+)
+register(
+    Metric(
+        "share_of_wallet",
+        _("Share of wallet %"),
+        unit="percent",
+        # The current estimate at the latest month's rate, against trailing-12-month revenue.
+        sql=(
+            "SELECT w.account_id, 100.0 * f.revenue / (w.amount * r.rate) AS value "
+            f"FROM accounts_walletestimate w JOIN {_FINANCIALS} f ON f.account_id = w.account_id "
+            f"JOIN {_RATES} r ON r.currency = w.currency AND r.period = (SELECT MAX(period) FROM {_RATES}) "
+            "WHERE w.is_current AND w.amount > 0"
+        ),
+    )
+)
+register(
+    Metric(
+        "relationship_stage",
+        _("Relationship stage (1 exploratory … 5 integrated)"),
+        unit="stage",
+        sql=(
+            "SELECT account_id, CASE stage WHEN 'exploratory' THEN 1 WHEN 'basic' THEN 2 "
+            "WHEN 'cooperative' THEN 3 WHEN 'interdependent' THEN 4 WHEN 'integrated' THEN 5 END AS value "
+            "FROM accounts_relationshipstagechange WHERE is_current"
+        ),
+    )
+)
+_INVESTMENT = "(i.kam_time_cost + i.team_time_cost + i.dedicated_resources_cost + i.special_terms_cost)"
+register(
+    Metric(
+        "return_on_investment",
+        _("Return on investment %, last four full quarters"),
+        unit="percent",
+        # (margin after cost-to-serve - investment) / investment, as accounts.measures.return_on_investment.
+        sql=(
+            "SELECT inv.account_id, 100.0 * (mg.margin - inv.total) / inv.total AS value FROM ("
+            f"SELECT i.account_id, SUM({_INVESTMENT} * r.rate) AS total FROM accounts_accountinvestment i "
+            f"JOIN {_RATES} r ON r.currency = i.currency AND r.period = i.period_start "
+            "WHERE i.period_start >= %(quarters_start)s AND i.period_start < %(quarter_end)s "
+            "GROUP BY i.account_id) inv JOIN ("
+            "SELECT fp.account_id, SUM((fp.gross_margin - fp.cost_to_serve) * r.rate) AS margin "
+            f"FROM accounts_financialperiod fp "
+            f"JOIN {_RATES} r ON r.currency = fp.currency AND r.period = fp.period "
+            "WHERE fp.period >= %(quarters_start)s AND fp.period < %(quarter_end)s "
+            "GROUP BY fp.account_id) mg ON mg.account_id = inv.account_id WHERE inv.total > 0"
+        ),
+    )
+)

@@ -334,6 +334,42 @@ class AccountResult:
     breakdown: dict = field(default_factory=dict)
 
 
+def data_scores(
+    rule: CriterionRule, values: Sequence[float | None], population: Sequence[float]
+) -> list[float | None]:
+    """Every account's 0-10 on one criterion scored from data, column-wise (one pass per criterion)."""
+    if rule.mapping == "bands":
+        bands = rule.bands
+        return [band_score(value, bands) for value in values]
+    higher = rule.higher_is_better
+    return [percentile_score(value, population, higher_is_better=higher) for value in values]
+
+
+def data_item(value: float | None, score: float | None) -> dict:
+    """A data criterion's line in the breakdown the score card shows."""
+    return {
+        "value": None if value is None else round(value, 4),
+        "score": None if score is None else round(score, 2),
+        "source": "data",
+    }
+
+
+def manual_item(entry: ManualEntry | None, today: date) -> tuple[float | None, dict]:
+    """A criterion scored by hand: its 0-10 (None when missing or stale) and its breakdown line."""
+    if entry is None:
+        return None, {"value": None, "score": None, "source": "manual"}
+    stale = is_stale(entry.scored_on, today)
+    score = None if stale else entry.score
+    item = {
+        "value": entry.score,
+        "score": None if score is None else round(score, 2),
+        "source": "manual",
+        "scored_on": entry.scored_on.isoformat(),
+        "stale": stale,
+    }
+    return score, item
+
+
 def score_criteria(
     rules: Sequence[CriterionRule],
     *,
@@ -347,24 +383,11 @@ def score_criteria(
     breakdown = {}
     for rule in rules:
         if rule.source == "manual":
-            entry = manual.get(rule.id)
-            stale = entry is not None and is_stale(entry.scored_on, today)
-            score = None if entry is None or stale else entry.score
-            item = {"value": None if entry is None else entry.score, "score": score, "source": "manual"}
-            if entry is not None:
-                item["scored_on"] = entry.scored_on.isoformat()
-                item["stale"] = stale
+            score, item = manual_item(manual.get(rule.id), today)
         else:
             value = values.get(rule.metric)
-            if rule.mapping == "bands":
-                score = band_score(value, rule.bands)
-            else:
-                score = percentile_score(
-                    value, populations.get(rule.metric, ()), higher_is_better=rule.higher_is_better
-                )
-            item = {"value": None if value is None else round(value, 4), "score": score, "source": "data"}
-        if item["score"] is not None:
-            item["score"] = round(item["score"], 2)
+            (score,) = data_scores(rule, [value], populations.get(rule.metric, ()))
+            item = data_item(value, score)
         groups.setdefault(rule.group, []).append((rule.weight, score))
         breakdown[str(rule.id)] = item
     return groups, breakdown

@@ -50,7 +50,6 @@ ADVISORY_LOCK_KEY = 3_141_592_653
 CACHE_LOCK_KEY = "programme:recompute-lock"
 CACHE_LOCK_SECONDS = 60 * 60  # a run that dies holding the cache lock frees it within the hour
 FINANCIALS_TABLE = "scoring_financials"
-RATES_TABLE = "scoring_rates"
 STAGING_TABLE = "scoring_staging"
 FIGURE_COLUMNS = [
     "attractiveness",
@@ -170,6 +169,9 @@ def _window(today: date) -> dict:
         "recent_start": add_months(month_end, -12),
         "previous_start": add_months(month_end, -24),
         "contacts_since": today - timedelta(days=90),
+        # The last four full quarters, for return on investment (issue 7: investment is per quarter).
+        "quarter_end": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
+        "quarters_start": add_months(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), -12),
     }
 
 
@@ -178,33 +180,34 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
     rates = RateTable.load(reporting_currency)
     currencies = {reporting_currency, *rates._rates}
     months = [add_months(window["previous_start"], i) for i in range(24)]
-    cursor.execute(f"DROP TABLE IF EXISTS {RATES_TABLE}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {RATES_TABLE} (currency varchar(3), period date, rate double precision)"
-    )
-    rows = [(c, m, float(rates.rate(c, m))) for c in sorted(currencies) for m in months]
-    cursor.executemany(f"INSERT INTO {RATES_TABLE} (currency, period, rate) VALUES (%s, %s, %s)", rows)
+    # The month's rate per currency, inline (a temporary table would keep PostgreSQL from scanning
+    # the months in parallel). A currency without any rate drops out: its figures are not guessed.
+    known = [c for c in sorted(currencies) if c == reporting_currency or rates._rates.get(c)]
+    rate_rows = [(c, m, float(rates.rate(c, m))) for c in known for m in months]
+    values = ", ".join(["(%s, %s, CAST(%s AS double precision))"] * len(rate_rows))
+    params = [value for row in rate_rows for value in row]
     cursor.execute(f"DROP TABLE IF EXISTS {FINANCIALS_TABLE}")
-    recent = "fp.period >= %(recent_start)s"
-    previous = "fp.period < %(recent_start)s"
+    recent = "FILTER (WHERE fp.period >= %s)"
+    previous = "FILTER (WHERE fp.period < %s)"
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE {FINANCIALS_TABLE} AS
+        WITH r (currency, period, rate) AS (VALUES {values})
         SELECT fp.account_id AS account_id,
-          SUM(CASE WHEN {recent} THEN fp.revenue * r.rate END) AS revenue,
-          SUM(CASE WHEN {recent} THEN fp.gross_margin * r.rate END) AS gross_margin,
-          SUM(CASE WHEN {recent} THEN fp.cost_to_serve * r.rate END) AS cost_to_serve,
-          SUM(CASE WHEN {recent} THEN 1 ELSE 0 END) AS months,
-          SUM(CASE WHEN {previous} THEN fp.revenue * r.rate END) AS previous_revenue,
-          SUM(CASE WHEN {previous} THEN fp.gross_margin * r.rate END) AS previous_margin,
-          SUM(CASE WHEN {previous} THEN 1 ELSE 0 END) AS previous_months,
-          AVG(CASE WHEN {recent} THEN fp.days_to_pay END) AS days_to_pay
+          SUM(fp.revenue * r.rate) {recent} AS revenue,
+          SUM(fp.gross_margin * r.rate) {recent} AS gross_margin,
+          SUM(fp.cost_to_serve * r.rate) {recent} AS cost_to_serve,
+          COUNT(*) {recent} AS months,
+          SUM(fp.revenue * r.rate) {previous} AS previous_revenue,
+          SUM(fp.gross_margin * r.rate) {previous} AS previous_margin,
+          COUNT(*) {previous} AS previous_months,
+          AVG(fp.days_to_pay) {recent} AS days_to_pay
         FROM accounts_financialperiod fp
-        JOIN {RATES_TABLE} r ON r.currency = fp.currency AND r.period = fp.period
-        WHERE fp.period >= %(previous_start)s AND fp.period < %(month_end)s
+        JOIN r ON r.currency = fp.currency AND r.period = fp.period
+        WHERE fp.period >= %s AND fp.period < %s
         GROUP BY fp.account_id
         """,
-        window,
+        [*params, *[window["recent_start"]] * 8, window["previous_start"], window["month_end"]],
     )
     if connection.vendor == "postgresql":
         cursor.execute(f"CREATE INDEX ON {FINANCIALS_TABLE} (account_id)")
@@ -212,7 +215,7 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
 
 
 def _drop_work_tables(cursor) -> None:
-    for table in (RATES_TABLE, FINANCIALS_TABLE, STAGING_TABLE):
+    for table in (FINANCIALS_TABLE, STAGING_TABLE):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -283,6 +286,28 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
     return gathered
 
 
+# For the length of a recompute on PostgreSQL: room to aggregate 100,000 accounts in memory rather
+# than spill to disk, no JIT compilation (seconds spent to save less), and cursors planned for all
+# their rows (a cursor is otherwise planned for its first tenth: nested loops over 100,000 accounts).
+SESSION_SETTINGS = {"work_mem": "'128MB'", "jit": "off", "cursor_tuple_fraction": "1"}
+
+
+@contextmanager
+def _tuned_session() -> Iterator[None]:
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, value in SESSION_SETTINGS.items():
+            cursor.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name in SESSION_SETTINGS:
+                cursor.execute(f"RESET {name}")
+
+
 def clv_figures(gathered: Gathered, index: int, settings: ScoringSettings) -> ClvFigures:
     value = gathered.value
     margin, cost = value("gross_margin", index), value("cost_to_serve", index)
@@ -334,25 +359,46 @@ def score_all(
     settings: ScoringSettings,
     manual: dict[int, dict[int, scoring.ManualEntry]],
 ) -> Iterator[Scored]:
-    """Score every gathered account with the pure formulas; percentiles against all accounts."""
+    """Score every gathered account with the pure formulas; percentiles against all accounts.
+
+    Column-wise where it can be (one pass per criterion over all accounts), then one pass per account.
+    """
     rules = list(rules)
-    derived = {r.metric for r in rules if (m := metrics.get(r.metric)) and m.derive}
-    populations = {name: gathered.population(name) for name in gathered.columns if name in metrics.REGISTRY}
-    clvs = [clv_figures(gathered, i, settings) for i in range(len(gathered.account_ids))] if derived else None
-    for name in derived:
-        derive = metrics.REGISTRY[name].derive
-        populations[name] = sorted(v for f in clvs if (v := derive(f)) is not None)
-    metric_columns = [name for name in gathered.columns if name in metrics.REGISTRY]
+    count = len(gathered.account_ids)
+    clvs = [clv_figures(gathered, i, settings) for i in range(count)]
+    columns = {
+        name: [None if math.isnan(v) else v for v in column]
+        for name, column in gathered.columns.items()
+        if name in metrics.REGISTRY
+    }
+    for rule in rules:
+        metric = metrics.get(rule.metric)
+        if metric and metric.derive and rule.metric not in columns:
+            columns[rule.metric] = [metric.derive(figures) for figures in clvs]
+    missing = [None] * count
+    by_rule = {}  # criterion id -> (0-10 scores, breakdown lines) for every account
+    for rule in rules:
+        if rule.source != ScoringSource.DATA:
+            continue
+        values = columns.get(rule.metric, missing)
+        population = sorted(v for v in values if v is not None)
+        scores = scoring.data_scores(rule, values, population)
+        by_rule[rule.id] = (scores, list(map(scoring.data_item, values, scores)))
     today, thresholds = gathered.today, settings.thresholds
     window_start = today - timedelta(days=settings.window_days)
     for index, account_id in enumerate(gathered.account_ids):
-        figures = clvs[index] if clvs else clv_figures(gathered, index, settings)
-        values = {name: gathered.value(name, index) for name in metric_columns}
-        for name in derived:
-            values[name] = metrics.REGISTRY[name].derive(figures)
-        groups, breakdown = scoring.score_criteria(
-            rules, values=values, manual=manual.get(account_id, {}), populations=populations, today=today
-        )
+        figures = clvs[index]
+        own_manual = manual.get(account_id, {})
+        groups: dict[str, list] = {CriterionGroup.ATTRACTIVENESS: [], CriterionGroup.RELATIONSHIP: []}
+        breakdown = {}
+        for rule in rules:
+            if rule.id in by_rule:
+                scores, items = by_rule[rule.id]
+                score, item = scores[index], items[index]
+            else:
+                score, item = scoring.manual_item(own_manual.get(rule.id), today)
+            groups.setdefault(rule.group, []).append((rule.weight, score))
+            breakdown[str(rule.id)] = item
         attractiveness = scoring.group_score(groups.get(CriterionGroup.ATTRACTIVENESS, []))
         relationship = scoring.group_score(groups.get(CriterionGroup.RELATIONSHIP, []))
         overall = scoring.overall_score(
@@ -394,15 +440,17 @@ def preview_scores(
 ) -> dict[int, scoring.AccountResult]:
     """Score every account under a proposed set of criteria, weights and thresholds; writes nothing."""
     today = today or timezone.localdate()
-    gathered = gather(rules=rules, settings=settings, today=today)
-    try:
-        return {
-            s.result.account_id: s.result
-            for s in score_all(gathered, rules=rules, settings=settings, manual=manual_entries(rules=rules))
-        }
-    finally:
-        with connection.cursor() as cursor:
-            _drop_work_tables(cursor)
+    with _tuned_session():
+        try:
+            gathered = gather(rules=rules, settings=settings, today=today)
+            manual = manual_entries(rules=rules)
+            return {
+                s.result.account_id: s.result
+                for s in score_all(gathered, rules=rules, settings=settings, manual=manual)
+            }
+        finally:
+            with connection.cursor() as cursor:
+                _drop_work_tables(cursor)
 
 
 # --- The recompute: lock, run record, staging, one final transaction -------------------------------
@@ -495,7 +543,8 @@ def recompute_scores(
                 error=_("Interrupted: the worker stopped before the run finished."),
             )
             _progress(run, status=RecomputeStatus.RUNNING, started_at=timezone.now(), error="")
-            _recompute(run, today=today, progress=progress, chunk_size=chunk_size)
+            with _tuned_session():
+                _recompute(run, today=today, progress=progress, chunk_size=chunk_size)
     except RecomputeBusy as busy:
         _progress(run, status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=str(busy))
         raise
@@ -548,13 +597,24 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
     snapshot, current = ScoreSnapshot._meta.db_table, AccountScore._meta.db_table
     now = timezone.now()
     with connection.cursor() as cursor:
-        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause.
+        # Today's snapshots are replaced whole: a plain INSERT is cheaper than 100,000 upserts.
+        # The history keeps the per-criterion breakdown only for key accounts and proposed
+        # candidates, the ones a programme review looks into (for all accounts it would be ~20 GB a year).
+        cursor.execute(f"DELETE FROM {snapshot} WHERE taken_on = %s", [today])
+        empty = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
+        kept = ", ".join(
+            f"CASE WHEN a.status = 'key' OR s.recommendation = 'add' THEN s.breakdown ELSE {empty} END"
+            if c == "breakdown"
+            else f"s.{c}"
+            for c in FIGURE_COLUMNS
+        )
         cursor.execute(
             f"INSERT INTO {snapshot} (account_id, taken_on, {columns}) "
-            f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
-            f"ON CONFLICT (account_id, taken_on) DO UPDATE SET {updates}",
+            f"SELECT s.account_id, %s, {kept} FROM {STAGING_TABLE} s "
+            "JOIN accounts_account a ON a.id = s.account_id",
             [today],
         )
+        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause.
         cursor.execute(
             f"INSERT INTO {current} (account_id, computed_at, {columns}) "
             f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
@@ -698,3 +758,28 @@ def weights_save(*, weights: dict[int, Decimal], by, versions: dict[int, int]) -
         saved.append(criterion)
     Criterion.history.bulk_history_create(saved, update=True, default_user=by)
     return saved
+
+
+@transaction.atomic
+def thresholds_save(
+    *,
+    by,
+    entry_threshold: Decimal,
+    exit_threshold: Decimal,
+    attractiveness_cutoff: Decimal,
+    relationship_cutoff: Decimal,
+    attractiveness_share: Decimal,
+) -> Programme:
+    """The programme's thresholds and group shares, as tried in the what-if (champion only)."""
+    if not permissions.can_manage_criteria(by):
+        raise PermissionDenied(_("Only the KAM champion sets the thresholds."))
+    programme = Programme.objects.select_for_update().get(pk=Programme.load().pk)
+    programme.entry_threshold, programme.exit_threshold = entry_threshold, exit_threshold
+    programme.attractiveness_cutoff, programme.relationship_cutoff = (
+        attractiveness_cutoff,
+        relationship_cutoff,
+    )
+    programme.attractiveness_share = attractiveness_share
+    programme.full_clean()
+    programme.save()
+    return programme

@@ -35,15 +35,14 @@ class Survey(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="surveys")
     surveyed_on = models.DateField(_("date"))
+    # Filled from the stakeholder too, so that the answer keeps its name if the person is deleted.
     respondent_name = models.CharField(_("respondent"), max_length=200, blank=True)
     stakeholder = models.ForeignKey(
         "accounts.Stakeholder",
         verbose_name=_("stakeholder"),
         null=True,
         blank=True,
-        # A survey must keep naming who answered: deleting its respondent alone is refused,
-        # deleting the whole account takes both.
-        on_delete=models.RESTRICT,
+        on_delete=models.SET_NULL,
         related_name="surveys",
     )
     nps = models.PositiveSmallIntegerField(
@@ -88,10 +87,6 @@ class Survey(models.Model):
             models.CheckConstraint(
                 name="survey_csat_1_to_5", condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5)
             ),
-            models.CheckConstraint(
-                name="survey_names_its_respondent",
-                condition=~Q(respondent_name="") | Q(stakeholder__isnull=False),
-            ),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +105,7 @@ class Survey(models.Model):
 
     @property
     def respondent(self) -> str:
-        return self.stakeholder.name if self.stakeholder_id else self.respondent_name
+        return self.respondent_name or (self.stakeholder.name if self.stakeholder_id else "")
 
 
 class WalletEstimateSource(models.TextChoices):

@@ -232,3 +232,11 @@ def test_retention_estimate_edited_over_someone_elses_is_refused(account):
             account=account, estimate=D("0.5"), reason="Tender lost", expected_version=stale_version
         )
     assert RetentionEstimateChange.objects.count() == 1
+
+
+def test_an_answer_keeps_its_respondents_name_when_the_stakeholder_is_deleted(account):
+    person = StakeholderFactory(account=account, name="Anna Kowalska")
+    survey = services.survey_add(account=account, surveyed_on=date(2026, 9, 1), nps=9, stakeholder=person)
+    person.delete()
+    survey.refresh_from_db()
+    assert survey.stakeholder is None and survey.respondent == "Anna Kowalska"

@@ -1,0 +1,262 @@
+"""Programme screens: criteria and the what-if, recompute runs, and the score card's manual scoring.
+
+Thin: every view (fragments too) asks kam.permissions, then calls a selector or a service. Field
+errors answer 422 with the form re-rendered; a save over someone else's answers 409 keeping what
+the user typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.concurrency import StaleVersion
+from accounts.models import Account
+from kam import permissions
+
+from . import selectors, services
+from .forms import CriterionForm, ManualScoreForm, WhatIfForm
+from .models import Criterion, Programme, ScoringSource
+
+
+def _require_champion(user, check, message):
+    if not check(user):
+        raise PermissionDenied(message)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Criteria and the what-if ------------------------------------------------------------------------
+
+
+def _what_if_form(data=None):
+    page = selectors.criteria_page()
+    return page, WhatIfForm(data, criteria=page.criteria, programme=page.programme)
+
+
+@login_required
+@require_GET
+def criteria(request):
+    _require_champion(
+        request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
+    )
+    page, form = _what_if_form()
+    return render(request, "programme/criteria.html", {"page": page, "form": form})
+
+
+@login_required
+@require_POST
+def criteria_preview(request):
+    """The what-if: score every account under the weights and thresholds typed, save nothing."""
+    _require_champion(
+        request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
+    )
+    page, form = _what_if_form(request.POST)
+    context = {"page": page, "form": form}
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        weights = form.weights
+        rules = [services.criterion_rule(c, weight=weights[c.pk]) for c in page.criteria]
+        settings = services.ScoringSettings.of(
+            page.programme,
+            entry_threshold=float(data["entry_threshold"]),
+            exit_threshold=float(data["exit_threshold"]),
+            attractiveness_cutoff=float(data["attractiveness_cutoff"]),
+            relationship_cutoff=float(data["relationship_cutoff"]),
+            attractiveness_share=float(data["attractiveness_share"]),
+        )
+        results = services.preview_scores(rules=rules, settings=settings)
+        context["preview"] = selectors.preview_movement(
+            results=results, entry_threshold=settings.entry_threshold
+        )
+        status = 200
+    template = "programme/criteria.html" + ("#what-if" if request.htmx else "")
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def criteria_weights_save(request):
+    """Keep the weights and thresholds tried in the what-if."""
+    _require_champion(
+        request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
+    )
+    page, form = _what_if_form(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.weights_save(weights=form.weights, versions=form.versions, by=request.user)
+                services.thresholds_save(by=request.user, **{
+                    name: form.cleaned_data[name]
+                    for name in ("entry_threshold", "exit_threshold", "attractiveness_cutoff",
+                                 "relationship_cutoff", "attractiveness_share")
+                })  # fmt: skip
+        except StaleVersion:
+            form.add_error(None, _("Someone changed a criterion meanwhile: reload the page before saving."))
+            status = 409
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Weights and thresholds saved; they count from the next recompute."))
+            return redirect("programme:criteria")
+    template = "programme/criteria.html" + ("#what-if" if request.htmx else "")
+    return render(request, template, {"page": page, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request, criterion_id: int | None = None):
+    _require_champion(
+        request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
+    )
+    criterion = get_object_or_404(Criterion, pk=criterion_id) if criterion_id else Criterion()
+    form = CriterionForm(request.POST if request.method == "POST" else None, instance=criterion)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.criterion_save(
+                    criterion=form.instance,
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except StaleVersion as stale:
+                status, conflict = 409, stale.current
+                form.data = form.data.copy()
+                form.data["version"] = stale.current.version
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Criterion saved; it counts from the next recompute."))
+                return redirect("programme:criteria")
+    return render(
+        request,
+        "programme/criterion_form.html",
+        {"form": form, "criterion": criterion, "conflict": conflict},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def criterion_active(request, criterion_id: int):
+    _require_champion(
+        request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
+    )
+    criterion = get_object_or_404(Criterion, pk=criterion_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        services.criterion_set_active(
+            criterion=criterion,
+            active=request.POST.get("active") == "1",
+            by=request.user,
+            expected_version=version,
+        )
+    except StaleVersion:
+        messages.error(
+            request, _("Someone changed “%(name)s” meanwhile; look again.") % {"name": criterion.name}
+        )
+    return redirect("programme:criteria")
+
+
+# --- Recompute ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recompute(request):
+    _require_champion(
+        request.user, permissions.can_start_recompute, _("Only the KAM champion runs recomputes.")
+    )
+    if request.method == "POST":
+        try:
+            services.recompute_request(by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except services.RecomputeBusy as busy:
+            messages.error(request, str(busy))
+        if not request.htmx:
+            return redirect("programme:recompute")
+    template = "programme/recompute.html" + ("#runs" if request.htmx else "")
+    return render(request, template, {"page": selectors.recompute_page()})
+
+
+# --- The score card and manual scoring --------------------------------------------------------------
+
+
+def _account(user, account_id: int) -> Account:
+    return get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
+
+
+@login_required
+@require_GET
+def score_card(request, account_id: int):
+    account = _account(request.user, account_id)
+    card = selectors.score_card(user=request.user, account=account)
+    return render(request, "programme/score_card.html#card", {"score_card": card})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manual_score(request, account_id: int, criterion_id: int):
+    account = _account(request.user, account_id)
+    if not permissions.can_score_by_hand(request.user, account):
+        raise PermissionDenied(_("Only the account's key account manager or the champion scores it by hand."))
+    criterion = get_object_or_404(Criterion, pk=criterion_id, source=ScoringSource.MANUAL, is_active=True)
+    current = criterion.manual_scores.filter(account=account).select_related("scored_by").first()
+    initial = {}
+    if current:
+        initial = {"score": current.score, "justification": current.justification, "version": current.version}
+    form = ManualScoreForm(request.POST if request.method == "POST" else None, initial=initial)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.manual_score_save(
+                    account=account,
+                    criterion=criterion,
+                    score=form.cleaned_data["score"],
+                    justification=form.cleaned_data["justification"],
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except StaleVersion as stale:
+                status, conflict = 409, stale.current
+                form.data = form.data.copy()
+                form.data["version"] = stale.current.version
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if request.htmx:
+                    card = selectors.score_card(user=request.user, account=account)
+                    return render(request, "programme/score_card.html#card", {"score_card": card})
+                messages.success(request, _("Score saved; it counts from the next recompute."))
+                return redirect(account.get_absolute_url())
+    template = "programme/manual_score.html" + ("#form" if request.htmx else "")
+    context = {
+        "form": form,
+        "account": account,
+        "criterion": criterion,
+        "current": current,
+        "conflict": conflict,
+        "programme": Programme.load(),
+    }
+    return render(request, template, context, status=status)
