@@ -148,10 +148,10 @@ class LeagueRow:
     overall_before: Decimal | None
     clv_before: Decimal | None
     today: date
-    # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
-    measures: AccountMeasures = field(default_factory=AccountMeasures)
     url: str = ""
     plan_url: str = ""
+    # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
+    measures: AccountMeasures = field(default_factory=AccountMeasures)
 
     @property
     def clv(self):
@@ -736,14 +736,11 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
 def dashboard_key_rows(*, today: date | None = None, rates: RateTable | None = None) -> list[LeagueRow]:
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
-    rows = []
-    for account in key_accounts_annotated(today=today):
-        row = _row(account, today)
-        row.url = account_url(account.pk)
-        row.plan_url = plan_url(account.pk, row.plan_id) if row.plan_id else ""
-        rows.append(row)
+    rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
     measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates)
     for row in rows:
+        row.url = account_url(row.account.pk)
+        row.plan_url = plan_url(row.account.pk, row.plan_id) if row.plan_id else ""
         row.measures = measured[row.account.pk]
     return rows
 
