@@ -622,11 +622,16 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
             "JOIN accounts_account a ON a.id = s.account_id",
             [today],
         )
-        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause.
+        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause. Only scores that
+        # changed are written: most nights most figures stand still (months close monthly), so
+        # `computed_at` says when an account's figures last changed, and the CRM re-reads only those.
+        distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        changed = " OR ".join(f"{current}.{c} {distinct} EXCLUDED.{c}" for c in FIGURE_COLUMNS)
         cursor.execute(
             f"INSERT INTO {current} (account_id, computed_at, {columns}) "
             f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
-            f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates}",
+            f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates} "
+            f"WHERE {changed}",
             [now],
         )
     _progress(
