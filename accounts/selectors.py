@@ -424,9 +424,7 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
     ).order_by("-occurred_on")
     from .measures_selectors import with_satisfaction_flags
 
-    # The satisfaction flags (NPS fell by 2+, no survey for a year) are measures' rules (issue 7).
-    queryset = with_satisfaction_flags(queryset, today=today)
-    return queryset.annotate(
+    annotated = queryset.annotate(
         score_overall=F("score__overall"),
         score_quadrant=F("score__quadrant"),
         score_clv=F("score__clv"),
@@ -459,6 +457,7 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
         ),
         last_executive_visit=Subquery(executive_visits.values("occurred_on")[:1]),
     )
+    return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year (issue 7)
 
 
 @dataclass

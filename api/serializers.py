@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,6 +14,7 @@ from accounts.models import (
     PlanAction,
     PlanObjective,
     Stakeholder,
+    Survey,
     User,
 )
 from programme.models import AccountScore
@@ -51,6 +53,41 @@ class AccountSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, account):
+        # The list a CRM pages through most, written out by hand: DRF's field-by-field walk took most
+        # of a 100-item page's time. Same names and formats as the fields declared above (the schema).
+        return {
+            "id": account.pk,
+            "external_id": account.external_id,
+            "name": account.name,
+            "status": account.status,
+            "key_since": _date(account.key_since),
+            "exited_on": _date(account.exited_on),
+            "industry": account.industry,
+            "country": account.country,
+            "currency": account.currency,
+            "kam": account.kam.username if account.kam_id else None,
+            "executive_sponsor": account.executive_sponsor.username if account.executive_sponsor_id else None,
+            "retention_estimate": None
+            if account.retention_estimate is None
+            else f"{account.retention_estimate:.3f}",
+            "archived": account.archived_at is not None,
+            "version": account.version,
+            "created_at": _datetime(account.created_at),
+            "updated_at": _datetime(account.updated_at),
+        }
+
+
+def _date(value):
+    return None if value is None else value.isoformat()
+
+
+def _datetime(value):
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class AccountPatchSerializer(serializers.ModelSerializer):
@@ -143,15 +180,41 @@ class InteractionSerializer(serializers.ModelSerializer):
         return [{"id": s.pk, "external_id": s.external_id} for s in interaction.stakeholders.all()]
 
 
+class MeasureField(serializers.Field):
+    """One of the account's measures (issue 7), read from the page's batch in the serializer's context."""
+
+    def __init__(self, attribute: str, **kwargs):
+        self.attribute = attribute
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, score):
+        measured = self.context.get("measures", {}).get(score.account_id)
+        value = getattr(measured, self.attribute, None) if measured else None
+        if value in (None, ""):
+            return None
+        return value if isinstance(value, str) else str(value)
+
+
 class ScoreSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     archived = ArchivedField(source="account.archived_at")
+    nps = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(MeasureField)("nps")
+    share_of_wallet = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
+        MeasureField
+    )("share_of_wallet")
+    relationship_stage = extend_schema_field({"type": "string", "nullable": True})(MeasureField)(
+        "relationship_stage"
+    )
+    return_on_investment = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
+        MeasureField
+    )("return_on_investment")
 
     class Meta:
         model = AccountScore
         fields = [
             "id", "account", "external_id", "attractiveness", "relationship", "overall", "completeness",
             "clv", "quadrant", "recommendation", "computed_at", "archived",
+            "nps", "share_of_wallet", "relationship_stage", "return_on_investment",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -203,3 +266,20 @@ class ErrorSerializer(serializers.Serializer):
 
 class ErrorListSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    stakeholder_external_id = serializers.CharField(
+        source="stakeholder.external_id", read_only=True, allow_null=True, default=None
+    )
+    archived = ArchivedField()
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id", "external_id", "account", "account_external_id", "surveyed_on", "respondent_name",
+            "stakeholder", "stakeholder_external_id", "nps", "csat", "comment", "archived", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields

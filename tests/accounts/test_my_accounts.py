@@ -13,6 +13,7 @@ from accounts.selectors import my_accounts
 from programme.models import AccountScore, Criterion, ManualScore, ScoreSnapshot, ScoringSource
 
 from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, TeamMemberFactory, UserFactory
+from .measures_factories import SurveyFactory
 from .plan_factories import ActionFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def _texts(user, account):
 
 
 def _healthy(account, kam):
-    """An account with nothing to flag: an approved plan in force, two contacted decision makers."""
+    """Nothing to flag: an approved plan in force, two contacted decision makers, a recent survey."""
     today = _today()
     PlanFactory(
         account=account,
@@ -43,7 +44,7 @@ def _healthy(account, kam):
     )
     people = [StakeholderFactory(account=account, buying_role=BuyingRole.DECISION_MAKER) for _ in range(2)]
     InteractionFactory(account=account, stakeholders=people, occurred_on=today - timedelta(days=3))
-    Survey.objects.create(account=account, surveyed_on=today - timedelta(days=20), nps=9)
+    SurveyFactory(account=account, surveyed_on=today - timedelta(days=20), nps=9)  # issue 7
     return people
 
 
