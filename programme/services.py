@@ -50,6 +50,7 @@ ADVISORY_LOCK_KEY = 3_141_592_653
 CACHE_LOCK_KEY = "programme:recompute-lock"
 CACHE_LOCK_SECONDS = 60 * 60  # a run that dies holding the cache lock frees it within the hour
 FINANCIALS_TABLE = "scoring_financials"
+RATES_TABLE = "scoring_rates"  # (currency, period, rate) for the 24 months, for metrics that convert money
 STAGING_TABLE = "scoring_staging"
 FIGURE_COLUMNS = [
     "attractiveness",
@@ -186,6 +187,12 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
     rate_rows = [(c, m, float(rates.rate(c, m))) for c in known for m in months]
     values = ", ".join(["(%s, %s, CAST(%s AS double precision))"] * len(rate_rows))
     params = [value for row in rate_rows for value in row]
+    # The same rates as a work table, for the metrics that convert other money (wallet, investments).
+    cursor.execute(f"DROP TABLE IF EXISTS {RATES_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {RATES_TABLE} (currency varchar(3), period date, rate double precision)"
+    )
+    cursor.executemany(f"INSERT INTO {RATES_TABLE} (currency, period, rate) VALUES (%s, %s, %s)", rate_rows)
     cursor.execute(f"DROP TABLE IF EXISTS {FINANCIALS_TABLE}")
     recent = "FILTER (WHERE fp.period >= %s)"
     previous = "FILTER (WHERE fp.period < %s)"
@@ -215,7 +222,7 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
 
 
 def _drop_work_tables(cursor) -> None:
-    for table in (FINANCIALS_TABLE, STAGING_TABLE):
+    for table in (RATES_TABLE, FINANCIALS_TABLE, STAGING_TABLE):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
