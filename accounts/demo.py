@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kam.bulk_insert import insert_rows
+from programme.dashboard_demo import seed_portfolio_demo
 
 from .demo_measures import seed_measures
 from .models import (
@@ -581,8 +582,9 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
         from .demo_workspace import seed_workspace
 
         seed_workspace(options, people)
-    # Last, so that the scores see everything above.
+    # After everything above, so that the scores see it; the closed review reads the scores.
     programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history (issue 3)
+    seed_portfolio_demo(options, people)
     return people
 
 

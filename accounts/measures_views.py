@@ -26,7 +26,7 @@ from .concurrency import StaleVersion
 from .measures_selectors import measure_account, measures_page
 from .models import AccountInvestment, RelationshipStageChange, WalletEstimate
 
-SECTIONS = ("satisfaction", "orders", "wallet", "stage", "investment", "retention")
+SECTIONS = ("satisfaction", "orders", "wallet", "stage", "investment", "retention", "summary")
 TEMPLATE = "accounts/measures.html"
 
 

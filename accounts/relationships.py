@@ -184,6 +184,11 @@ def attention_items(account, *, today: date) -> list[Attention]:
                 "interactions",
             )
         )
+    if getattr(account, "nps_fell", False):
+        items.append(Attention(_("NPS fell by 2 points or more in the last survey"), "alert", "measures"))
+    # Satisfaction surveys are a key account's measure: a candidate is not asked yet.
+    if getattr(account, "survey_stale", False) and account.status == "key":
+        items.append(Attention(_("No satisfaction survey for over a year"), "warning", "measures"))
     if account.stale_manual_scores:
         items.append(
             Attention(
@@ -197,4 +202,15 @@ def attention_items(account, *, today: date) -> list[Attention]:
                 "score-card",
             )
         )
+    items += satisfaction_attention(account)
+    return items
+
+
+def satisfaction_attention(account) -> list[Attention]:
+    """Issue 7: the KAM's home flags a fall in NPS of 2 or more, and a key account unsurveyed for a year."""
+    items = []
+    if getattr(account, "nps_fell", False):
+        items.append(Attention(_("NPS fell by 2 or more in the last survey"), "alert", "measures"))
+    if getattr(account, "survey_stale", False) and account.status == "key":
+        items.append(Attention(_("No satisfaction survey in the last year"), "warning", "measures"))
     return items

@@ -422,7 +422,9 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
     executive_visits = Interaction.objects.filter(
         account=OuterRef("pk"), archived_at__isnull=True, kind=InteractionKind.EXECUTIVE_VISIT
     ).order_by("-occurred_on")
-    return queryset.annotate(
+    from .measures_selectors import with_satisfaction_flags
+
+    annotated = queryset.annotate(
         score_overall=F("score__overall"),
         score_quadrant=F("score__quadrant"),
         score_clv=F("score__clv"),
@@ -455,6 +457,7 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
         ),
         last_executive_visit=Subquery(executive_visits.values("occurred_on")[:1]),
     )
+    return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year (issue 7)
 
 
 @dataclass

@@ -591,3 +591,9 @@ UPSERTS: dict[str, Callable[..., SyncResult]] = {
     "contacts": contacts_upsert,
     "financials": financials_upsert,
 }
+
+
+# Satisfaction surveys (issue 7) live in their own module, which uses the helpers above.
+from .measures_sync import surveys_upsert  # noqa: E402
+
+UPSERTS["surveys"] = surveys_upsert

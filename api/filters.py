@@ -74,3 +74,12 @@ PlanFilter = filterset(AccountPlan, prefix="account__", archived=None)
 PlanFilter.base_filters["plan_status"] = django_filters.ChoiceFilter(
     field_name="status", choices=PlanStatus.choices
 )
+
+
+def _survey_filter():
+    from accounts.models import Survey
+
+    return filterset(Survey, prefix="account__")
+
+
+SurveyFilter = _survey_filter()

@@ -135,3 +135,19 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A key from `manage.py create_api_key --name NAME --scope sync|read`.",
         }
+
+
+SURVEY_BATCH = _batch(
+    "SurveyBatch",
+    {
+        "external_id": _text(100, required=True),
+        "account_external_id": _text(100, required=True),
+        "surveyed_on": {"type": "string", "format": "date", "example": "2026-03-15"},
+        "respondent_name": _text(200, nullable=True),
+        "stakeholder_external_id": {**_text(100, nullable=True), "description": "A contact at the account."},
+        "nps": {"type": "integer", "minimum": 0, "maximum": 10, "nullable": True},
+        "csat": {"type": "integer", "minimum": 1, "maximum": 5, "nullable": True},
+        "comment": _text(10_000, nullable=True),
+    },
+    ["external_id", "account_external_id", "surveyed_on"],
+)

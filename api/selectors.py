@@ -47,3 +47,11 @@ def plans(*, user) -> QuerySet:
             "objectives", Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
         )
     )
+
+
+def surveys(*, user) -> QuerySet:
+    from accounts.models import Survey
+
+    return Survey.objects.filter(account__in=permissions.api_visible_accounts(user)).select_related(
+        "account", "stakeholder"
+    )

@@ -14,6 +14,7 @@ from accounts.models import (
     PlanAction,
     PlanObjective,
     Stakeholder,
+    Survey,
     User,
 )
 from programme.models import AccountScore
@@ -179,15 +180,41 @@ class InteractionSerializer(serializers.ModelSerializer):
         return [{"id": s.pk, "external_id": s.external_id} for s in interaction.stakeholders.all()]
 
 
+class MeasureField(serializers.Field):
+    """One of the account's measures (issue 7), read from the page's batch in the serializer's context."""
+
+    def __init__(self, attribute: str, **kwargs):
+        self.attribute = attribute
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, score):
+        measured = self.context.get("measures", {}).get(score.account_id)
+        value = getattr(measured, self.attribute, None) if measured else None
+        if value in (None, ""):
+            return None
+        return value if isinstance(value, str) else str(value)
+
+
 class ScoreSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     archived = ArchivedField(source="account.archived_at")
+    nps = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(MeasureField)("nps")
+    share_of_wallet = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
+        MeasureField
+    )("share_of_wallet")
+    relationship_stage = extend_schema_field({"type": "string", "nullable": True})(MeasureField)(
+        "relationship_stage"
+    )
+    return_on_investment = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
+        MeasureField
+    )("return_on_investment")
 
     class Meta:
         model = AccountScore
         fields = [
             "id", "account", "external_id", "attractiveness", "relationship", "overall", "completeness",
             "clv", "quadrant", "recommendation", "computed_at", "archived",
+            "nps", "share_of_wallet", "relationship_stage", "return_on_investment",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -239,3 +266,20 @@ class ErrorSerializer(serializers.Serializer):
 
 class ErrorListSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
+    stakeholder_external_id = serializers.CharField(
+        source="stakeholder.external_id", read_only=True, allow_null=True, default=None
+    )
+    archived = ArchivedField()
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id", "external_id", "account", "account_external_id", "surveyed_on", "respondent_name",
+            "stakeholder", "stakeholder_external_id", "nps", "csat", "comment", "archived", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields

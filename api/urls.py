@@ -13,11 +13,13 @@ router.register("financials", views.FinancialViewSet, basename="financial")
 router.register("interactions", views.InteractionViewSet, basename="interaction")
 router.register("scores", views.ScoreViewSet, basename="score")
 router.register("plans", views.PlanViewSet, basename="plan")
+router.register("surveys", views.SurveyViewSet, basename="survey")
 
 urlpatterns = [
     path("v1/sync/accounts/", views.AccountSyncView.as_view(), name="sync_accounts"),
     path("v1/sync/contacts/", views.ContactSyncView.as_view(), name="sync_contacts"),
     path("v1/sync/financials/", views.FinancialSyncView.as_view(), name="sync_financials"),
+    path("v1/sync/surveys/", views.SurveySyncView.as_view(), name="sync_surveys"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

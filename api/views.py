@@ -18,11 +18,12 @@ from rest_framework.views import APIView
 
 from accounts import sync
 from accounts.concurrency import StaleVersion
+from accounts.measures_selectors import measures_by_account
 from kam import permissions
 
 from . import filters, selectors, serializers, services
 from .errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired, error_response
-from .schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, ApiSchema
+from .schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, SURVEY_BATCH, ApiSchema
 
 
 class ApiCursorPagination(CursorPagination):
@@ -183,6 +184,15 @@ class ScoreViewSet(ReadViewSet):
     filterset_class = filters.ScoreFilter
     selector = selectors.scores
 
+    def get_serializer(self, *args, **kwargs):
+        # NPS, share of wallet, stage and return for the whole page at once: a fixed number of queries.
+        serializer = super().get_serializer(*args, **kwargs)
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            scores = instance if isinstance(instance, list) else [instance]
+            serializer.context["measures"] = measures_by_account([s.account_id for s in scores])
+        return serializer
+
 
 @_list_doc("Account plans with their objectives and actions")
 class PlanViewSet(ReadViewSet):
@@ -231,3 +241,16 @@ def no_such_endpoint(request, *args, **kwargs):
     return JsonResponse(
         {"errors": [{"field": None, "message": _("No such endpoint or record; see /api/docs/.")}]}, status=404
     )
+
+
+# --- Satisfaction surveys (issue 7) -------------------------------------------------------------------
+
+
+@_list_doc("Satisfaction surveys: NPS (0-10) and CSAT (1-5) per respondent")
+class SurveyViewSet(ReadViewSet):
+    serializer_class = serializers.SurveySerializer
+    filterset_class = filters.SurveyFilter
+    selector = selectors.surveys
+
+
+SurveySyncView = _sync_view("surveys", SURVEY_BATCH, "Upsert satisfaction surveys by external id")

@@ -75,6 +75,7 @@ def league_csv(request):
             _("Overall score"), _("Trend"), _("Quadrant"), _("Recommendation"),
             _("Key account manager"), _("Executive sponsor"), _("Plan status"),
             _("Last executive visit"), _("Relationship health"), _("Overdue actions"),
+            _("NPS"), _("Share of wallet"), _("Relationship stage"), _("Return on investment"),
         ]
     )  # fmt: skip
     for row in rows:
@@ -86,6 +87,8 @@ def league_csv(request):
                 row.quadrant_label, row.score.get_recommendation_display() if row.score else "",
                 _text(account.kam or ""), _text(account.executive_sponsor or ""), row.plan_status_label,
                 _cell(row.last_executive_visit), row.health_label, row.overdue_actions,
+                _cell(row.measures.nps), _cell(row.measures.share_of_wallet),
+                row.measures.relationship_stage_label, _cell(row.measures.return_on_investment),
             ]
         )  # fmt: skip
     return response

@@ -34,7 +34,7 @@ def sparkline(points, label: str = "", low=None, high=None, unit: str = ""):
     line = " ".join(f"{x},{y}" for x, y, _n, _v in coordinates)
     dots = format_html_join(
         "",
-        '<circle cx="{}" cy="{}" r="2.5"><title>{}: {}{}</title></circle>',
+        '<circle cx="{}" cy="{}" r="2.5" fill="currentColor"><title>{}: {}{}</title></circle>',
         ((x, y, name, f"{v:g}", unit) for x, y, name, v in coordinates),
     )
     return format_html(

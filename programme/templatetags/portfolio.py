@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html_join
 
 from accounts.models import TeamFunction
 
@@ -44,3 +45,13 @@ def business_unit(value):
         return TeamFunction(value).label
     except ValueError:
         return value
+
+
+@register.simple_tag
+def matrix_marks(marks):
+    """The matrix's 200-odd points as SVG, escaped, in one join (a template loop costs ~10x more)."""
+    return format_html_join(
+        "\n",
+        '<a href="{}"><circle class="{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle></a>',
+        ((m.url, m.css, m.cx, m.cy, m.r, m.title) for m in marks),
+    )

@@ -59,3 +59,18 @@ def test_kam_sees_only_their_flagged_key_accounts_in_one_query(kam, account, dja
     with django_assert_num_queries(1):
         flagged = satisfaction_flags(user=kam, today=TODAY)
     assert [a.name for a in flagged] == ["Baltic Steel"]
+
+
+def test_my_accounts_flags_a_fall_in_nps_and_a_key_account_unsurveyed_for_a_year(client, kam, account):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    SurveyFactory(account=account, surveyed_on=today - timedelta(days=400), nps=9)
+    SurveyFactory(account=account, surveyed_on=today - timedelta(days=380), nps=6)
+    quiet = AccountFactory(kam=kam, name="Candidate without surveys")  # not key: not nagged
+    client.force_login(kam)
+    html = client.get(reverse("accounts:my_accounts")).content.decode()
+    assert "NPS fell by 2 or more in the last survey" in html
+    assert "No satisfaction survey in the last year" in html
+    assert html.count("No satisfaction survey in the last year") == 1, quiet

@@ -31,6 +31,7 @@ def _urls(account_id: int) -> dict[str, tuple[str, dict]]:
     return {
         "page": (reverse("accounts:measures", args=[account_id]), READERS),
         "partial": (reverse("accounts:measures", args=[account_id]) + "?partial=wallet", READERS),
+        "summary": (reverse("accounts:measures", args=[account_id]) + "?partial=summary", READERS),
         "survey": (reverse("accounts:measures_survey_add", args=[account_id]), EDITORS),
         "wallet": (reverse("accounts:measures_wallet", args=[account_id]), EDITORS),
         "stage": (reverse("accounts:measures_stage", args=[account_id]), EDITORS),
@@ -253,3 +254,13 @@ def test_measures_page_shows_hand_worked_nps_and_share_of_wallet(client, kam, ac
     assert page.nps == D("40.0") and page.survey_count == 5
     assert page.our_revenue == D("12000.00") and page.share_of_wallet == D("0.3000")
     assert page.headroom == D("28000.00")
+
+
+def test_the_account_overview_loads_the_measures_summary_with_trends(client, kam, account):
+    SurveyFactory(account=account, surveyed_on=timezone.localdate() - timedelta(days=100), nps=9)
+    SurveyFactory(account=account, surveyed_on=timezone.localdate(), nps=10)
+    client.force_login(kam)
+    summary_url = reverse("accounts:measures", args=[account.pk]) + "?partial=summary"
+    assert summary_url.replace("&", "&amp;") in client.get(account.get_absolute_url()).content.decode()
+    html = client.get(summary_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="measures"' in html and "<svg" in html and "<html" not in html

@@ -198,3 +198,47 @@ def test_sponsor_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12) as large:
         client.get(reverse("portfolio:sponsor_home"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_sponsor_cannot_reach_another_account_through_the_api(client, sponsor, account, other_account):
+    client.force_login(sponsor)
+    assert client.get(f"/api/v1/accounts/{account.pk}/").status_code == 200
+    assert client.get(f"/api/v1/accounts/{other_account.pk}/").status_code == 404
+    listed = client.get("/api/v1/accounts/").json()
+    names = [a["name"] for a in listed.get("results", listed)]
+    assert names == ["Baltic Steel"]
+
+
+def test_the_brief_and_the_load_page_run_a_fixed_number_of_queries(
+    client, champion, sponsor, account, programme, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    plan = PlanFactory(
+        account=account, period_start=today - timedelta(days=5), period_end=today + timedelta(days=50)
+    )
+
+    def grow(n):
+        for _ in range(n):
+            person = StakeholderFactory(account=account, buying_role="decision_maker")
+            InteractionFactory(
+                account=account,
+                kind=InteractionKind.EXECUTIVE_VISIT,
+                occurred_on=today,
+                stakeholders=[person],
+            )
+            ActionFactory(plan=plan)
+            AccountFactory(key=True, executive_sponsor=UserFactory())
+
+    def counts():
+        client.force_login(sponsor)
+        with django_assert_max_num_queries(20) as brief:
+            client.get(reverse("portfolio:sponsor_brief", args=[account.pk]))
+        client.force_login(champion)
+        with django_assert_max_num_queries(20) as load:
+            client.get(reverse("portfolio:sponsor_load"))
+        return len(brief.captured_queries), len(load.captured_queries)
+
+    grow(1)
+    small = counts()
+    grow(12)
+    assert counts() == small
