@@ -43,7 +43,10 @@ class DateInput(forms.DateInput):
 
 
 class AccountForm(forms.ModelForm):
-    """The champion's form: identity, who looks after the account, retention estimate."""
+    """The champion's form: identity and who looks after the account.
+
+    The retention estimate is changed on the account's Measures page, with a reason kept (issue 7).
+    """
 
     country = forms.ChoiceField(label=_("country"), choices=[("", "—"), *country_choices()], required=False)
 
@@ -57,7 +60,6 @@ class AccountForm(forms.ModelForm):
             "currency",
             "kam",
             "executive_sponsor",
-            "retention_estimate",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -72,7 +74,7 @@ class AccountKamForm(AccountForm):
     """What the account's KAM may change: not who manages or sponsors it, nor its CRM identity."""
 
     class Meta(AccountForm.Meta):
-        fields = ["industry", "country", "currency", "retention_estimate"]
+        fields = ["industry", "country", "currency"]
 
 
 class LifecycleForm(forms.Form):

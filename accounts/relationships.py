@@ -184,11 +184,6 @@ def attention_items(account, *, today: date) -> list[Attention]:
                 "interactions",
             )
         )
-    if getattr(account, "nps_fell", False):
-        items.append(Attention(_("NPS fell by 2 points or more in the last survey"), "alert", "measures"))
-    # Satisfaction surveys are a key account's measure: a candidate is not asked yet.
-    if getattr(account, "survey_stale", False) and account.status == "key":
-        items.append(Attention(_("No satisfaction survey for over a year"), "warning", "measures"))
     if account.stale_manual_scores:
         items.append(
             Attention(

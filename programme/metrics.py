@@ -186,8 +186,24 @@ register(
 )
 
 # --- Programme measures (issue 7): satisfaction, orders, share of wallet, stage, return --------------
-# The recompute's work tables, in the reporting currency (programme/services.py; a test keeps these in step).
-_FINANCIALS, _RATES = "scoring_financials", "scoring_rates"
+# The recompute's per-account figures in the reporting currency (programme/services.py FINANCIALS_TABLE).
+_FINANCIALS = "scoring_financials"
+
+
+def _rate(currency: str, day: str) -> str:
+    """The exchange rate in force on `day` (the earliest known before any), 1 for the reporting currency.
+
+    A correlated lookup on the (currency, valid_from) index: used only on the few rows of accounts
+    with a wallet estimate or investment, never on every account's months.
+    """
+    rates = f"SELECT er.rate FROM accounts_exchangerate er WHERE er.currency = {currency}"
+    return (
+        f"CASE WHEN {currency} = %(reporting_currency)s THEN 1.0 ELSE COALESCE("
+        f"({rates} AND er.valid_from <= {day} ORDER BY er.valid_from DESC LIMIT 1), "
+        f"({rates} ORDER BY er.valid_from LIMIT 1)) END"
+    )
+
+
 _SURVEYS = "FROM accounts_survey sv WHERE sv.archived_at IS NULL AND sv.surveyed_on >= %(recent_start)s"
 register(
     Metric(
@@ -232,11 +248,10 @@ register(
         "share_of_wallet",
         _("Share of wallet %"),
         unit="percent",
-        # The current estimate at the latest month's rate, against trailing-12-month revenue.
+        # The current estimate at its date's rate, against trailing-12-month revenue (as the page).
         sql=(
-            "SELECT w.account_id, 100.0 * f.revenue / (w.amount * r.rate) AS value "
-            f"FROM accounts_walletestimate w JOIN {_FINANCIALS} f ON f.account_id = w.account_id "
-            f"JOIN {_RATES} r ON r.currency = w.currency AND r.period = (SELECT MAX(period) FROM {_RATES}) "
+            f"SELECT w.account_id, 100.0 * f.revenue / (w.amount * {_rate('w.currency', 'w.estimated_on')}) "
+            f"AS value FROM accounts_walletestimate w JOIN {_FINANCIALS} f ON f.account_id = w.account_id "
             "WHERE w.is_current AND w.amount > 0"
         ),
     )
@@ -262,14 +277,15 @@ register(
         # (margin after cost-to-serve - investment) / investment, as accounts.measures.return_on_investment.
         sql=(
             "SELECT inv.account_id, 100.0 * (mg.margin - inv.total) / inv.total AS value FROM ("
-            f"SELECT i.account_id, SUM({_INVESTMENT} * r.rate) AS total FROM accounts_accountinvestment i "
-            f"JOIN {_RATES} r ON r.currency = i.currency AND r.period = i.period_start "
+            f"SELECT i.account_id, SUM({_INVESTMENT} * {_rate('i.currency', 'i.period_start')}) AS total "
+            "FROM accounts_accountinvestment i "
             "WHERE i.period_start >= %(quarters_start)s AND i.period_start < %(quarter_end)s "
             "GROUP BY i.account_id) inv JOIN ("
-            "SELECT fp.account_id, SUM((fp.gross_margin - fp.cost_to_serve) * r.rate) AS margin "
-            f"FROM accounts_financialperiod fp "
-            f"JOIN {_RATES} r ON r.currency = fp.currency AND r.period = fp.period "
+            "SELECT fp.account_id, "
+            f"SUM((fp.gross_margin - fp.cost_to_serve) * {_rate('fp.currency', 'fp.period')}) AS margin "
+            "FROM accounts_financialperiod fp "
             "WHERE fp.period >= %(quarters_start)s AND fp.period < %(quarter_end)s "
+            "AND fp.account_id IN (SELECT account_id FROM accounts_accountinvestment) "
             "GROUP BY fp.account_id) mg ON mg.account_id = inv.account_id WHERE inv.total > 0"
         ),
     )

@@ -231,6 +231,7 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
     needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA and metrics.get(r.metric)})
     window = _window(today)
     window["window_start"] = today - timedelta(days=settings.window_days)
+    window["reporting_currency"] = settings.reporting_currency  # measures' money metrics (issue 7)
     select = [
         "a.id",
         "a.status",

@@ -264,3 +264,12 @@ def test_the_account_overview_loads_the_measures_summary_with_trends(client, kam
     assert summary_url.replace("&", "&amp;") in client.get(account.get_absolute_url()).content.decode()
     html = client.get(summary_url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="measures"' in html and "<svg" in html and "<html" not in html
+
+
+def test_the_account_edit_form_leaves_the_retention_estimate_to_the_measures_page(
+    client, kam, champion, account
+):
+    for user in (kam, champion):
+        client.force_login(user)
+        html = client.get(reverse("accounts:edit", args=[account.pk])).content.decode()
+        assert 'name="retention_estimate"' not in html

@@ -240,6 +240,6 @@ def test_my_accounts_runs_a_fixed_number_of_queries(client, kam, n, django_asser
 def test_satisfaction_flags_from_the_measures_show_on_my_accounts(kam, account):
     _healthy(account, kam)
     Survey.objects.create(account=account, surveyed_on=_today() - timedelta(days=2), nps=5)
-    assert _texts(kam, account) == ["NPS fell by 2 points or more in the last survey"]
+    assert _texts(kam, account) == ["NPS fell by 2 or more in the last survey"]
     account.surveys.all().delete()
-    assert _texts(kam, account) == ["No satisfaction survey for over a year"]
+    assert _texts(kam, account) == ["No satisfaction survey in the last year"]

@@ -117,7 +117,6 @@ def test_a_crm_rename_makes_an_old_etag_stale(api, sync_key, client, kam, accoun
     [
         ({"country": "XX"}, "country"),
         ({"currency": "EURO"}, "currency"),
-        ({"retention_estimate": "2"}, "retention_estimate"),
         ({"kam": "nobody-by-that-name"}, "kam"),
         ({"colour": "red"}, "colour"),
         ({"name": ""}, "name"),

@@ -135,6 +135,15 @@ def test_updated_since_returns_only_what_changed_after_it(api, read_key, world):
     assert [item["external_id"] for item in results] == [world["other"].external_id]
 
 
+def test_updated_since_takes_any_iso_offset_and_refuses_a_time_out_of_range(api, read_key, world):
+    # ISO 8601 allows offsets PostgreSQL refuses (past ±16 hours): the time is read in UTC first.
+    since = (timezone.now() - timezone.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S") + "+18:30"
+    assert api(read_key).get("/api/v1/accounts/", {"updated_since": since}).status_code == 200
+    response = api(read_key).get("/api/v1/accounts/", {"updated_since": "0001-01-01T00:00:00+05:00"})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["updated_since"]
+
+
 def test_a_bad_filter_value_is_a_400_naming_the_filter(api, read_key, world):
     response = api(read_key).get("/api/v1/accounts/", {"updated_since": "last tuesday", "status": "vip"})
     assert response.status_code == 400

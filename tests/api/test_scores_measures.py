@@ -63,3 +63,16 @@ def test_one_score_carries_its_measures(api, read_key, programme):
     score = _scored(account)
     StageChangeFactory(account=account, stage="basic")
     assert api(read_key).get(f"{URL}{score.pk}/").json()["relationship_stage"] == "basic"
+
+
+def test_the_retention_estimate_is_not_patched_without_a_reason(client, champion):
+    account = AccountFactory(key=True)
+    client.force_login(champion)
+    response = client.patch(
+        f"/api/v1/accounts/{account.pk}/", {"retention_estimate": "0.9"}, content_type="application/json",
+        headers={"If-Match": '"1"'},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["field"] == "retention_estimate"
+    account.refresh_from_db()
+    assert account.retention_estimate is None

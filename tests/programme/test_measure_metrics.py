@@ -83,5 +83,5 @@ def test_an_account_without_measures_is_missing_on_them_not_zero(world):
     assert all(breakdown[str(c.pk)]["value"] is None for c in world["criteria"].values())
 
 
-def test_the_registry_names_the_recomputes_work_tables():
-    assert (metrics._FINANCIALS, metrics._RATES) == (services.FINANCIALS_TABLE, services.RATES_TABLE)
+def test_the_registry_names_the_recomputes_financials_table():
+    assert metrics._FINANCIALS == services.FINANCIALS_TABLE
