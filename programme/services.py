@@ -659,7 +659,9 @@ def recompute_request(*, by) -> RecomputeRun:
 
     if not permissions.can_start_recompute(by):
         raise PermissionDenied(_("Only the KAM champion starts a recompute."))
-    if RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING).exists():
+    # A run "running" for over an hour died with its worker: it no longer blocks a new one.
+    recent = timezone.now() - timedelta(seconds=CACHE_LOCK_SECONDS)
+    if RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING, started_at__gte=recent).exists():
         raise ValidationError(_("A recompute is already running: watch its progress below."))
     run = RecomputeRun.objects.create(started_at=timezone.now(), started_by=by)
     transaction.on_commit(lambda: recompute_scores_task.delay(run_id=run.pk))

@@ -320,3 +320,14 @@ def test_admin_refuses_a_criterion_from_data_without_a_metric(client, champion):
     response = client.post(reverse("admin:programme_criterion_add"), data)
     assert response.status_code == 200 and "Pick the metric" in response.content.decode()
     assert not Criterion.objects.exists()
+
+
+def test_a_run_left_running_for_hours_by_a_dead_worker_does_not_block_a_new_one(
+    client, champion, django_capture_on_commit_callbacks
+):
+    dead = RecomputeRun.objects.create(started_at=timezone.now() - timedelta(hours=3))
+    client.force_login(champion)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("programme:recompute"))
+    dead.refresh_from_db()
+    assert dead.status == "failed" and RecomputeRun.objects.filter(status="succeeded").count() == 1
