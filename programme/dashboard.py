@@ -435,7 +435,6 @@ class Dashboard:
     recommendations: list[RecommendationItem]
     kams: list[KamFigures]
     filter_options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    measures: ProgrammeMeasures | None = None
 
     @property
     def marks(self) -> list[MatrixMark]:
@@ -767,8 +766,20 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
         recommendations=recommendations(programme, all_rows, proposed, today),
         kams=kam_figures(all_rows),
         filter_options=_filter_options(all_rows),
-        measures=programme_measures({r.account.pk: r.measures for r in all_rows}, today=today, rates=rates),
     )
+
+
+def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programme, ProgrammeMeasures]:
+    """The programme's measures (NPS, retention, return, stages): a fragment loaded after the page.
+
+    Its retention figures read every account's lifecycle and revenue (seconds at 100,000 accounts),
+    so the dashboard itself does not wait for them.
+    """
+    today = today or timezone.localdate()
+    programme = Programme.load()
+    rates = RateTable.load(programme.reporting_currency)
+    rows = dashboard_key_rows(today=today, rates=rates)
+    return programme, programme_measures({r.account.pk: r.measures for r in rows}, today=today, rates=rates)
 
 
 def league_table(*, params=None, today: date | None = None) -> tuple[Programme, LeagueQuery, list[LeagueRow]]:
