@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Stakeholder, Survey
-from .sync import MISSING, SyncResult, _account_ids, _changed, _Checker, _record_history, _upsert
+from .sync import MISSING, SyncResult, _account_ids, _changed, _Checker, _Table
 
 SURVEY_RECORD_FIELDS = (
     "external_id",
@@ -34,6 +34,7 @@ SURVEY_CRM_FIELDS = (
     "csat",
     "comment",
 )
+SURVEYS = _Table(Survey, unique=("external_id",), update=(*SURVEY_CRM_FIELDS, "version"))
 
 
 def _score(check: _Checker, name: str, low: int, high: int):
@@ -95,7 +96,7 @@ def surveys_upsert(*, records: list) -> SyncResult:
             external_id__in={p for _i, _v, p, _a in parsed.values() if p not in (MISSING, "", None)}
         )
     }
-    existing = {s.external_id: s for s in Survey.objects.select_for_update().filter(external_id__in=parsed)}
+    existing = {row["external_id"]: row for row in SURVEYS.existing(external_id__in=parsed)}
     created, updated = [], []
     for external_id, (index, values, person_ref, account_ref) in parsed.items():
         check.index, check.external_id = index, external_id
@@ -121,15 +122,10 @@ def surveys_upsert(*, records: list) -> SyncResult:
         }
         survey = existing.get(external_id)
         if survey is None:
-            created.append(Survey(external_id=external_id, **row))
+            created.append(SURVEYS.new_row({"external_id": external_id, **row}))
         elif _changed(survey, row):
-            for name, value in row.items():
-                setattr(survey, name, value)
-            survey.version += 1
-            updated.append(survey)
+            updated.append({**survey, **row, "version": survey["version"] + 1})
     check.raise_if_any()
-    fields = [*SURVEY_CRM_FIELDS, "version"]
-    copies = [Survey(**{name: getattr(s, name) for name in ["external_id", *fields]}) for s in updated]
-    _upsert(Survey, created + copies, "external_id", fields)
-    _record_history(Survey, created, updated)
+    SURVEYS.upsert(created + updated)
+    SURVEYS.record_history(created, updated)
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))

@@ -81,6 +81,8 @@ def lifecycle_change(
     reason = reason.strip()
     if to_status == LifecycleStatus.EXITED and not reason:
         raise ValidationError({"reason": _("Say why the account leaves the programme.")})
+    if to_status == LifecycleStatus.KEY and not override_reason.strip():
+        _require_override_below_entry(account)
     if to_status == LifecycleStatus.KEY:
         account.key_since, account.exited_on, account.exit_reason = effective_on, None, ""
     else:
@@ -97,6 +99,26 @@ def lifecycle_change(
         override_reason=override_reason.strip(),
         changed_by=by,
     )
+
+
+def _require_override_below_entry(account: Account) -> None:
+    """Made key below the entry threshold (or on an incomplete score): the override reason is kept forever."""
+    from programme.models import AccountScore, Programme
+
+    score = AccountScore.objects.filter(account=account).first()
+    if score is None:
+        return  # not scored yet: the nightly recompute has not seen it, there is no line to be below
+    entry = Programme.load().entry_threshold
+    if score.overall is None or not score.is_complete or score.overall < entry:
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "Its score (%(score)s) is below the entry threshold (%(entry)s) or incomplete: "
+                    "say why it becomes a key account anyway."
+                )
+                % {"score": "—" if score.overall is None else score.overall, "entry": entry}
+            }
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam import permissions
+from programme import selectors as programme_selectors
 
 from . import selectors, services
 from .concurrency import StaleVersion
@@ -271,7 +272,7 @@ def _workspace_response(request, account_id: int, sections, *, status: int = 200
 
     context = _workspace_context(request, account_id, **extra)
     if not request.htmx:
-        return render(request, "accounts/account_detail.html", context, status=status)
+        return _full_page(request, context, status=status)
     html = [
         render_to_string(f"accounts/account_detail.html#{name}", context | {"oob": i > 0}, request=request)
         for i, name in enumerate(sections)
@@ -287,7 +288,14 @@ def account_detail(request, account_id: int):
         if section not in WORKSPACE_SECTIONS:
             raise Http404
         return _workspace_response(request, account_id, [section])
-    return render(request, "accounts/account_detail.html", _workspace_context(request, account_id))
+    return _full_page(request, _workspace_context(request, account_id))
+
+
+def _full_page(request, context: dict, *, status: int = 200):
+    # The score card is outside every swapped section: only the whole page pays its queries.
+    score_card = programme_selectors.score_card(user=request.user, account=context["account"])
+    context |= {"score_card": score_card}
+    return render(request, "accounts/account_detail.html", context, status=status)
 
 
 @login_required

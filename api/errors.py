@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -12,13 +13,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "Someone else changed this after you read it; read it again and re-apply your change."
+    default_detail = _("Someone else changed this after you read it; read it again and re-apply your change.")
     default_code = "precondition_failed"
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "Send If-Match with the ETag you read, so that nobody's change is lost."
+    default_detail = _("Send If-Match with the ETag you read, so that nobody's change is lost.")
     default_code = "precondition_required"
 
 

@@ -3,7 +3,11 @@ quadrant (on every list, reaching the account from the listed row)."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     Account,
@@ -15,6 +19,23 @@ from accounts.models import (
     Stakeholder,
 )
 from programme.models import AccountScore, Quadrant
+
+
+class _UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time turned to UTC: PostgreSQL refuses offsets past ±16 hours that ISO allows."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("This time is out of range."), code="invalid") from None
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UtcIsoDateTimeField
 
 
 def _account_filters(prefix: str) -> dict:
@@ -47,7 +68,7 @@ def _archived(queryset, name, value):
 
 def filterset(model, *, prefix: str, updated_field: str = "updated_at", archived: str | None = "archived_at"):
     attrs = {
-        "updated_since": django_filters.IsoDateTimeFilter(
+        "updated_since": UpdatedSinceFilter(
             field_name=updated_field,
             lookup_expr="gte",
             help_text="Only records changed at or after this ISO 8601 time, for incremental sync.",

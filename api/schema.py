@@ -119,6 +119,7 @@ FINANCIAL_BATCH = _batch(
             **_text(3, nullable=True),
             "description": "ISO 4217; the account's currency if left out",
         },
+        "order_count": {"type": "integer", "minimum": 0, "maximum": 2147483647, "nullable": True},
     },
     ["account_external_id", "period", "revenue", "gross_margin", "cost_to_serve"],
 )

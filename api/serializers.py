@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -52,6 +53,41 @@ class AccountSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, account):
+        # The list a CRM pages through most, written out by hand: DRF's field-by-field walk took most
+        # of a 100-item page's time. Same names and formats as the fields declared above (the schema).
+        return {
+            "id": account.pk,
+            "external_id": account.external_id,
+            "name": account.name,
+            "status": account.status,
+            "key_since": _date(account.key_since),
+            "exited_on": _date(account.exited_on),
+            "industry": account.industry,
+            "country": account.country,
+            "currency": account.currency,
+            "kam": account.kam.username if account.kam_id else None,
+            "executive_sponsor": account.executive_sponsor.username if account.executive_sponsor_id else None,
+            "retention_estimate": None
+            if account.retention_estimate is None
+            else f"{account.retention_estimate:.3f}",
+            "archived": account.archived_at is not None,
+            "version": account.version,
+            "created_at": _datetime(account.created_at),
+            "updated_at": _datetime(account.updated_at),
+        }
+
+
+def _date(value):
+    return None if value is None else value.isoformat()
+
+
+def _datetime(value):
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class AccountPatchSerializer(serializers.ModelSerializer):

@@ -8,8 +8,13 @@ from kam import permissions
 @login_required
 @require_GET
 def home(request):
-    # A KAM or account team member starts from My accounts (issue 5); other roles from the accounts they see.
+    """Each role lands where its day starts (JOURNEYS.md): the champion on the portfolio dashboard, a KAM
+    or team member on My accounts, a sponsor on their accounts' briefs; anyone else on the account list."""
     roles = permissions.roles(request.user)
+    if roles["champion"]:
+        return redirect("portfolio:dashboard")
     if roles["kam"] or roles["team_member"]:
         return redirect("accounts:my_accounts")
+    if roles["sponsor"]:
+        return redirect("portfolio:sponsor_home")
     return redirect("accounts:list")

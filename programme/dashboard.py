@@ -148,10 +148,10 @@ class LeagueRow:
     overall_before: Decimal | None
     clv_before: Decimal | None
     today: date
-    # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
-    measures: AccountMeasures = field(default_factory=AccountMeasures)
     url: str = ""
     plan_url: str = ""
+    # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
+    measures: AccountMeasures = field(default_factory=AccountMeasures)
 
     @property
     def clv(self):
@@ -739,15 +739,12 @@ def dashboard_key_rows(
     """The key accounts' rows; with `measures`, also NPS, share of wallet, stage and return (5 queries)."""
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
-    rows = []
-    for account in key_accounts_annotated(today=today):
-        row = _row(account, today)
-        row.url = account_url(account.pk)
-        row.plan_url = plan_url(account.pk, row.plan_id) if row.plan_id else ""
-        rows.append(row)
-    if measures:
-        measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates)
-        for row in rows:
+    rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
+    measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates) if measures else {}
+    for row in rows:
+        row.url = account_url(row.account.pk)
+        row.plan_url = plan_url(row.account.pk, row.plan_id) if row.plan_id else ""
+        if measures:
             row.measures = measured[row.account.pk]
     return rows
 

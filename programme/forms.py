@@ -95,9 +95,8 @@ class WhatIfForm(forms.Form):
             self.fields[f"version_{criterion.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=criterion.version
             )
-        for name in ("entry_threshold", "exit_threshold", "attractiveness_cutoff", "relationship_cutoff"):
+        for name in self.THRESHOLDS:
             self.fields[name].initial = getattr(programme, name)
-        self.fields["attractiveness_share"].initial = programme.attractiveness_share
 
     def clean(self):
         cleaned = super().clean()
@@ -108,6 +107,17 @@ class WhatIfForm(forms.Form):
                 _("The exit threshold must be below the entry threshold, so that accounts do not flap."),
             )
         return cleaned
+
+    THRESHOLDS = (
+        "entry_threshold",
+        "exit_threshold",
+        "attractiveness_cutoff",
+        "relationship_cutoff",
+        "attractiveness_share",
+    )
+
+    def threshold_fields(self):
+        return [self[name] for name in self.THRESHOLDS]
 
     def weight_fields(self):
         return [(c, self[f"weight_{c.pk}"], self[f"version_{c.pk}"]) for c in self.criteria]

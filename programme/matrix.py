@@ -92,6 +92,41 @@ def radius_for(clv, *, largest_clv, min_radius: float, max_radius: float) -> flo
     return round(min_radius + (max_radius - min_radius) * math.sqrt(share), 2)
 
 
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def spread_overlaps(
+    placed: list[PlacedPoint], *, box: Box | None = None, cell: float = 4.0, step: float = 4.0
+) -> list[PlacedPoint]:
+    """Nudge points that land on the same spot along a sunflower spiral, so each stays reachable.
+
+    Scores cluster (many candidates share 100/100, or a rounded value); without this, the later
+    point hides the earlier one completely. The offset is a few pixels, turned back inside `box`
+    at its edges: the position still reads true.
+    """
+
+    def inside(origin: float, offset: float, low: float, high: float) -> float:
+        value = origin + offset
+        if box is not None and not low <= value <= high:
+            value = origin - offset
+        return round(value, 2)
+
+    seen: dict[tuple[int, int], int] = {}
+    spread = []
+    for pp in sorted(placed, key=lambda pp: pp.point.account_id):  # deterministic whatever the input order
+        spot = (round(pp.cx / cell), round(pp.cy / cell))
+        k = seen.get(spot, 0)
+        seen[spot] = k + 1
+        if k:
+            radius, angle = step * math.sqrt(k), k * GOLDEN_ANGLE
+            left, top, right, bottom = (box.left, box.top, box.right, box.bottom) if box else (0, 0, 0, 0)
+            cx = inside(pp.cx, radius * math.cos(angle), left, right)
+            cy = inside(pp.cy, radius * math.sin(angle), top, bottom)
+            pp = PlacedPoint(pp.point, cx, cy, pp.r)
+        spread.append(pp)
+    return spread
+
+
 def layout_matrix(
     points: list[MatrixPoint],
     *,
@@ -126,6 +161,7 @@ def layout_matrix(
         for p in points
         if p.attractiveness is not None and p.relationship is not None
     ]
+    placed = spread_overlaps(placed, box=plot)
     placed.sort(key=lambda pp: (pp.point.status == "key", -pp.r, pp.point.account_id))
     ticks = [(v, x_at(v), y_at(v)) for v in range(0, SCALE_MAX + 1, 25)]
     return MatrixLayout(

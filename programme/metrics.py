@@ -4,7 +4,8 @@ A metric is one of:
 - an `expression` over `f`, the account's financial figures for the last 24 full months, already in
   the programme's reporting currency (the recompute aggregates them once, see FINANCIAL_COLUMNS);
 - an `sql` subquery returning `account_id, value` for every account that has a value, which may use
-  the parameters `%(today)s`, `%(recent_start)s` (first month of the trailing 12) and `%(month_end)s`;
+  the parameters `%(today)s`, `%(recent_start)s` (first month of the trailing 12) and `%(month_end)s`,
+  and the work tables `scoring_financials` (as `f` above) and `scoring_rates` (currency, period, rate);
 - or `derive`d in Python from the lifetime-value figures (CLV needs per-account retention).
 
 To add a metric (satisfaction surveys, share of wallet, ...) register one more entry below; the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .models.scores import COMPLETENESS_REQUIRED as _COMPLETENESS_REQUIRED
@@ -331,7 +331,6 @@ class AccountResult:
     overall: OverallScore
     quadrant: str
     recommendation: str
-    breakdown: dict = field(default_factory=dict)
 
 
 def data_scores(

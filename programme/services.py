@@ -50,6 +50,7 @@ ADVISORY_LOCK_KEY = 3_141_592_653
 CACHE_LOCK_KEY = "programme:recompute-lock"
 CACHE_LOCK_SECONDS = 60 * 60  # a run that dies holding the cache lock frees it within the hour
 FINANCIALS_TABLE = "scoring_financials"
+RATES_TABLE = "scoring_rates"  # (currency, period, rate) for the 24 months, for metrics that convert money
 STAGING_TABLE = "scoring_staging"
 FIGURE_COLUMNS = [
     "attractiveness",
@@ -157,8 +158,8 @@ class Gathered:
         value = self.columns[column][index]
         return None if math.isnan(value) else value
 
-    def population(self, column: str) -> list[float]:
-        return sorted(v for v in self.columns[column] if not math.isnan(v))
+    def floats(self, column: str) -> list[float | None]:
+        return [None if math.isnan(v) else v for v in self.columns[column]]
 
 
 def _window(today: date) -> dict:
@@ -186,6 +187,12 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
     rate_rows = [(c, m, float(rates.rate(c, m))) for c in known for m in months]
     values = ", ".join(["(%s, %s, CAST(%s AS double precision))"] * len(rate_rows))
     params = [value for row in rate_rows for value in row]
+    # The same rates as a work table, for the metrics that convert other money (wallet, investments).
+    cursor.execute(f"DROP TABLE IF EXISTS {RATES_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {RATES_TABLE} (currency varchar(3), period date, rate double precision)"
+    )
+    cursor.executemany(f"INSERT INTO {RATES_TABLE} (currency, period, rate) VALUES (%s, %s, %s)", rate_rows)
     cursor.execute(f"DROP TABLE IF EXISTS {FINANCIALS_TABLE}")
     recent = "FILTER (WHERE fp.period >= %s)"
     previous = "FILTER (WHERE fp.period < %s)"
@@ -215,7 +222,7 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
 
 
 def _drop_work_tables(cursor) -> None:
-    for table in (FINANCIALS_TABLE, STAGING_TABLE):
+    for table in (RATES_TABLE, FINANCIALS_TABLE, STAGING_TABLE):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -278,11 +285,11 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, window)
         while rows := cursor.fetchmany(CHUNK_SIZE):
-            for row in rows:
-                gathered.account_ids.append(row[0])
-                gathered.statuses.append(row[1])
-                for column, value in zip(columns, row[2:], strict=True):
-                    column.append(nan if value is None else float(value))
+            by_column = list(zip(*rows, strict=True))
+            gathered.account_ids.extend(by_column[0])
+            gathered.statuses.extend(by_column[1])
+            for column, values in zip(columns, by_column[2:], strict=True):
+                column.extend([nan if value is None else value for value in values])
     gathered.columns = dict(zip(names, columns, strict=True))
     return gathered
 
@@ -309,28 +316,31 @@ def _tuned_session() -> Iterator[None]:
                 cursor.execute(f"RESET {name}")
 
 
-def clv_figures(gathered: Gathered, index: int, settings: ScoringSettings) -> ClvFigures:
-    value = gathered.value
-    margin, cost = value("gross_margin", index), value("cost_to_serve", index)
-    if not value("months", index):
-        margin = cost = None  # no figures in the last 12 months: no lifetime value, not 0
-    growth = scoring.growth_rate(
-        recent_total=value("gross_margin", index),
-        recent_months=int(value("months", index) or 0),
-        previous_total=value("previous_margin", index),
-        previous_months=int(value("previous_months", index) or 0),
-    )
-    retention = value("retention", index)
-    retention = settings.default_retention if retention is None else retention
-    clv = scoring.lifetime_value(
-        margin=margin,
-        cost_to_serve=cost,
-        growth=growth,
-        retention=retention,
-        discount_rate=settings.discount_rate,
-        horizon_years=settings.horizon_years,
-    )
-    return ClvFigures(margin, cost, growth, retention, clv)
+def clv_figures(gathered: Gathered, settings: ScoringSettings) -> list[ClvFigures]:
+    """Every gathered account's lifetime value with its inputs, in the order gathered."""
+    figures = []
+    names = ("gross_margin", "cost_to_serve", "months", "previous_margin", "previous_months", "retention")
+    columns = [gathered.floats(name) for name in names]
+    for margin, cost, months, previous_margin, previous_months, retention in zip(*columns, strict=True):
+        growth = scoring.growth_rate(
+            recent_total=margin,
+            recent_months=int(months or 0),
+            previous_total=previous_margin,
+            previous_months=int(previous_months or 0),
+        )
+        if not months:
+            margin = cost = None  # no figures in the last 12 months: no lifetime value, not 0
+        retention = settings.default_retention if retention is None else retention
+        clv = scoring.lifetime_value(
+            margin=margin,
+            cost_to_serve=cost,
+            growth=growth,
+            retention=retention,
+            discount_rate=settings.discount_rate,
+            horizon_years=settings.horizon_years,
+        )
+        figures.append(ClvFigures(margin, cost, growth, retention, clv))
+    return figures
 
 
 def manual_entries(*, rules: Iterable[scoring.CriterionRule]) -> dict[int, dict[int, scoring.ManualEntry]]:
@@ -351,6 +361,11 @@ def manual_entries(*, rules: Iterable[scoring.CriterionRule]) -> dict[int, dict[
 class Scored:
     result: scoring.AccountResult
     clv: ClvFigures
+    breakdown: str  # JSON: {"<criterion id>": {"value": ..., "score": ..., "source": ...}, ...}
+
+
+def _json_number(value: float | None, places: int) -> str:
+    return "null" if value is None else repr(round(value, places))
 
 
 def score_all(
@@ -366,40 +381,44 @@ def score_all(
     """
     rules = list(rules)
     count = len(gathered.account_ids)
-    clvs = [clv_figures(gathered, i, settings) for i in range(count)]
-    columns = {
-        name: [None if math.isnan(v) else v for v in column]
-        for name, column in gathered.columns.items()
-        if name in metrics.REGISTRY
-    }
+    clvs = clv_figures(gathered, settings)
+    columns = {name: gathered.floats(name) for name in gathered.columns if name in metrics.REGISTRY}
     for rule in rules:
         metric = metrics.get(rule.metric)
         if metric and metric.derive and rule.metric not in columns:
             columns[rule.metric] = [metric.derive(figures) for figures in clvs]
     missing = [None] * count
-    by_rule = {}  # criterion id -> (0-10 scores, breakdown lines) for every account
+    # Per criterion from data: every account's 0-10 and its breakdown entry, already as JSON text
+    # (100,000 small json.dumps calls cost more than the scoring itself).
+    by_rule = {}
     for rule in rules:
         if rule.source != ScoringSource.DATA:
             continue
         values = columns.get(rule.metric, missing)
         population = sorted(v for v in values if v is not None)
         scores = scoring.data_scores(rule, values, population)
-        by_rule[rule.id] = (scores, list(map(scoring.data_item, values, scores)))
+        key = json.dumps(str(rule.id))
+        entries = [
+            f'{key}:{{"value":{_json_number(v, 4)},"score":{_json_number(s, 2)},"source":"data"}}'
+            for v, s in zip(values, scores, strict=True)
+        ]
+        by_rule[rule.id] = (scores, entries)
     today, thresholds = gathered.today, settings.thresholds
     window_start = today - timedelta(days=settings.window_days)
     for index, account_id in enumerate(gathered.account_ids):
         figures = clvs[index]
         own_manual = manual.get(account_id, {})
         groups: dict[str, list] = {CriterionGroup.ATTRACTIVENESS: [], CriterionGroup.RELATIONSHIP: []}
-        breakdown = {}
+        entries = []
         for rule in rules:
             if rule.id in by_rule:
-                scores, items = by_rule[rule.id]
-                score, item = scores[index], items[index]
+                scores, data_entries = by_rule[rule.id]
+                score = scores[index]
+                entries.append(data_entries[index])
             else:
                 score, item = scoring.manual_item(own_manual.get(rule.id), today)
+                entries.append(f"{json.dumps(str(rule.id))}:{json.dumps(item, separators=(',', ':'))}")
             groups.setdefault(rule.group, []).append((rule.weight, score))
-            breakdown[str(rule.id)] = item
         attractiveness = scoring.group_score(groups.get(CriterionGroup.ATTRACTIVENESS, []))
         relationship = scoring.group_score(groups.get(CriterionGroup.RELATIONSHIP, []))
         overall = scoring.overall_score(
@@ -431,9 +450,8 @@ def score_all(
                 thresholds=thresholds,
                 today=today,
             ),
-            breakdown=breakdown,
         )
-        yield Scored(result, figures)
+        yield Scored(result, figures, "{" + ",".join(entries) + "}")
 
 
 def preview_scores(
@@ -481,7 +499,7 @@ def _staging_row(scored: Scored, settings: ScoringSettings) -> tuple:
         settings.horizon_years if has_clv else None,
         r.quadrant,
         r.recommendation,
-        json.dumps(r.breakdown, separators=(",", ":")),
+        scored.breakdown,
     )
 
 
@@ -615,11 +633,16 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
             "JOIN accounts_account a ON a.id = s.account_id",
             [today],
         )
-        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause.
+        # `WHERE 1 = 1` lets SQLite tell the SELECT from the ON CONFLICT clause. Only scores that
+        # changed are written: most nights most figures stand still (months close monthly), so
+        # `computed_at` says when an account's figures last changed, and the CRM re-reads only those.
+        distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        changed = " OR ".join(f"{current}.{c} {distinct} EXCLUDED.{c}" for c in FIGURE_COLUMNS)
         cursor.execute(
             f"INSERT INTO {current} (account_id, computed_at, {columns}) "
             f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
-            f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates}",
+            f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates} "
+            f"WHERE {changed}",
             [now],
         )
     _progress(
@@ -701,7 +724,8 @@ CRITERION_FIELDS = [
 ]  # fmt: skip
 
 
-def _check_criterion(criterion: Criterion) -> None:
+def check_criterion(criterion: Criterion) -> None:
+    """A criterion from data names a registered metric; bands go up with scores 0-10."""
     errors = {}
     if criterion.source == ScoringSource.DATA:
         if not metrics.get(criterion.metric):
@@ -725,7 +749,7 @@ def criterion_save(*, criterion: Criterion, by, expected_version: int | None = N
     """Add or change a criterion (champion only); it counts from the next recompute."""
     if not permissions.can_manage_criteria(by):
         raise PermissionDenied(_("Only the KAM champion sets the criteria."))
-    _check_criterion(criterion)
+    check_criterion(criterion)
     criterion.full_clean()
     if criterion.pk is None:
         criterion.save()

@@ -99,11 +99,9 @@ def criteria_weights_save(request):
         try:
             with transaction.atomic():
                 services.weights_save(weights=form.weights, versions=form.versions, by=request.user)
-                services.thresholds_save(by=request.user, **{
-                    name: form.cleaned_data[name]
-                    for name in ("entry_threshold", "exit_threshold", "attractiveness_cutoff",
-                                 "relationship_cutoff", "attractiveness_share")
-                })  # fmt: skip
+                services.thresholds_save(
+                    by=request.user, **{name: form.cleaned_data[name] for name in form.THRESHOLDS}
+                )
         except StaleVersion:
             form.add_error(None, _("Someone changed a criterion meanwhile: reload the page before saving."))
             status = 409
@@ -247,7 +245,10 @@ def manual_score(request, account_id: int, criterion_id: int):
             else:
                 if request.htmx:
                     card = selectors.score_card(user=request.user, account=account)
-                    return render(request, "programme/score_card.html#card", {"score_card": card})
+                    response = render(request, "programme/score_card.html#card", {"score_card": card})
+                    # The form sat in the card's editor slot: the refreshed card replaces the whole card.
+                    response["HX-Retarget"], response["HX-Reswap"] = "#score-card", "outerHTML"
+                    return response
                 messages.success(request, _("Score saved; it counts from the next recompute."))
                 return redirect(account.get_absolute_url())
     template = "programme/manual_score.html" + ("#form" if request.htmx else "")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import BuyingRole, PlanStatus
+from accounts.models import BuyingRole, PlanStatus, Survey
 from accounts.relationships import attention_items, relationship_health, unreplaced_departures
 from accounts.selectors import my_accounts
 from programme.models import AccountScore, Criterion, ManualScore, ScoreSnapshot, ScoringSource
@@ -70,9 +70,10 @@ def test_my_accounts_answers_every_role_and_shows_only_their_own(
         assert names == mine.get(role, [])
 
 
-def test_kam_and_team_member_land_on_my_accounts_and_others_on_the_list(as_role, account, other_account):
+def test_each_role_lands_where_its_day_starts(as_role, account, other_account):
     for role, target in [("kam", "accounts:my_accounts"), ("team_member", "accounts:my_accounts"),
-                         ("champion", "accounts:list"), ("outsider", "accounts:list")]:  # fmt: skip
+                         ("champion", "portfolio:dashboard"), ("sponsor", "portfolio:sponsor_home"),
+                         ("outsider", "accounts:list")]:  # fmt: skip
         response = as_role(role).get(reverse("home"))
         assert response["Location"] == reverse(target), role
 
@@ -234,3 +235,11 @@ def test_my_accounts_runs_a_fixed_number_of_queries(client, kam, n, django_asser
         response = client.get(reverse("accounts:my_accounts"))
     rows = response.context["page"].rows
     assert len(rows) == n and all(row.attention for row in rows)
+
+
+def test_satisfaction_flags_from_the_measures_show_on_my_accounts(kam, account):
+    _healthy(account, kam)
+    Survey.objects.create(account=account, surveyed_on=_today() - timedelta(days=2), nps=5)
+    assert _texts(kam, account) == ["NPS fell by 2 or more in the last survey"]
+    account.surveys.all().delete()
+    assert _texts(kam, account) == ["No satisfaction survey in the last year"]

@@ -308,10 +308,10 @@ def test_account_page_runs_a_fixed_number_of_queries_with_10_and_150_stakeholder
         reverse("accounts:map_stakeholder_change", args=[account.pk, people[1].pk]),
         PERSON | {"name": people[1].name, "version": 1, "reports_to": people[0].pk}, **HX,
     )  # fmt: skip
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(27):  # 22 + the score card's 5
         response = client.get(reverse("accounts:detail", args=[account.pk]), {"map": map_view})
     assert response.status_code == 200 and len(response.context["page"].stakeholders) == n
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(22):  # a section alone: no score card
         response = client.get(
             reverse("accounts:detail", args=[account.pk]), {"section": "stakeholders", "map": map_view}, **HX
         )
@@ -344,3 +344,21 @@ def test_the_full_page_stakeholder_form_is_version_checked_too(client, kam, cham
     assert 'value="Buyer"' in response.content.decode()
     person.refresh_from_db()
     assert (person.title, person.version) == ("CPO", 2)
+
+
+@pytest.mark.parametrize("section", ["overview", "health", "stakeholders", "interactions", "history"])
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, READ, strict=True)))
+def test_every_section_fragment_answers_each_role(as_role, account, other_account, section, role, expected):
+    StakeholderFactory(account=account)
+    url = reverse("accounts:detail", args=[account.pk])
+    response = as_role(role).get(url, {"section": section}, **HX)
+    assert response.status_code == expected
+    if expected == 200:
+        html = response.content.decode()
+        assert f'id="{section}"' in html and "<html" not in html
+
+
+def test_an_unknown_section_is_not_found(client, kam, account):
+    client.force_login(kam)
+    response = client.get(reverse("accounts:detail", args=[account.pk]), {"section": "nope"}, **HX)
+    assert response.status_code == 404

@@ -135,6 +135,15 @@ def test_updated_since_returns_only_what_changed_after_it(api, read_key, world):
     assert [item["external_id"] for item in results] == [world["other"].external_id]
 
 
+def test_updated_since_takes_any_iso_offset_and_refuses_a_time_out_of_range(api, read_key, world):
+    # ISO 8601 allows offsets PostgreSQL refuses (past ±16 hours): the time is read in UTC first.
+    since = (timezone.now() - timezone.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S") + "+18:30"
+    assert api(read_key).get("/api/v1/accounts/", {"updated_since": since}).status_code == 200
+    response = api(read_key).get("/api/v1/accounts/", {"updated_since": "0001-01-01T00:00:00+05:00"})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["updated_since"]
+
+
 def test_a_bad_filter_value_is_a_400_naming_the_filter(api, read_key, world):
     response = api(read_key).get("/api/v1/accounts/", {"updated_since": "last tuesday", "status": "vip"})
     assert response.status_code == 400
@@ -222,3 +231,19 @@ def test_the_browser_session_needs_its_csrf_token_to_write(champion, world):
     assert "CSRF" in response.json()["errors"][0]["message"]
     account.refresh_from_db()
     assert account.name == "Baltic Steel"
+
+
+def test_the_hand_written_account_output_matches_drf_field_by_field(world, kam):
+    from decimal import Decimal
+
+    from rest_framework import serializers as drf
+
+    from api.serializers import AccountSerializer
+
+    account = world["account"]
+    Account.objects.filter(pk=account.pk).update(
+        retention_estimate=Decimal("0.85"), exited_on=date(2025, 1, 2)
+    )
+    account = Account.objects.select_related("kam", "executive_sponsor").get(pk=account.pk)
+    by_drf = drf.ModelSerializer.to_representation(AccountSerializer(), account)
+    assert AccountSerializer(account).data == by_drf

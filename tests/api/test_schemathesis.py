@@ -6,6 +6,8 @@ them in-process to the WSGI app, on the test database, with a sync key.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,10 +33,17 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 def world(db, account, monkeypatch):
     # Generated requests come fast; the throttle has its own test.
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "100000/min"})
+    # Requests go straight to the WSGI app, whose request signals would close the test's database
+    # connection (inside the test's transaction, on PostgreSQL); Django's test client unhooks them too.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     person = StakeholderFactory(account=account, external_id="C-1")
     FinancialPeriodFactory(account=account)
     InteractionFactory(account=account, stakeholders=[person])
     AccountFactory(external_id="SF-1")
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

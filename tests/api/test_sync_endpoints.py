@@ -6,6 +6,8 @@ from accounts.models import Account, Stakeholder
 from accounts.sync import MAX_BATCH
 from api.models import ApiKey
 
+from ..conftest import ROLES
+
 pytestmark = pytest.mark.django_db
 
 ACCOUNTS = "/api/v1/sync/accounts/"
@@ -130,3 +132,18 @@ def test_too_many_requests_for_one_key_get_429_with_retry_after(api, sync_key, r
         from rest_framework.settings import api_settings
 
         ApiKeyRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+@pytest.mark.parametrize("path", [ACCOUNTS, CONTACTS, FINANCIALS])
+@pytest.mark.parametrize("role", [*ROLES, "sync_key", "read_key", "revoked_key"])
+def test_only_a_sync_key_may_push_to_any_sync_endpoint(request, api, as_role, account, role, path):
+    if role.endswith("_key"):
+        response = api(request.getfixturevalue(role)).post(path, {"records": []})
+    else:
+        response = as_role(role).post(path, {"records": []}, content_type="application/json")
+    expected = {"sync_key": 200, "anonymous": 401, "revoked_key": 401}.get(role, 403)
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.json() == {"created": 0, "updated": 0, "unchanged": 0}
+    else:
+        assert response.json()["errors"][0]["message"]

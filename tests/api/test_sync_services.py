@@ -330,3 +330,34 @@ def test_bad_financial_figures_name_the_field():
         (2, "period"),
     ]
     assert not FinancialPeriod.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("NaN", "finite"), (float("nan"), "finite"), (float("inf"), "not a number"), ("1e400", "below"),
+        ("1.005", "2 decimal places"), (True, "Must be a number"), ([], "Must be a number"),
+        ("", "not a number"), ("1" * 15, "below"),
+    ],
+)  # fmt: skip
+def test_an_amount_that_is_not_money_is_refused_with_a_reason(value, message):
+    accounts_upsert(records=account_records(1))
+    row = {
+        "account_external_id": "SF-00000",
+        "period": "2026-01",
+        "revenue": value,
+        "gross_margin": 1,
+        "cost_to_serve": 1,
+    }
+    with pytest.raises(BatchRejected) as rejected:
+        financials_upsert(records=[row])
+    [error] = rejected.value.errors
+    assert error["field"] == "revenue" and message in error["message"]
+
+
+def test_amounts_as_numbers_or_strings_store_the_same():
+    accounts_upsert(records=account_records(1))
+    base = {"account_external_id": "SF-00000", "period": "2026-01", "gross_margin": "1e3", "cost_to_serve": 0}
+    financials_upsert(records=[{**base, "revenue": 0.1}])
+    assert financials_upsert(records=[{**base, "revenue": "0.10"}]).unchanged == 1
+    assert FinancialPeriod.objects.get().gross_margin == Decimal("1000.00")

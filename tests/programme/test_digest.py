@@ -78,14 +78,14 @@ def test_a_user_who_turned_the_digest_off_gets_nothing(client, week, kam):
 
 
 def test_the_digest_is_built_in_a_fixed_number_of_queries(week, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(16) as few:
         digest.build_weekly_digests()
     for _ in range(10):
         account = AccountFactory(
             key=True, kam=week.account.kam, executive_sponsor=week.account.executive_sponsor
         )
         ActionFactory(plan=PlanFactory(account=account), owner=week.account.kam)
-    with django_assert_max_num_queries(10) as more:
+    with django_assert_max_num_queries(16) as more:
         digest.build_weekly_digests()
     assert len(few.captured_queries) == len(more.captured_queries)
 

@@ -56,3 +56,22 @@ def test_key_accounts_are_drawn_over_candidates_and_small_points_over_big_ones()
     key_radii = [p.r for p in layout.points[200:]]
     assert key_radii == sorted(key_radii, reverse=True)
     assert (layout.key_count, layout.candidate_count) == (25, 200)
+
+
+def test_points_on_the_same_spot_are_spread_so_each_stays_reachable():
+    points = [point(i, 100, 100, status="candidate") for i in range(1, 31)]
+    layout = layout_matrix(points, attractiveness_cutoff=50, relationship_cutoff=50)
+    spots = {(p.cx, p.cy) for p in layout.points}
+    assert len(spots) == 30
+    assert all(abs(p.cx - layout.plot.right) < 25 and abs(p.cy - layout.plot.top) < 25 for p in layout.points)
+    plot = layout.plot
+    assert all(plot.left <= p.cx <= plot.right and plot.top <= p.cy <= plot.bottom for p in layout.points)
+
+
+def test_spreading_is_deterministic():
+    points = [point(i, 40, 40) for i in range(1, 6)]
+    first = layout_matrix(points, attractiveness_cutoff=50, relationship_cutoff=50).points
+    again = layout_matrix(list(reversed(points)), attractiveness_cutoff=50, relationship_cutoff=50).points
+    assert [(p.point.account_id, p.cx, p.cy) for p in first] == [
+        (p.point.account_id, p.cx, p.cy) for p in again
+    ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ExchangeRate
 from programme import services
-from programme.models import AccountScore, RecomputeRun, RecomputeStatus, ScoreSnapshot
+from programme.models import AccountScore, ManualScore, RecomputeRun, RecomputeStatus, ScoreSnapshot
 
 from ..factories import AccountFactory
 from .factories import CriterionFactory, ManualScoreFactory, monthly_figures
@@ -193,3 +193,14 @@ def test_preview_scores_a_proposed_set_of_criteria_and_writes_nothing(world, pro
     assert results[world["eur"].pk].overall.score == pytest.approx(100.0)
     assert not AccountScore.objects.exists() and not ScoreSnapshot.objects.exists()
     assert not RecomputeRun.objects.exists()
+
+
+def test_a_score_that_did_not_change_keeps_its_time_so_the_crm_rereads_only_changes(world):
+    services.recompute_scores(today=TODAY)
+    first = AccountScore.objects.get(account=world["eur"]).computed_at
+    services.recompute_scores(today=TODAY + timedelta(days=1))
+    assert AccountScore.objects.get(account=world["eur"]).computed_at == first
+    ManualScore.objects.filter(account=world["eur"]).update(score=Decimal("2"))
+    services.recompute_scores(today=TODAY + timedelta(days=1))
+    changed = AccountScore.objects.get(account=world["eur"])
+    assert changed.computed_at > first and changed.relationship == Decimal("20")
