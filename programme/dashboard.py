@@ -782,7 +782,7 @@ def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programm
     today = today or timezone.localdate()
     programme = Programme.load()
     rates = RateTable.load(programme.reporting_currency)
-    rows = dashboard_key_rows(today=today, rates=rates)
+    rows = dashboard_key_rows(today=today, rates=rates, measures=True)
     return programme, programme_measures({r.account.pk: r.measures for r in rows}, today=today, rates=rates)
 
 
