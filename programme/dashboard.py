@@ -435,7 +435,6 @@ class Dashboard:
     recommendations: list[RecommendationItem]
     kams: list[KamFigures]
     filter_options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    measures: ProgrammeMeasures | None = None
 
     @property
     def marks(self) -> list[MatrixMark]:
@@ -733,15 +732,19 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
     }  # fmt: skip
 
 
-def dashboard_key_rows(*, today: date | None = None, rates: RateTable | None = None) -> list[LeagueRow]:
+def dashboard_key_rows(
+    *, today: date | None = None, rates: RateTable | None = None, measures: bool = False
+) -> list[LeagueRow]:
+    """The key accounts' rows; with `measures`, also NPS, share of wallet, stage and return (5 queries)."""
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
     rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
-    measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates)
+    measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates) if measures else {}
     for row in rows:
         row.url = account_url(row.account.pk)
         row.plan_url = plan_url(row.account.pk, row.plan_id) if row.plan_id else ""
-        row.measures = measured[row.account.pk]
+        if measures:
+            row.measures = measured[row.account.pk]
     return rows
 
 
@@ -751,7 +754,7 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
     programme = Programme.load()
     rates = RateTable.load(programme.reporting_currency)
     query = LeagueQuery.from_params(params or {})
-    all_rows = dashboard_key_rows(today=today, rates=rates)
+    all_rows = dashboard_key_rows(today=today, rates=rates, measures=True)
     candidates = top_candidates(today, MATRIX_CANDIDATES)
     # Proposed entries score high by definition, so the top candidates by score hold them.
     proposed = [s for s in candidates if s.recommendation == Recommendation.ADD][
@@ -767,8 +770,20 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
         recommendations=recommendations(programme, all_rows, proposed, today),
         kams=kam_figures(all_rows),
         filter_options=_filter_options(all_rows),
-        measures=programme_measures({r.account.pk: r.measures for r in all_rows}, today=today, rates=rates),
     )
+
+
+def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programme, ProgrammeMeasures]:
+    """The programme's measures (NPS, retention, return, stages): a fragment loaded after the page.
+
+    Its retention figures read every account's lifecycle and revenue (seconds at 100,000 accounts),
+    so the dashboard itself does not wait for them.
+    """
+    today = today or timezone.localdate()
+    programme = Programme.load()
+    rates = RateTable.load(programme.reporting_currency)
+    rows = dashboard_key_rows(today=today, rates=rates)
+    return programme, programme_measures({r.account.pk: r.measures for r in rows}, today=today, rates=rates)
 
 
 def league_table(*, params=None, today: date | None = None) -> tuple[Programme, LeagueQuery, list[LeagueRow]]:
@@ -777,4 +792,4 @@ def league_table(*, params=None, today: date | None = None) -> tuple[Programme, 
     query = LeagueQuery.from_params(params or {})
     programme = Programme.load()
     rates = RateTable.load(programme.reporting_currency)
-    return programme, query, league_rows(dashboard_key_rows(today=today, rates=rates), query)
+    return programme, query, league_rows(dashboard_key_rows(today=today, rates=rates, measures=True), query)

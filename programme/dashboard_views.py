@@ -35,6 +35,10 @@ def dashboard(request):
             "league_columns": portfolio.LEAGUE_COLUMNS,
         }
         return render(request, "programme/dashboard.html#league", context)
+    if request.GET.get("partial") == "measures":  # loaded by the page after it is shown
+        programme, measures = portfolio.dashboard_programme_measures()
+        context = {"measures": measures, "currency": programme.reporting_currency}
+        return render(request, "programme/dashboard.html#programme_measures", context)
     page = portfolio.portfolio_dashboard(user=request.user, params=request.GET)
     context = {
         "page": page,

@@ -67,10 +67,11 @@ def test_only_the_champion_exports_the_league_table(as_role, role, account):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_champion_gets_the_league_fragment(as_role, role, account):
-    response = as_role(role).get(URL, {"partial": "league"}, HTTP_HX_REQUEST="true")
+def test_only_the_champion_gets_the_league_and_measures_fragments(as_role, role, account):
     expected = {"champion": 200, "anonymous": 302}.get(role, 403)
-    assert response.status_code == expected
+    client = as_role(role)
+    assert client.get(URL, {"partial": "league"}, HTTP_HX_REQUEST="true").status_code == expected
+    assert client.get(URL, {"partial": "measures"}, HTTP_HX_REQUEST="true").status_code == expected
 
 
 def test_matrix_shows_every_key_account_and_the_leading_candidates_linked_to_their_pages(client, champion):
