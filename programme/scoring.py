@@ -168,7 +168,9 @@ def normalise_weights(weights: dict) -> dict:
     return {key: max(float(w), 0.0) / total for key, w in weights.items()}
 
 
-@dataclass(frozen=True)
+# GroupScore, OverallScore and History are built for every account each night: slotted, not frozen
+# (a frozen dataclass pays object.__setattr__ per field).
+@dataclass(slots=True)
 class GroupScore:
     score: float | None  # 0-100, over the criteria actually scored; None when none is
     completeness: float  # share of the group's weight actually scored, 0-1
@@ -191,7 +193,7 @@ def group_score(scored: Iterable[tuple[float, float | None]]) -> GroupScore:
     return GroupScore(points / scored_weight * 10, scored_weight / total)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OverallScore:
     score: float | None
     completeness: float
@@ -246,7 +248,7 @@ def quadrant(
 # --- Recommendations with hysteresis --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class History:
     """An account's earlier snapshots within the recommendation window, summarised."""
 

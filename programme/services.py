@@ -405,32 +405,39 @@ def score_all(
         by_rule[rule.id] = (scores, entries)
     today, thresholds = gathered.today, settings.thresholds
     window_start = today - timedelta(days=settings.window_days)
+    # Per criterion, what each account's loop needs, looked up once rather than per account.
+    plan = [
+        (rule.group, rule.weight, rule.id, by_rule.get(rule.id), json.dumps(str(rule.id))) for rule in rules
+    ]
+    history_columns = zip(
+        *(gathered.floats(name) for name in ("h_snapshots", "h_scored", "h_lowest", "h_highest", "h_covers")),
+        strict=True,
+    )
     for index, account_id in enumerate(gathered.account_ids):
         figures = clvs[index]
         own_manual = manual.get(account_id, {})
         groups: dict[str, list] = {CriterionGroup.ATTRACTIVENESS: [], CriterionGroup.RELATIONSHIP: []}
         entries = []
-        for rule in rules:
-            if rule.id in by_rule:
-                scores, data_entries = by_rule[rule.id]
-                score = scores[index]
-                entries.append(data_entries[index])
+        for group, weight, rule_id, data, key in plan:
+            if data is not None:
+                score = data[0][index]
+                entries.append(data[1][index])
             else:
-                score, item = scoring.manual_item(own_manual.get(rule.id), today)
-                entries.append(f"{json.dumps(str(rule.id))}:{json.dumps(item, separators=(',', ':'))}")
-            groups.setdefault(rule.group, []).append((rule.weight, score))
+                score, item = scoring.manual_item(own_manual.get(rule_id), today)
+                entries.append(f"{key}:{json.dumps(item, separators=(',', ':'))}")
+            groups.setdefault(group, []).append((weight, score))
+        snapshots, scored_snapshots, lowest, highest, covers = next(history_columns)
         attractiveness = scoring.group_score(groups.get(CriterionGroup.ATTRACTIVENESS, []))
         relationship = scoring.group_score(groups.get(CriterionGroup.RELATIONSHIP, []))
         overall = scoring.overall_score(
             attractiveness, relationship, attractiveness_share=settings.attractiveness_share
         )
-        snapshots = int(gathered.value("h_snapshots", index) or 0)
         history = scoring.History(
-            snapshots=snapshots,
-            scored=int(gathered.value("h_scored", index) or 0),
-            lowest=gathered.value("h_lowest", index),
-            highest=gathered.value("h_highest", index),
-            first_taken_on=window_start if gathered.value("h_covers", index) else None,
+            snapshots=int(snapshots or 0),
+            scored=int(scored_snapshots or 0),
+            lowest=lowest,
+            highest=highest,
+            first_taken_on=window_start if covers else None,
         )
         result = scoring.AccountResult(
             account_id=account_id,

@@ -43,7 +43,7 @@ def _forget_connections():
     app.amqp._producer_pool = None
 
 
-def wait_for_run(fetch, seconds=60):
+def wait_for_run(fetch, seconds=120):  # generous: the CI machine may be busy
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         run = fetch()
