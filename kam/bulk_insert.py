@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -19,7 +19,8 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     rows = list(rows)
     if not rows:
         return 0
-    with connection.cursor() as cursor:
+    # One transaction: outside one, SQLite commits (and syncs to disk) after every row.
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.StringIO()
             writer = csv.writer(buffer)
