@@ -5,7 +5,6 @@ Drives Debian's chromium through Playwright, like test_plan_journey.py.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,29 +12,11 @@ from django.utils import timezone
 from accounts.models import RelationshipStageChange, Survey, TeamFunction, WalletEstimate
 
 from ..factories import AccountFactory, TeamMemberFactory, UserFactory
+from .conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "secret-pass-123"
 SCREENSHOTS = os.environ.get("KAM_SCREENSHOTS")  # a folder, to look at the pages while developing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not Path(CHROMIUM).exists() and os.environ.get("KAM_REQUIRE_BROWSER") != "1":
-    pytest.skip("chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def _log_in(browser, live_server, username):

@@ -4,9 +4,7 @@ Drives Debian's chromium through Playwright (never `playwright install`). Skippe
 missing, unless KAM_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -14,28 +12,9 @@ from accounts.models import ActionStatus, PlanAction, PlanObjective, PlanStatus,
 
 from ..accounts.plan_factories import PlanFactory
 from ..factories import AccountFactory, TeamMemberFactory, UserFactory
-
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "secret-pass-123"
+from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not Path(CHROMIUM).exists() and os.environ.get("KAM_REQUIRE_BROWSER") != "1":
-    pytest.skip("chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

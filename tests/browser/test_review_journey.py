@@ -1,11 +1,9 @@
 """The champion's programme review from opening to closing, and a sponsor who sees only their accounts,
 in a real browser (Debian's chromium through Playwright, as in test_plan_journey.py)."""
 
-import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,28 +14,9 @@ from programme.models import ProgrammeReview, Recommendation, ReviewStatus
 from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
 from ..factories import AccountFactory, StakeholderFactory, UserFactory
 from ..programme.dashboard_factories import AccountScoreFactory
-
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "secret-pass-123"
+from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not Path(CHROMIUM).exists() and os.environ.get("KAM_REQUIRE_BROWSER") != "1":
-    pytest.skip("chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def _log_in(browser, live_server, username):
