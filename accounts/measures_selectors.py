@@ -459,7 +459,9 @@ def measures_by_account(
     periods = defaultdict(list)
     for period in FinancialPeriod.objects.filter(
         account_id__in=ids, period__gte=min(t12_start, quarters_start), period__lt=max(t12_end, quarter_end)
-    ).only("account_id", "period", "revenue", "gross_margin", "cost_to_serve", "currency"):
+    ).values_list(  # plain named rows: a key account's 24 months each, no model instances needed
+        "account_id", "period", "revenue", "gross_margin", "cost_to_serve", "currency", named=True
+    ):
         periods[period.account_id].append(period)
     for wallet in WalletEstimate.objects.filter(account_id__in=ids, is_current=True):
         t12 = [p for p in periods[wallet.account_id] if t12_start <= p.period < t12_end]
