@@ -10,7 +10,7 @@ plans, scores) is never in an update's field list. Absent optional fields leave 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -584,16 +584,3 @@ def financials_upsert(*, records: list) -> SyncResult:
             updated.append({**row, **values})
     FINANCIALS.upsert(created + updated)
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
-
-
-UPSERTS: dict[str, Callable[..., SyncResult]] = {
-    "accounts": accounts_upsert,
-    "contacts": contacts_upsert,
-    "financials": financials_upsert,
-}
-
-
-# Satisfaction surveys (issue 7) live in their own module, which uses the helpers above.
-from .measures_sync import surveys_upsert  # noqa: E402
-
-UPSERTS["surveys"] = surveys_upsert
