@@ -24,7 +24,11 @@ class FinancialPeriodQuerySet(models.QuerySet):
 class FinancialPeriod(models.Model):
     """One account's figures for one month. Profit and cash per customer, not just revenue."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="financial_periods")
+    # No index of its own: the unique (account, period) constraint's index serves lookups by account,
+    # and one index fewer to keep up is what 2.4 million synced months a night feel.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="financial_periods", db_index=False
+    )
     period = models.DateField(_("month"), help_text=_("The first day of the month."))
     revenue = models.DecimalField(_("revenue"), **MONEY)
     gross_margin = models.DecimalField(_("gross margin"), **MONEY)

@@ -361,3 +361,39 @@ def test_amounts_as_numbers_or_strings_store_the_same():
     financials_upsert(records=[{**base, "revenue": 0.1}])
     assert financials_upsert(records=[{**base, "revenue": "0.10"}]).unchanged == 1
     assert FinancialPeriod.objects.get().gross_margin == Decimal("1000.00")
+
+
+def test_a_figure_left_out_keeps_the_stored_value_in_a_batch_of_mixed_shapes():
+    """Records that leave out days to pay, orders or currency update only what they send."""
+    accounts_upsert(records=account_records(1))
+    month = {"account_external_id": "SF-00000", "revenue": 100, "gross_margin": 30, "cost_to_serve": 5}
+    full = {"days_to_pay": 45, "order_count": 3, "currency": "EUR"}
+    financials_upsert(records=[{**month, "period": f"2026-{m:02d}", **full} for m in (1, 2, 3)])
+    result = financials_upsert(
+        records=[
+            {**month, "period": "2026-01", "revenue": 200},  # only the required figures
+            {**month, "period": "2026-02", "days_to_pay": 60},  # currency and orders left out
+            {**month, "period": "2026-03", **full},  # all the same
+            {**month, "period": "2026-04"},  # new: the account's currency, nothing else
+        ]
+    )
+    assert result.as_dict() == {"created": 1, "updated": 2, "unchanged": 1}
+    stored = {
+        f.period.month: (f.revenue, f.days_to_pay, f.order_count, f.currency)
+        for f in FinancialPeriod.objects.all()
+    }
+    assert stored == {
+        1: (Decimal("200.00"), 45, 3, "EUR"),
+        2: (Decimal("100.00"), 60, 3, "EUR"),
+        3: (Decimal("100.00"), 45, 3, "EUR"),
+        4: (Decimal("100.00"), None, None, "PLN"),
+    }
+
+
+def test_a_null_figure_clears_the_stored_one():
+    accounts_upsert(records=account_records(1))
+    month = {"account_external_id": "SF-00000", "period": "2026-01", "revenue": 1, "gross_margin": 1}
+    financials_upsert(records=[{**month, "cost_to_serve": 0, "days_to_pay": 30}])
+    result = financials_upsert(records=[{**month, "cost_to_serve": 0, "days_to_pay": None}])
+    assert result.updated == 1
+    assert FinancialPeriod.objects.get().days_to_pay is None
