@@ -46,7 +46,9 @@ class FinancialPeriod(models.Model):
     class Meta:
         verbose_name = _("financial period")
         verbose_name_plural = _("financial periods")
-        ordering = ["account", "-period"]
+        # By the id, not the account\'s name: ordering by name joins every account into each query,
+        # aggregates included (Django keeps the join after dropping the ORDER BY).
+        ordering = ["account_id", "-period"]
         constraints = [
             models.UniqueConstraint(fields=["account", "period"], name="financial_period_once_per_month"),
             models.CheckConstraint(

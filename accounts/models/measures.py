@@ -227,7 +227,9 @@ class AccountInvestment(models.Model):
     class Meta:
         verbose_name = _("account investment")
         verbose_name_plural = _("account investments")
-        ordering = ["account", "-period_start"]
+        # By the id, not the account\'s name: ordering by name joins every account into each query,
+        # aggregates included (Django keeps the join after dropping the ORDER BY).
+        ordering = ["account_id", "-period_start"]
         constraints = [
             models.UniqueConstraint(fields=["account", "period_start"], name="one_investment_per_quarter"),
             models.CheckConstraint(
