@@ -46,7 +46,7 @@ class FinancialPeriod(models.Model):
     class Meta:
         verbose_name = _("financial period")
         verbose_name_plural = _("financial periods")
-        # By the id, not the account\'s name: ordering by name joins every account into each query,
+        # By the id, not the account's name: ordering by name joins every account into each query,
         # aggregates included (Django keeps the join after dropping the ORDER BY).
         ordering = ["account_id", "-period"]
         constraints = [

@@ -227,7 +227,7 @@ class AccountInvestment(models.Model):
     class Meta:
         verbose_name = _("account investment")
         verbose_name_plural = _("account investments")
-        # By the id, not the account\'s name: ordering by name joins every account into each query,
+        # By the id, not the account's name: ordering by name joins every account into each query,
         # aggregates included (Django keeps the join after dropping the ORDER BY).
         ordering = ["account_id", "-period_start"]
         constraints = [

@@ -213,7 +213,7 @@ class ScoreSnapshot(ScoreFigures):
     class Meta:
         verbose_name = _("score snapshot")
         verbose_name_plural = _("score snapshots")
-        # By the id, not the account\'s name: ordering by name joins every account into each query,
+        # By the id, not the account's name: ordering by name joins every account into each query,
         # aggregates included (Django keeps the join after dropping the ORDER BY).
         ordering = ["account_id", "-taken_on"]
         constraints = [
