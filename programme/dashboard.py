@@ -62,7 +62,6 @@ from .models import (
     ProgrammeReview,
     Recommendation,
     RecomputeRun,
-    RecomputeStatus,
     ReviewCadence,
     ReviewStatus,
     ScoreSnapshot,
@@ -461,24 +460,13 @@ def _share(part, whole) -> Decimal | None:
 TOTALS_CACHE_SECONDS = 3600
 
 
-def _last_run_key(prefix: str) -> str:
-    """A cache key that changes with every successful recompute."""
-    run = (
-        RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED)
-        .order_by("-started_at")
-        .values_list("pk", "finished_at")
-        .first()
-    )
-    return f"{prefix}:{run[0]}:{run[1].timestamp() if run[1] else ''}" if run else prefix
-
-
 def _whole_portfolio_totals() -> dict:
     """CLV and gross margin summed over every current account's score.
 
     A scan of every score (100,000 rows) is the one costly read on the page, and its inputs only
     change with a recompute: cached per successful run (and for an hour at most, for archived accounts).
     """
-    key = _last_run_key("kam:portfolio-totals")
+    key = RecomputeRun.objects.cache_key("kam:portfolio-totals")
     totals = cache.get(key)
     if totals is None:
         totals = AccountScore.objects.filter(account__archived_at__isnull=True).aggregate(
@@ -785,7 +773,7 @@ def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programm
     rates = RateTable.load(programme.reporting_currency)
     # Like the portfolio totals: the same until the next recompute (or an hour), so only the first
     # view after a night pays for reading every account.
-    key = f"{_last_run_key('kam:programme-measures')}:{today.isoformat()}"
+    key = f"{RecomputeRun.objects.cache_key('kam:programme-measures')}:{today.isoformat()}"
     cached = cache.get(key)
     if cached is None:
         rows = dashboard_key_rows(today=today, rates=rates, measures=True)

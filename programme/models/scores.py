@@ -231,6 +231,18 @@ class RecomputeStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RecomputeRunQuerySet(models.QuerySet):
+    def cache_key(self, prefix: str) -> str:
+        """A cache key that changes with every successful recompute (for figures only a run changes)."""
+        run = (
+            self.filter(status=RecomputeStatus.SUCCEEDED)
+            .order_by("-started_at")
+            .values_list("pk", "finished_at")
+            .first()
+        )
+        return f"{prefix}:{run[0]}:{run[1].timestamp() if run[1] else ''}" if run else prefix
+
+
 class RecomputeRun(models.Model):
     """One run of the scoring recompute, nightly or started by the champion."""
 
@@ -250,6 +262,8 @@ class RecomputeRun(models.Model):
         related_name="+",
         help_text=_("Empty for the nightly run."),
     )
+
+    objects = RecomputeRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
