@@ -487,8 +487,8 @@ def _preview_key(rules: list[scoring.CriterionRule], settings: ScoringSettings, 
     """What the gathered figures depend on: the last run, the day, the window, currency and metrics."""
     needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA})
     last_run = RecomputeRun.objects.cache_key("kam:what-if")
-    metrics_used = ",".join(needed)
-    return f"{last_run}:{today.isoformat()}:{settings.window_days}:{settings.reporting_currency}:{metrics_used}"
+    parts = [last_run, today.isoformat(), str(settings.window_days), settings.reporting_currency, *needed]
+    return ":".join(parts)
 
 
 def preview_scores(
