@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, TruncQuarter
+from django.db.models.functions import TruncQuarter
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -551,32 +551,33 @@ def programme_retention(*, today: date | None = None, rates: RateTable | None = 
 
     start, end = trailing_twelve_months(today)
     previous_start = add_months(start, -12)
-
-    def revenue(since, until):
-        return Coalesce(
-            Subquery(
-                FinancialPeriod.objects.filter(account=OuterRef("pk"), period__gte=since, period__lt=until)
-                .values("account")
-                .annotate(total=Sum("revenue"))
-                .values("total"),
-                output_field=DecimalField(max_digits=18, decimal_places=2),
-            ),
-            Value(Decimal(0)),
-        )
-
-    candidates_then = (
-        Account.objects.annotate(status_then=_status_on(a_year_ago))
-        .filter(
-            Q(status_then=LifecycleStatus.CANDIDATE) | Q(status_then__isnull=True, key_since__isnull=True)
-        )
-        .annotate(before=revenue(previous_start, start), now=revenue(start, end))
-        .filter(before__gt=0)
-        .values("currency")
-        .annotate(base=Sum("before"), kept=Sum(Least("now", "before")))
+    candidates_then = Account.objects.annotate(status_then=_status_on(a_year_ago)).filter(
+        Q(status_then=LifecycleStatus.CANDIDATE) | Q(status_then__isnull=True, key_since__isnull=True)
     )
+    # One pass over the two years of months, both sums per account at once (correlated sums per
+    # account read every account's months four times: 8 s at 100,000 accounts).
+    per_account = (
+        FinancialPeriod.objects.filter(
+            account__in=candidates_then.values("pk"), period__gte=previous_start, period__lt=end
+        )
+        .order_by()
+        .values("account_id")  # grouped by account alone (its currency rides along): a hash, not a sort
+        .annotate(
+            currency=Max("account__currency"),
+            before=Sum("revenue", filter=Q(period__lt=start)),
+            now=Sum("revenue", filter=Q(period__gte=start)),
+        )
+        .filter(before__gt=0)
+        .values_list("account_id", "currency", "before", "now")
+    )
+    by_currency_before, by_currency_kept = defaultdict(Decimal), defaultdict(Decimal)
+    zero = Decimal(0)
+    for _account_id, currency, before, now in per_account.iterator(chunk_size=10_000):
+        by_currency_before[currency] += before
+        by_currency_kept[currency] += min(max(now or zero, zero), before)  # capped per account
     convert = Converter(rates or _reporting_rates())
     base, kept = {}, {}
-    for row in candidates_then:
-        base[row["currency"]] = convert(row["base"], row["currency"], end) or Decimal(0)
-        kept[row["currency"]] = convert(row["kept"], row["currency"], end) or Decimal(0)
+    for currency, total in by_currency_before.items():
+        base[currency] = convert(total, currency, end) or zero
+        kept[currency] = convert(by_currency_kept[currency], currency, end) or zero
     return key_share, measures.revenue_retained(base, kept)

@@ -782,6 +782,13 @@ def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programm
     return programme, cached
 
 
+def warm_after_recompute(*, today: date | None = None) -> None:
+    """Fill the caches a recompute emptied (portfolio totals, programme measures), so the champion's
+    first look after the night does not pay seconds for reading every account."""
+    _whole_portfolio_totals()
+    dashboard_programme_measures(today=today)
+
+
 def league_table(*, params=None, today: date | None = None) -> tuple[Programme, LeagueQuery, list[LeagueRow]]:
     """The league table alone (CSV export, HTMX refresh): two queries."""
     today = today or timezone.localdate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import dashboard, services
 from .models import RecomputeRun, RecomputeStatus
 
 
@@ -18,4 +18,5 @@ def recompute_scores_task(run_id: int | None = None) -> int | None:
         run = services.recompute_scores(run=run)
     except services.RecomputeBusy:
         return None  # the run holding the lock does the work; this one is recorded as refused
+    dashboard.warm_after_recompute()
     return run.pk

@@ -69,3 +69,20 @@ def test_league_csv_carries_the_measures(client, champion, measured):
     header, *lines = text.splitlines()
     assert header.endswith("NPS,Share of wallet,Relationship stage,Return on investment")
     assert any(line.endswith("40.0,0.2500,Interdependent,") for line in lines)
+
+
+def test_after_the_nightly_recompute_the_programme_kpis_come_without_reading_every_account(
+    client, champion, measured
+):
+    """The nightly task leaves the KPIs ready: the champion's first look reads no monthly figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programme.tasks import recompute_scores_task
+
+    recompute_scores_task()
+    client.force_login(champion)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL, {"partial": "measures"}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<span class="tile-figure">40</span>' in html
+    assert not [q for q in queries if "accounts_financialperiod" in q["sql"]]
