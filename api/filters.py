@@ -86,7 +86,7 @@ ContactFilter = filterset(Stakeholder, prefix="account__")
 ContactFilter.base_filters["external_id"] = django_filters.CharFilter(
     field_name="external_id", help_text="The contact's CRM id."
 )
-FinancialFilter = filterset(FinancialPeriod, prefix="account__", archived=None)
+FinancialFilter = filterset(FinancialPeriod, prefix="account__", archived="account__archived_at")
 InteractionFilter = filterset(Interaction, prefix="account__")
 ScoreFilter = filterset(
     AccountScore, prefix="account__", updated_field="computed_at", archived="account__archived_at"

@@ -140,12 +140,14 @@ class ContactPatchSerializer(serializers.ModelSerializer):
 class FinancialSerializer(serializers.ModelSerializer):
     account_external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     period = MonthField(read_only=True)
+    # Months are never removed on their own in kam; they go with their account.
+    archived = ArchivedField(source="account.archived_at")
 
     class Meta:
         model = FinancialPeriod
         fields = [
             "id", "account", "account_external_id", "period", "revenue", "gross_margin", "cost_to_serve",
-            "days_to_pay", "currency", "order_count", "created_at", "updated_at",
+            "days_to_pay", "currency", "order_count", "created_at", "updated_at", "archived",
         ]  # fmt: skip
         read_only_fields = fields
 

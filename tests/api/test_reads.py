@@ -128,6 +128,14 @@ def test_an_archived_account_stays_visible_to_sync_marked_archived(api, read_key
     assert [item["external_id"] for item in only] == [world["archived"].external_id]
 
 
+def test_the_months_of_an_archived_account_are_marked_archived_too(api, read_key, world):
+    results = api(read_key).get("/api/v1/financials/", {"page_size": 1000}).json()["results"]
+    archived = {item["account_external_id"] for item in results if item["archived"]}
+    assert archived == {world["archived"].external_id}
+    only = api(read_key).get("/api/v1/financials/", {"archived": "false", "page_size": 1000}).json()
+    assert world["archived"].external_id not in {item["account_external_id"] for item in only["results"]}
+
+
 def test_updated_since_returns_only_what_changed_after_it(api, read_key, world):
     since = timezone.now()
     Account.objects.filter(pk=world["other"].pk).update(updated_at=timezone.now())
