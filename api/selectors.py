@@ -15,7 +15,7 @@ def accounts(*, user) -> QuerySet:
 
 def contacts(*, user) -> QuerySet:
     return Stakeholder.objects.filter(account__in=permissions.api_visible_accounts(user)).select_related(
-        "account", "reports_to"
+        "account", "reports_to", "relationship_owner"
     )
 
 

@@ -114,27 +114,51 @@ class ContactSerializer(serializers.ModelSerializer):
     reports_to_external_id = serializers.CharField(
         source="reports_to.external_id", read_only=True, allow_null=True, default=None
     )
+    relationship_owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     archived = ArchivedField()
 
     class Meta:
         model = Stakeholder
         fields = [
             "id", "external_id", "account", "account_external_id", "name", "title", "department", "email",
-            "phone", "reports_to", "reports_to_external_id", "buying_role", "influence", "attitude",
-            "relationship_strength", "competitor_relationship_strength", "left_on", "archived", "version",
-            "created_at", "updated_at",
+            "phone", "reports_to", "reports_to_external_id", "relationship_owner", "buying_role", "influence",
+            "attitude", "relationship_strength", "competitor_relationship_strength", "left_on", "archived",
+            "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
 
 class ContactPatchSerializer(serializers.ModelSerializer):
+    reports_to = serializers.PrimaryKeyRelatedField(
+        queryset=Stakeholder.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="The id of a current contact at the same account; null for the top of the chart.",
+    )
+    relationship_owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+        help_text="The username of our colleague who owns the relationship.",
+    )
+
     class Meta:
         model = Stakeholder
         fields = [
             "name", "title", "department", "email", "phone", "buying_role", "influence", "attitude",
             "relationship_strength", "competitor_relationship_strength", "needs_organisation",
-            "needs_department", "needs_personal", "left_on",
+            "needs_department", "needs_personal", "left_on", "reports_to", "relationship_owner",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self.instance, Stakeholder):
+            # Only the account's own current people: an id from another account is simply not found
+            # (no name of someone at an account the caller may not see comes back in the error).
+            self.fields["reports_to"].queryset = Stakeholder.objects.filter(
+                account_id=self.instance.account_id, archived_at__isnull=True
+            ).exclude(pk=self.instance.pk)
 
 
 class FinancialSerializer(serializers.ModelSerializer):

@@ -255,8 +255,7 @@ def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
         return CRM_CONTACT_FIELDS if can_sync(user) else ()
     if not can_change_account(user, stakeholder.account):
         return ()
-    # People on the org chart and our relationship owner are picked on the map, not typed as ids.
-    return tuple(f for f in StakeholderForm.Meta.fields if f not in ("reports_to", "relationship_owner"))
+    return tuple(StakeholderForm.Meta.fields)
 
 
 # --- The account workspace (issue 5) ---------------------------------------------------------------

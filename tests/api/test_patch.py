@@ -142,3 +142,45 @@ def test_a_patch_is_kept_in_history_with_its_author(client, kam, account):
     latest = account.history.first()
     assert (latest.industry, latest.history_user) == ("Metals", kam)
     assert Stakeholder.history.count() == 0
+
+
+def test_a_kam_moves_a_contact_on_the_org_chart_and_names_our_relationship_owner(api, as_role, account, kam):
+    boss, person = StakeholderFactory(account=account, name="Boss"), StakeholderFactory(account=account)
+    response = as_role("kam").patch(
+        f"/api/v1/contacts/{person.pk}/",
+        {"reports_to": boss.pk, "relationship_owner": kam.username},
+        content_type="application/json",
+        headers={"If-Match": '"1"'},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["reports_to"] == boss.pk
+    assert response.json()["relationship_owner"] == kam.username
+    person.refresh_from_db()
+    assert (person.reports_to_id, person.relationship_owner_id) == (boss.pk, kam.pk)
+
+
+def test_a_contact_cannot_report_to_someone_elsewhere_or_in_a_circle(api, as_role, account, other_account):
+    boss, person = StakeholderFactory(account=account), StakeholderFactory(account=account)
+    elsewhere = StakeholderFactory(account=other_account, name="Someone Elsewhere")
+    Stakeholder.objects.filter(pk=person.pk).update(reports_to=boss)
+    client = as_role("kam")
+    for target, version in ((elsewhere, '"1"'), (person, '"1"')):
+        response = client.patch(
+            f"/api/v1/contacts/{boss.pk}/",
+            {"reports_to": target.pk},
+            content_type="application/json",
+            headers={"If-Match": version},
+        )
+        assert response.status_code == 400, response.content
+        assert [e["field"] for e in response.json()["errors"]] == ["reports_to"]
+        assert "Someone Elsewhere" not in response.content.decode()
+    boss.refresh_from_db()
+    assert boss.reports_to_id is None and boss.version == 1
+
+
+def test_the_crm_moves_people_on_the_chart_only_through_the_sync(api, sync_key, account):
+    boss, person = StakeholderFactory(account=account), StakeholderFactory(account=account)
+    response = api(sync_key).patch(
+        f"/api/v1/contacts/{person.pk}/", {"reports_to": boss.pk}, **{"If-Match": '"1"'}
+    )
+    assert response.status_code == 403
