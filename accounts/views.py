@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -493,7 +494,7 @@ def _their_interaction(current: Interaction) -> list[tuple[str, str]]:
         return [(_("in the log"), _("removed"))]
     return [
         (_("type"), current.get_kind_display()),
-        (_("date"), str(current.occurred_on)),
+        (_("date"), date_format(current.occurred_on)),
         (_("their people"), ", ".join(s.name for s in current.stakeholders.all())),
         (_("our people"), ", ".join(str(u) for u in current.participants.all())),
         (_("notes"), current.notes),
@@ -518,7 +519,7 @@ def interaction_change(request, account_id: int, interaction_id: int):
         raise PermissionDenied(_("Only whoever logged this contact, the KAM or the champion can change it."))
     title = _("Correct the %(kind)s of %(day)s") % {
         "kind": interaction.get_kind_display().lower(),
-        "day": interaction.occurred_on,
+        "day": date_format(interaction.occurred_on),
     }
     form = InteractionEditForm(request.POST or None, interaction=interaction, user=request.user)
     status, conflict, removed = 200, None, False

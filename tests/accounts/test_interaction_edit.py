@@ -179,6 +179,14 @@ def test_an_interaction_removed_while_being_edited_is_told_and_can_be_logged_aga
     assert f'hx-post="{reverse("accounts:interaction_quick_add", args=[account.pk])}"' in html
     meeting.refresh_from_db()
     assert meeting.archived_at is not None and meeting.notes == "Quality review"
+    # "Log it again" posts what was typed as a new contact, logged by whoever typed it.
+    again = client.post(
+        reverse("accounts:interaction_quick_add", args=[account.pk]),
+        _typed(meeting, notes="Typed meanwhile", version=1), **HX,
+    )  # fmt: skip
+    assert again.status_code == 200
+    relogged = Interaction.objects.get(archived_at__isnull=True)
+    assert (relogged.notes, relogged.logged_by, relogged.version) == ("Typed meanwhile", kam, 1)
 
 
 def test_the_service_refuses_a_stale_version_and_the_first_edit_stays(kam, champion, meeting, coo):
