@@ -662,5 +662,6 @@ def interaction_remove(*, interaction: Interaction, by) -> Interaction:
     Interaction.objects.filter(pk=interaction.pk).update(
         archived_at=interaction.archived_at, updated_at=interaction.archived_at, version=F("version") + 1
     )
-    interaction.refresh_from_db(fields=["version", "updated_at"])
+    interaction.updated_at = interaction.archived_at
+    interaction.refresh_from_db(fields=["version"])
     return interaction
