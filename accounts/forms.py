@@ -278,6 +278,19 @@ class StakeholderRemoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _our_people(account: Account, user, *, also=()):
+    """Who on our side may have been there: the KAM, the sponsor, the team, whoever logs it (and `also`)."""
+    return (
+        User.objects.filter(
+            Q(is_active=True, pk__in=[account.kam_id, account.executive_sponsor_id, user.pk])
+            | Q(is_active=True, team_memberships__account=account)
+            | Q(pk__in=list(also))
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 class QuickInteractionForm(forms.Form):
     """Log a contact in a few seconds: type, date, who on their side, who on ours, notes."""
 
@@ -302,14 +315,37 @@ class QuickInteractionForm(forms.Form):
         self.fields["stakeholders"].queryset = Stakeholder.objects.filter(
             account=account, archived_at__isnull=True, left_on__isnull=True
         ).order_by("name")
-        ours = (
-            User.objects.filter(is_active=True)
-            .filter(
-                Q(pk__in=[account.kam_id, account.executive_sponsor_id, user.pk])
-                | Q(team_memberships__account=account)
-            )
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["participants"].queryset = ours
+        self.fields["participants"].queryset = _our_people(account, user)
         self.fields["participants"].initial = [user.pk]
+
+
+class InteractionEditForm(QuickInteractionForm):
+    """Correct a logged contact inline: the same fields, filled in, with the version it was opened at.
+
+    The people already on it stay offered even if they have since left the customer or our team:
+    correcting the date must not silently drop who was there.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, interaction: Interaction, user, **kwargs):
+        # Field ids of their own: the quick-add form sits in the same section of the page.
+        kwargs.setdefault("auto_id", "id_edit_%s")
+        super().__init__(*args, account=interaction.account, user=user, **kwargs)
+        their_people = [s.pk for s in interaction.stakeholders.all()]
+        our_people = [u.pk for u in interaction.participants.all()]
+        stakeholders = self.fields["stakeholders"]
+        stakeholders.queryset = (
+            Stakeholder.objects.filter(account=interaction.account_id)
+            .filter(Q(archived_at__isnull=True, left_on__isnull=True) | Q(pk__in=their_people))
+            .order_by("name")
+        )
+        self.fields["participants"].queryset = _our_people(interaction.account, user, also=our_people)
+        self.initial.update(
+            kind=interaction.kind,
+            occurred_on=interaction.occurred_on,
+            stakeholders=their_people,
+            participants=our_people,
+            notes=interaction.notes,
+            version=interaction.version,
+        )

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,6 +144,21 @@ def financial_period_save(*, financial_period: FinancialPeriod) -> FinancialPeri
     return financial_period
 
 
+def _check_interaction(*, account: Account, occurred_on: date, stakeholders) -> list[Stakeholder]:
+    """The rules a logged contact keeps, when logged and when corrected: it happened, with their people."""
+    errors = {}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("Log contacts that happened: the date cannot be in the future.")
+    stakeholders = list(stakeholders)
+    if not stakeholders:
+        errors["stakeholders"] = _("Name at least one of the customer's people.")
+    elif any(s.account_id != account.pk for s in stakeholders):
+        errors["stakeholders"] = _("Every stakeholder must work at %(account)s.") % {"account": account.name}
+    if errors:
+        raise ValidationError(errors)
+    return stakeholders
+
+
 @transaction.atomic
 def interaction_log(
     *,
@@ -155,16 +171,7 @@ def interaction_log(
     by=None,
 ) -> Interaction:
     """Record a contact with the customer's people; it feeds their last-contact marks."""
-    errors = {}
-    if occurred_on > timezone.localdate():
-        errors["occurred_on"] = _("Log contacts that happened: the date cannot be in the future.")
-    stakeholders = list(stakeholders)
-    if not stakeholders:
-        errors["stakeholders"] = _("Name at least one of the customer's people.")
-    elif any(s.account_id != account.pk for s in stakeholders):
-        errors["stakeholders"] = _("Every stakeholder must work at %(account)s.") % {"account": account.name}
-    if errors:
-        raise ValidationError(errors)
+    stakeholders = _check_interaction(account=account, occurred_on=occurred_on, stakeholders=stakeholders)
     interaction = Interaction(
         account=account, kind=kind, occurred_on=occurred_on, notes=notes.strip(), logged_by=by
     )
@@ -608,11 +615,53 @@ def stakeholder_remove(*, stakeholder: Stakeholder, expected_version: int, by=No
     return stakeholder
 
 
+INTERACTION_FIELDS = ["kind", "occurred_on", "notes"]
+
+
+@transaction.atomic
+def interaction_update(
+    *,
+    interaction: Interaction,
+    by,
+    expected_version: int,
+    kind: str,
+    occurred_on: date,
+    stakeholders,
+    participants=(),
+    notes: str = "",
+) -> Interaction:
+    """Correct a logged contact (type, date, people, notes) if nobody changed it since `expected_version`.
+
+    Who logged it and when stay: a correction is not a new contact.
+    """
+    account = interaction.account
+    if not permissions.can_change_interaction(by, interaction, account):
+        raise PermissionDenied(_("Only whoever logged this contact, the KAM or the champion can change it."))
+    stakeholders = _check_interaction(account=account, occurred_on=occurred_on, stakeholders=stakeholders)
+    interaction.kind, interaction.occurred_on, interaction.notes = kind, occurred_on, notes.strip()
+    interaction.full_clean()
+    removed = Interaction.objects.filter(pk=interaction.pk, archived_at__isnull=False).first()
+    if removed is not None:
+        if removed.version != expected_version:
+            raise StaleVersion(removed)  # removed after this editor opened it: they are told, as for an edit
+        raise ValidationError(_("This contact was removed from the log; log it again if it happened."))
+    save_if_unchanged(interaction, expected_version=expected_version, fields=INTERACTION_FIELDS)
+    interaction.stakeholders.set(stakeholders)
+    interaction.participants.set(participants)
+    return interaction
+
+
 @transaction.atomic
 def interaction_remove(*, interaction: Interaction, by) -> Interaction:
     """Take a wrongly logged contact out of the log (kept, archived); last-contact marks follow."""
     if not permissions.can_change_interaction(by, interaction, interaction.account):
         raise PermissionDenied(_("Only whoever logged this contact, the KAM or the champion can remove it."))
     interaction.archived_at = timezone.now()
-    interaction.save(update_fields=["archived_at", "updated_at"])
+    # Not version-checked (removing needs no form), but the version moves on, so that an edit opened
+    # before the removal is told and the API's ETag changes.
+    Interaction.objects.filter(pk=interaction.pk).update(
+        archived_at=interaction.archived_at, updated_at=interaction.archived_at, version=F("version") + 1
+    )
+    interaction.updated_at = interaction.archived_at
+    interaction.refresh_from_db(fields=["version"])
     return interaction

@@ -23,7 +23,8 @@ urlpatterns = [
     path("", include("accounts.measures_urls")),
 ]
 
-# The account workspace (issue 5): My accounts, inline stakeholder-map edits, quick interaction log.
+# The account workspace (issue 5): My accounts, inline stakeholder-map edits, the interaction log
+# (logged quickly, corrected inline, removed).
 urlpatterns += [
     path("mine/", views.my_accounts, name="my_accounts"),
     path("<int:account_id>/map/add/", views.map_stakeholder_add, name="map_stakeholder_add"),
@@ -48,6 +49,11 @@ urlpatterns += [
         name="map_stakeholder_remove",
     ),
     path("<int:account_id>/interactions/add/", views.interaction_quick_add, name="interaction_quick_add"),
+    path(
+        "<int:account_id>/interactions/<int:interaction_id>/",
+        views.interaction_change,
+        name="interaction_change",
+    ),
     path(
         "<int:account_id>/interactions/<int:interaction_id>/remove/",
         views.interaction_remove,

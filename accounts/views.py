@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from .forms import (
     AccountForm,
     AccountKamForm,
     FinancialPeriodForm,
+    InteractionEditForm,
     InteractionForm,
     LifecycleForm,
     MapStakeholderForm,
@@ -259,9 +261,14 @@ def _workspace_context(request, account_id: int, **extra) -> dict:
         "attitudes": Attitude.choices,
         "deciding_roles": [str(role) for role in DECIDING_ROLES],
         "interaction_form": None,
+        "interaction_editor": None,
     }
     if page.can_log_interaction:
         context["interaction_form"] = QuickInteractionForm(account=account, user=request.user)
+    editor = extra.get("interaction_editor")
+    if editor:
+        # In place of its line when the list shows it; above the list otherwise (older, or removed).
+        editor["in_list"] = any(i.pk == editor["interaction"].pk for i in page.interactions)
     return context | extra
 
 
@@ -479,6 +486,79 @@ def interaction_quick_add(request, account_id: int):
             return _workspace_response(request, account.pk, AFTER_INTERACTION_CHANGE)
     status = 422 if request.method == "POST" else 200
     return _workspace_response(request, account.pk, ["interactions"], status=status, interaction_form=form)
+
+
+def _their_interaction(current: Interaction) -> list[tuple[str, str]]:
+    """What the other person saved, for the conflict notice (a removal says so)."""
+    if current.archived_at:
+        return [(_("in the log"), _("removed"))]
+    return [
+        (_("type"), current.get_kind_display()),
+        (_("date"), date_format(current.occurred_on)),
+        (_("their people"), ", ".join(s.name for s in current.stakeholders.all())),
+        (_("our people"), ", ".join(str(u) for u in current.participants.all())),
+        (_("notes"), current.notes),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_change(request, account_id: int, interaction_id: int):
+    """Correct a logged contact inline: the interactions section comes back with the editor in place."""
+    account = _visible_account(request.user, account_id)
+    interaction = get_object_or_404(
+        Interaction.objects.filter(account=account).prefetch_related("stakeholders", "participants"),
+        pk=interaction_id,
+    )
+    # A removed contact is not opened for editing; a save that was under way when it was removed goes
+    # on to the service, which tells the editor (409) instead of a bare 404 that htmx would not show.
+    if interaction.archived_at and request.method == "GET":
+        raise Http404
+    interaction.account = account
+    if not permissions.can_change_interaction(request.user, interaction, account):
+        raise PermissionDenied(_("Only whoever logged this contact, the KAM or the champion can change it."))
+    title = _("Correct the %(kind)s of %(day)s") % {
+        "kind": interaction.get_kind_display().lower(),
+        "day": date_format(interaction.occurred_on),
+    }
+    form = InteractionEditForm(request.POST or None, interaction=interaction, user=request.user)
+    status, conflict, removed = 200, None, False
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.interaction_update(
+                    interaction=interaction, by=request.user, expected_version=data["version"],
+                    kind=data["kind"], occurred_on=data["occurred_on"], stakeholders=data["stakeholders"],
+                    participants=data["participants"], notes=data["notes"],
+                )  # fmt: skip
+            except StaleVersion as stale:
+                status, conflict = 409, _their_interaction(stale.current)
+                removed = stale.current.archived_at is not None
+                form.data = form.data.copy()
+                form.data["version"] = stale.current.version
+            except ValidationError as error:
+                _attach_errors(form, error)
+            else:
+                if not request.htmx:
+                    messages.success(request, _("Interaction corrected."))
+                    return redirect(f"{account.get_absolute_url()}#interactions")
+                return _workspace_response(request, account.pk, AFTER_INTERACTION_CHANGE)
+    editor = {
+        "form": form,
+        "interaction": interaction,
+        "title": title,
+        "conflict": conflict,
+        "removed": removed,
+        # Removed meanwhile: what was typed can be logged again as a new contact, from the same form.
+        "action": reverse("accounts:interaction_quick_add", args=[account.pk])
+        if removed
+        else reverse("accounts:interaction_change", args=[account.pk, interaction.pk]),
+    }
+    return _workspace_response(
+        request, account.pk, ["interactions"], status=status, interaction_editor=editor
+    )
 
 
 @login_required

@@ -265,9 +265,14 @@ def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
 
 
 def can_change_interaction(user, interaction, account) -> bool:
+    """Correct or remove a logged contact: whoever logged it while they still work the account
+    (a sponsor their executive visits, a team member their calls), or the account's KAM, or the champion."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return interaction.logged_by_id == user.pk or can_change_account(user, account)
+    if can_change_account(user, account):
+        return True
+    # Someone taken off the account no longer rewrites its log, even the contacts they logged there.
+    return interaction.logged_by_id == user.pk and can_view_account(user, account)
 
 
 def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from ..conftest import ROLES
-from ..factories import StakeholderFactory
+from ..factories import InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,8 @@ MATRIX = {
     "stakeholder_create": (OK, OK, HIDDEN, FORBIDDEN, FORBIDDEN, HIDDEN, LOGIN),
     "stakeholder_edit": (OK, OK, HIDDEN, FORBIDDEN, FORBIDDEN, HIDDEN, LOGIN),
     "interaction_create": (OK, OK, HIDDEN, OK, OK, HIDDEN, LOGIN),
+    # a contact the KAM logged: its author, the KAM, or the champion corrects it
+    "interaction_change": (OK, OK, HIDDEN, FORBIDDEN, FORBIDDEN, HIDDEN, LOGIN),
     "financial_create": (OK, OK, HIDDEN, FORBIDDEN, FORBIDDEN, HIDDEN, LOGIN),
     "team_member_add": (OK, OK, HIDDEN, FORBIDDEN, FORBIDDEN, HIDDEN, LOGIN),
 }
@@ -33,6 +35,10 @@ def _url(page, account):
     if page == "stakeholder_edit":
         person = StakeholderFactory(account=account)
         return reverse("accounts:stakeholder_edit", args=[account.pk, person.pk])
+    if page == "interaction_change":
+        person = StakeholderFactory(account=account)
+        contact = InteractionFactory(account=account, stakeholders=[person], logged_by=account.kam)
+        return reverse("accounts:interaction_change", args=[account.pk, contact.pk])
     return reverse(f"accounts:{page}", args=[account.pk])
 
 

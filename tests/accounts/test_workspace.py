@@ -22,10 +22,19 @@ PERSON = {"name": "Irena Zając", "buying_role": "decision_maker", "influence": 
 READ = (200, 200, 404, 200, 200, 404, 302)
 CHANGE_MAP = (200, 200, 404, 403, 403, 404, 302)
 LOG = (200, 200, 404, 200, 200, 404, 302)
+# A contact the KAM logged: corrected by the KAM or the champion, not by the sponsor or the team
+# (each corrects their own, see test_interaction_edit.py).
+CORRECT_KAMS_CONTACT = (200, 200, 404, 403, 403, 404, 302)
+CONTACT = {"kind": "phone_consultation", "occurred_on": "2026-01-05", "notes": "Rewritten"}
 
 
-def _view_urls(account, person):
+def _kams_contact(account, person):
+    return InteractionFactory(account=account, stakeholders=[person], logged_by=account.kam, notes="Before")
+
+
+def _view_urls(account, person, contact=None):
     a, p = account.pk, person.pk
+    contact = contact or _kams_contact(account, person)
     return {
         "detail": reverse("accounts:detail", args=[a]),
         "section": reverse("accounts:detail", args=[a]) + "?section=stakeholders&map=grid",
@@ -34,11 +43,12 @@ def _view_urls(account, person):
         "move": reverse("accounts:map_stakeholder_move", args=[a, p]),
         "left": reverse("accounts:map_stakeholder_left", args=[a, p]),
         "interaction_add": reverse("accounts:interaction_quick_add", args=[a]),
+        "interaction_change": reverse("accounts:interaction_change", args=[a, contact.pk]),
     }
 
 
 GETS = {"detail": READ, "section": READ, "add": CHANGE_MAP, "change": CHANGE_MAP, "move": CHANGE_MAP,
-        "left": CHANGE_MAP, "interaction_add": LOG}  # fmt: skip
+        "left": CHANGE_MAP, "interaction_add": LOG, "interaction_change": CORRECT_KAMS_CONTACT}  # fmt: skip
 GET_CASES = [(view, role, GETS[view][i]) for view in GETS for i, role in enumerate(ROLES)]
 
 
@@ -59,17 +69,21 @@ POSTS = {
     "move": (CHANGE_MAP, lambda p: {"reports_to": "", "version": p.version}),
     "left": (CHANGE_MAP, lambda p: {"left_on": "2026-01-05", "version": p.version}),
     "remove": (CHANGE_MAP, lambda p: {"version": p.version}),
+    "interaction_change": (CORRECT_KAMS_CONTACT, lambda p: CONTACT | {"stakeholders": [p.pk], "version": 1}),
 }
 POST_CASES = [(view, role, POSTS[view][0][i]) for view in POSTS for i, role in enumerate(ROLES)]
 
 
 @pytest.mark.parametrize(("view", "role", "expected"), POST_CASES, ids=[f"{v}-{r}" for v, r, _ in POST_CASES])
-def test_only_the_kam_and_champion_change_the_map(as_role, account, other_account, view, role, expected):
+def test_only_the_kam_and_champion_change_the_map_and_the_kams_contacts(
+    as_role, account, other_account, view, role, expected
+):
     person = StakeholderFactory(account=account, name="Before")
+    contact = _kams_contact(account, person)
     url = (
         reverse("accounts:map_stakeholder_remove", args=[account.pk, person.pk])
         if view == "remove"
-        else _view_urls(account, person)[view]
+        else _view_urls(account, person, contact)[view]
     )
     response = as_role(role).post(url, POSTS[view][1](person), **HX)
     assert response.status_code == expected, (view, role)
@@ -77,6 +91,9 @@ def test_only_the_kam_and_champion_change_the_map(as_role, account, other_accoun
     if expected != 200:
         assert (person.name, person.version, person.left_on, person.archived_at) == ("Before", 1, None, None)
         assert Stakeholder.objects.count() == 1
+    contact.refresh_from_db()
+    corrected = view == "interaction_change" and expected == 200
+    assert (contact.notes, contact.version) == (("Rewritten", 2) if corrected else ("Before", 1))
 
 
 def test_kam_adds_a_stakeholder_under_another_and_the_map_comes_back_with_them(client, kam, account):

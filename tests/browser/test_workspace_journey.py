@@ -1,5 +1,5 @@
 """A KAM's morning in a real browser: My accounts, the account, the stakeholder map, a meeting logged;
-and a second session's conflicting edit of a stakeholder caught.
+a second session's conflicting edit of a stakeholder caught; a mistyped meeting corrected inline.
 
 Drives Debian's chromium through Playwright, as tests/browser/test_plan_journey.py does.
 """
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Attitude, BuyingRole, Interaction, Stakeholder, TeamFunction
 
-from ..factories import AccountFactory, StakeholderFactory, TeamMemberFactory, UserFactory
+from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, TeamMemberFactory, UserFactory
 from .conftest import PASSWORD
 
 SCREENSHOTS = os.environ.get("KAM_SCREENSHOTS")  # a folder to keep pictures of each step, when set
@@ -157,3 +157,52 @@ def test_a_second_sessions_conflicting_stakeholder_edit_is_caught(browser, live_
     ).wait_for()
     person.refresh_from_db()
     assert (person.title, person.attitude) == ("Head of Purchasing", Attitude.SCEPTIC)
+
+
+def test_a_mistyped_meeting_is_corrected_inline_and_a_second_sessions_correction_is_caught(
+    browser, live_server, account
+):
+    adam = Stakeholder.objects.get(name="Adam Nowak")
+    two_days_ago = timezone.localdate() - timedelta(days=2)
+    meeting = InteractionFactory(
+        account=account, stakeholders=[adam], logged_by=account.kam, occurred_on=two_days_ago,
+        notes="Quality reveiw",
+    )  # fmt: skip
+    url = f"{live_server.url}{account.get_absolute_url()}"
+    first, second = _log_in(browser, live_server, "magda"), _log_in(browser, live_server, "jan")
+    for page in (first, second):
+        page.goto(url)
+        page.evaluate("window.notReloaded = true")
+        page.locator("#interactions li", has_text="Quality reveiw").get_by_role("link", name="Edit").click()
+        page.locator("#interactions li.editing form").wait_for()
+
+    # Magda fixes the date (it was last Thursday), the typo, and adds the procurement director.
+    day = timezone.localdate() - timedelta(days=4)
+    form = first.locator("#interactions li.editing form")
+    assert form.get_by_label("Notes").input_value() == "Quality reveiw"
+    form.get_by_label("Date").fill(day.isoformat())
+    form.get_by_label("Notes").fill("Quality review")
+    form.get_by_label("Their people").select_option(
+        label=["Adam Nowak (COO)", "Irena Zając (Procurement Director)"]
+    )
+    form.get_by_role("button", name="Save").click()
+    first.locator("#interactions li", has_text="Quality review").wait_for()
+    assert first.locator("#interactions li.editing").count() == 0
+    box = first.locator('#stakeholders g.person[data-name="Irena Zając"] .contact-fresh')
+    box.wait_for()  # her last-contact mark follows at once
+    assert f"{day:%Y-%m-%d}" in box.text_content() and first.evaluate("window.notReloaded") is True
+    _shot(first, "7-interaction-corrected")
+
+    # Jan, who opened the same meeting before Magda saved, is told and keeps what he typed.
+    form = second.locator("#interactions li.editing form")
+    form.get_by_label("Notes").fill("Quality review with the COO")
+    form.get_by_role("button", name="Save").click()
+    second.locator("#interactions .conflict").wait_for()
+    assert "Someone else changed this interaction" in second.locator("#interactions .conflict").inner_text()
+    form = second.locator("#interactions li.editing form")
+    assert form.get_by_label("Notes").input_value() == "Quality review with the COO"
+    assert second.evaluate("window.notReloaded") is True
+    _shot(second, "8-interaction-conflict")
+    meeting.refresh_from_db()
+    assert (meeting.notes, meeting.occurred_on, meeting.version) == ("Quality review", day, 2)
+    assert meeting.logged_by == account.kam
