@@ -185,7 +185,7 @@ class InteractionSerializer(serializers.ModelSerializer):
         model = Interaction
         fields = [
             "id", "account", "account_external_id", "kind", "occurred_on", "contacts", "notes", "archived",
-            "created_at", "updated_at",
+            "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
