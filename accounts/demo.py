@@ -594,13 +594,14 @@ class DemoBuilder:
             people = [p for p in people_by_account.get(a.pk, [])]
             if key:  # a key account cooling off is met less and less
                 count = self.rng.randint(*{"warm": (10, 30), "cool": (3, 8), "cold": (1, 3)}[warmth[a.pk]])
-            else:  # sales calls on a candidate every month or two
-                count = self.rng.randint(4, 10)
-            # A candidate nobody courts: sales meets its buyers, one at a time, not the people who decide.
+            else:  # a candidate a KAM courts is met every month or two; sales calls on the others
+                count = self.rng.randint(4, 8) if warmth[a.pk] == "warm" else self.rng.randint(1, 3)
+            # A candidate nobody courts: sales meets its buyers, one at a time, not the people who decide,
+            # and only its recent calls are logged.
             buyers_only = warmth[a.pk] == "cool" and not key
-            met = people[-2:] if buyers_only else people
+            met, logged_days = (people[-2:], 180) if buyers_only else (people, 360)
             for _ in range(count if people else 0):
-                occurred = options.today - timedelta(days=self.rng.randint(1, 360))
+                occurred = options.today - timedelta(days=self.rng.randint(1, logged_days))
                 kind = self.rng.choice(list(InteractionKind.values))
                 visit = kind == InteractionKind.EXECUTIVE_VISIT and a.executive_sponsor
                 interaction = Interaction(
