@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -261,6 +262,35 @@ SPONSOR_VISIT_NOTES = [
 ]
 
 
+class KeyAccountStory(NamedTuple):
+    monthly_revenue_eur: float
+    growth: float  # yearly
+    margin_then: float  # gross margin rate two years ago, eroding to…
+    margin_now: float  # …this in the last twelve months
+    cost_to_serve: float  # rate of revenue
+    days_to_pay: int
+    warmth: str  # how their people are to us (WARMTH)
+
+
+# Key accounts with a story the portfolio pages tell (JOURNEYS.md, Jan at the end of the quarter), by
+# position among the key accounts: two slide into Streamline, one of them serving at a loss for four
+# quarters (proposed for review for exit), the other on watch; one has shrunk, but the relationship
+# holds (Status, on watch). The other key accounts are Strategic.
+KEY_ACCOUNT_STORIES = {
+    13: KeyAccountStory(55_000, -0.28, 0.17, 0.11, 0.17, 92, "cold"),  # Göteborg Marine
+    8: KeyAccountStory(30_000, -0.20, 0.20, 0.15, 0.10, 78, "cool"),  # Dutch Harbour Logistics
+    2: KeyAccountStory(10_000, -0.08, 0.24, 0.22, 0.06, 35, "warm"),  # Nordic Paper Mills
+}
+# How our relationships with an account's people are drawn (attitude opponent … advocate; strength
+# none … strong). A candidate is mostly known through its buyers: its decision makers barely know us,
+# and many prefer the competitor they buy from today. A candidate a KAM already courts is warmer.
+WARMTH = {
+    "warm": ([1, 2, 4, 4, 2], [2, 3, 4, 2]),
+    "cool": ([1, 10, 2, 0, 0], [0, 7, 3, 0]),
+    "cold": ([4, 5, 1, 0, 0], [6, 3, 1, 0]),
+}
+
+
 @dataclass
 class DemoOptions:
     accounts: int = 515
@@ -365,27 +395,66 @@ class DemoBuilder:
             industry=rng.choice(INDUSTRIES),
             country=country,
             currency=currency,
-            kam=self.kams[index % 3] if exited or rng.random() < 0.05 else None,
+            kam=self.kams[index % 3] if exited or rng.random() < 0.04 else None,
         )
 
     # --- financials -----------------------------------------------------------------------
-    def _financials(self, account: Account, key: bool, now) -> list[tuple]:
-        """Rows for FINANCIAL_COLUMNS: a base size, a yearly trend, seasonality and noise."""
+    def _story(self, index: int) -> KeyAccountStory | None:
+        return KEY_ACCOUNT_STORIES.get(index) if index < self.options.key_accounts else None
+
+    def _warmth(self, account: Account, index: int) -> str:
+        story = self._story(index)
+        if story:
+            return story.warmth
+        if account.status == LifecycleStatus.KEY or (
+            account.status == LifecycleStatus.CANDIDATE and account.kam_id
+        ):
+            return "warm"
+        return "cool"
+
+    def _financials(self, account: Account, index: int, now) -> list[tuple]:
+        """Rows for FINANCIAL_COLUMNS: a base size, a yearly trend, seasonality and noise.
+
+        Candidates differ in margin and cost-to-serve far more than key accounts do: many buy on price
+        and cost a lot to serve, so a big candidate is not necessarily a profitable one.
+        """
         rng = self.rng
+        key = account.status == LifecycleStatus.KEY
         rate = next(m[2] for m in MARKETS if m[1] == account.currency)
-        base_eur = rng.lognormvariate(12.6, 0.5) if key else rng.lognormvariate(10.2, 1.1)
+        if key:
+            base_eur = rng.lognormvariate(12.6, 0.5)
+            growth = rng.uniform(-0.12, 0.22)  # yearly
+            margin_rate, serve_rate, days = (
+                rng.uniform(0.16, 0.36),
+                rng.uniform(0.02, 0.10),
+                rng.randint(20, 85),
+            )
+        else:
+            # The bigger a customer that is not (yet) key, the harder it buys: thinner margins, longer
+            # payment terms, less room to grow. The most profitable candidates are mid-sized ones.
+            size = rng.gauss(0, 1)
+            base_eur = math.exp(10.2 + size)
+            bigger = max(size, 0.0)
+            growth = rng.uniform(-0.2, 0.12) - 0.04 * bigger
+            margin_rate = min(0.40, max(0.05, rng.uniform(0.10, 0.34) - 0.06 * size))
+            serve_rate = rng.uniform(0.03, 0.16)
+            days = rng.randint(30, 80) + round(15 * bigger)
+        if account.status == LifecycleStatus.EXITED:
+            serve_rate *= 1.8
+        margin_then = margin_rate
+        story = self._story(index)
+        if story:
+            base_eur, growth, margin_then, margin_rate, serve_rate, days, _warmth = story
         base = base_eur / float(rate)
-        growth = rng.uniform(-0.12, 0.22)  # yearly
-        margin_rate = rng.uniform(0.16, 0.36)
-        serve_rate = rng.uniform(0.02, 0.10) * (1.8 if account.status == LifecycleStatus.EXITED else 1)
-        days = rng.randint(20, 85)
         rows = []
         n = len(self.months)
         for i, period in enumerate(self.months):
             trend = (1 + growth) ** ((i - n) / 12)
             season = 1 + 0.12 * math.sin(2 * math.pi * (period.month - 3) / 12)
             revenue = base * trend * season * rng.uniform(0.9, 1.1)
-            margin = revenue * margin_rate * rng.uniform(0.93, 1.07)
+            # A story's gross margin erodes through the first year on record and stays low in the last.
+            period_margin = margin_then + (margin_rate - margin_then) * min(1.0, (i + 1) / min(n, 12))
+            margin = revenue * period_margin * rng.uniform(0.93, 1.07)
             serve = revenue * serve_rate * rng.uniform(0.8, 1.2)
             rows.append(
                 (
@@ -403,8 +472,9 @@ class DemoBuilder:
         return rows
 
     # --- stakeholders ---------------------------------------------------------------------
-    def _person(self, account: Account, role_row, index: int) -> Stakeholder:
+    def _person(self, account: Account, role_row, index: int, warmth: str = "warm") -> Stakeholder:
         rng = self.rng
+        attitudes, strengths = WARMTH[warmth]
         title, department, buying_role, influence = role_row
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         needs = rng.choice(NEEDS)
@@ -417,8 +487,8 @@ class DemoBuilder:
             email=f"{first}.{last}@{account.name.split()[0]}.example".lower().replace(" ", ""),
             buying_role=buying_role,
             influence=max(1, min(5, influence + rng.choice([-1, 0, 0, 1]))),
-            attitude=rng.choices(list(Attitude.values), weights=[1, 2, 4, 4, 2])[0],
-            relationship_strength=rng.choices(list(RelationshipStrength.values), weights=[2, 3, 4, 2])[0],
+            attitude=rng.choices(list(Attitude.values), weights=attitudes)[0],
+            relationship_strength=rng.choices(list(RelationshipStrength.values), weights=strengths)[0],
             competitor_relationship_strength=rng.choice([None, *RelationshipStrength.values]),
             relationship_owner=account.kam if rng.random() < 0.6 else None,
             needs_organisation=needs[0],
@@ -426,23 +496,35 @@ class DemoBuilder:
             needs_personal=needs[2],
         )
 
-    def _org_chart_levels(self, account: Account, size: int) -> list[list[tuple[Stakeholder, int | None]]]:
+    def _org_chart_levels(
+        self, account: Account, size: int, warmth: str = "warm"
+    ) -> list[list[tuple[Stakeholder, int | None]]]:
         """People by level; each carries the index (in the level above) of the person they report to."""
         if size <= 0:
             return []
-        top = [(self._person(account, TOP, 0), None)]
+        if warmth == "cool" and account.status != LifecycleStatus.KEY:
+            return self._procurement_contacts(account, size)
+        top = [(self._person(account, TOP, 0, warmth), None)]
         directors = [
-            (self._person(account, DIRECTORS[i % len(DIRECTORS)], 1 + i), 0)
+            (self._person(account, DIRECTORS[i % len(DIRECTORS)], 1 + i, warmth), 0)
             for i in range(min(size - 1, len(DIRECTORS)))
         ]
         staff = [
             (
-                self._person(account, self.rng.choice(STAFF), 1 + len(directors) + i),
+                self._person(account, self.rng.choice(STAFF), 1 + len(directors) + i, warmth),
                 self.rng.randrange(len(directors)),
             )
             for i in range(max(0, size - 1 - len(directors)))
         ]
         return [level for level in (top, directors, staff) if level]
+
+    def _procurement_contacts(
+        self, account: Account, size: int
+    ) -> list[list[tuple[Stakeholder, int | None]]]:
+        """A candidate nobody courts is known through procurement: its director and buyers, no higher."""
+        top = [(self._person(account, DIRECTORS[2], 0, "cool"), None)]  # the procurement director
+        buyers = [(self._person(account, STAFF[1], 1 + i, "cool"), 0) for i in range(size - 1)]
+        return [level for level in (top, buyers) if level]
 
     # --- one chunk ------------------------------------------------------------------------
     def build_chunk(self, start: int, stop: int) -> None:
@@ -454,14 +536,15 @@ class DemoBuilder:
         insert_rows(
             FinancialPeriod,
             FINANCIAL_COLUMNS,
-            (row for a in accounts for row in self._financials(a, a.status == LifecycleStatus.KEY, now)),
+            (row for i, a in enumerate(accounts, start=start) for row in self._financials(a, i, now)),
         )
 
-        charts = []
-        for a in accounts:
+        charts, warmth = [], {}
+        for index, a in enumerate(accounts, start=start):
             key = a.status == LifecycleStatus.KEY
+            warmth[a.pk] = self._warmth(a, index)
             size = self.rng.randint(5, 40) if key else self.rng.choice([0, 1, 2, 3, 4])
-            charts.append((a, self._org_chart_levels(a, size)))
+            charts.append((a, self._org_chart_levels(a, size, warmth[a.pk])))
         people_by_account: dict[int, list[Stakeholder]] = {}
         for depth in range(3):
             rows = []
@@ -509,9 +592,16 @@ class DemoBuilder:
                     ]
                 team += [AccountTeamMember(account=a, user=m, function=m.function) for m in members]
             people = [p for p in people_by_account.get(a.pk, [])]
-            count = self.rng.randint(10, 30) if key else self.rng.choice([0, 0, 1, 2])
+            if key:  # a key account cooling off is met less and less
+                count = self.rng.randint(*{"warm": (10, 30), "cool": (3, 8), "cold": (1, 3)}[warmth[a.pk]])
+            else:  # a candidate a KAM courts is met every month or two; sales calls on the others
+                count = self.rng.randint(4, 8) if warmth[a.pk] == "warm" else self.rng.randint(1, 3)
+            # A candidate nobody courts: sales meets its buyers, one at a time, not the people who decide,
+            # and only its recent calls are logged.
+            buyers_only = warmth[a.pk] == "cool" and not key
+            met, logged_days = (people[-2:], 180) if buyers_only else (people, 360)
             for _ in range(count if people else 0):
-                occurred = options.today - timedelta(days=self.rng.randint(1, 360))
+                occurred = options.today - timedelta(days=self.rng.randint(1, logged_days))
                 kind = self.rng.choice(list(InteractionKind.values))
                 visit = kind == InteractionKind.EXECUTIVE_VISIT and a.executive_sponsor
                 interaction = Interaction(
@@ -521,7 +611,7 @@ class DemoBuilder:
                     notes=self.rng.choice(SPONSOR_VISIT_NOTES) if visit else "",
                     logged_by=a.executive_sponsor if visit else a.kam,
                 )
-                who = self.rng.sample(people, min(len(people), self.rng.randint(1, 3)))
+                who = self.rng.sample(met, 1 if buyers_only else min(len(met), self.rng.randint(1, 3)))
                 ours = [u for u in (a.executive_sponsor if visit else a.kam,) if u]
                 interactions.append((interaction, who, ours))
         AccountTeamMember.objects.bulk_create(team)

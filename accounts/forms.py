@@ -85,7 +85,10 @@ class LifecycleForm(forms.Form):
         label=_("override reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_("Needed when an account enters below the entry threshold."),
+        help_text=_(
+            "Needed when an account enters below the entry threshold, on an incomplete score, "
+            "or before it has been scored."
+        ),
     )
 
 

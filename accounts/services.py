@@ -103,12 +103,20 @@ def lifecycle_change(
 
 
 def _require_override_below_entry(account: Account) -> None:
-    """Made key below the entry threshold (or on an incomplete score): the override reason is kept forever."""
+    """Made key below the entry threshold, on an incomplete score or unscored: the override reason is kept."""
     from programme.models import AccountScore, Programme
 
     score = AccountScore.objects.filter(account=account).first()
     if score is None:
-        return  # not scored yet: the nightly recompute has not seen it, there is no line to be below
+        # Nobody has checked it against the criteria yet: as much an override as a score below the line.
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "It has not been scored yet (the next recompute scores it), so nobody has checked it "
+                    "against the criteria: say why it becomes a key account anyway."
+                )
+            }
+        )
     entry = Programme.load().entry_threshold
     if score.overall is None or not score.is_complete or score.overall < entry:
         raise ValidationError(

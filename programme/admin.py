@@ -1,10 +1,60 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from .models import Programme, ProgrammeReview, SkillsProfile, TrainingRecord
 
 
+class ProgrammeAdminForm(forms.ModelForm):
+    """The programme's settings (size limit, sponsor cap, review cadence, CLV…), version-checked."""
+
+    # Not `version`: the admin refuses a form field named after a non-editable model field.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name", "reporting_currency", "key_account_limit", "entry_threshold", "exit_threshold",
+            "attractiveness_cutoff", "relationship_cutoff", "attractiveness_share",
+            "recommendation_window_days", "clv_discount_rate", "clv_horizon_years", "default_retention",
+            "review_cadence", "sponsor_account_cap",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("loaded_version")
+        if self.instance.pk and expected is not None:
+            # The admin saves inside a transaction: the lock holds until save_model has written.
+            current = Programme.objects.select_for_update().get(pk=self.instance.pk)
+            if current.version != expected:
+                self.data = self.data.copy()
+                self.data["loaded_version"] = current.version  # saving again replaces theirs, knowingly
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved the programme's settings after you opened this page "
+                        "(theirs: entry threshold %(entry)s, exit threshold %(exit)s, size limit %(limit)s, "
+                        "sponsor cap %(cap)s, review cadence %(cadence)s). "
+                        "What you typed is still in the form: save again to replace theirs, "
+                        "or reload the page to keep them."
+                    )
+                    % {
+                        "entry": current.entry_threshold,
+                        "exit": current.exit_threshold,
+                        "limit": current.key_account_limit,
+                        "cap": current.sponsor_account_cap,
+                        "cadence": current.get_review_cadence_display(),
+                    }
+                )
+        return cleaned
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    form = ProgrammeAdminForm
     list_display = (
         "name",
         "reporting_currency",
@@ -12,6 +62,17 @@ class ProgrammeAdmin(admin.ModelAdmin):
         "entry_threshold",
         "exit_threshold",
     )
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        if not change:
+            obj.save()
+            return
+        fields = [name for name in form.fields if name != "loaded_version"]
+        services.programme_settings_save(
+            programme=obj, fields=fields, expected_version=form.cleaned_data["loaded_version"]
+        )
 
     def has_add_permission(self, request):
         return not Programme.objects.exists()  # there is one programme
@@ -57,7 +118,6 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 
 # --- Qualification criteria and scores (issue 3) ------------------------------------------------------
-from django import forms  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
 from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
 

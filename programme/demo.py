@@ -86,15 +86,22 @@ def seed_criteria() -> list[Criterion]:
     return criteria
 
 
+# What the KAMs give by hand, by how warm the account's people are to us (accounts.demo.WARMTH).
+MANUAL_SCORE_RANGE = {"warm": (4, 10), "cool": (3, 6), "cold": (1, 4)}
+
+
 def seed_scores(*, today: date, seed: int = 2026) -> None:
     """Criteria, manual scores for the key accounts, a recompute, history behind it, and a final recompute."""
+    from accounts.demo import KEY_ACCOUNT_NAMES, KEY_ACCOUNT_STORIES
     from accounts.models import Account
 
     rng = random.Random(seed)
+    warmth = {KEY_ACCOUNT_NAMES[index][0]: story[-1] for index, story in KEY_ACCOUNT_STORIES.items()}
     criteria = [c for c in seed_criteria() if c.source == ScoringSource.MANUAL]
     with transaction.atomic():
         rows = []
         for account in Account.objects.key_accounts().exclude(kam=None).order_by("pk"):
+            low, high = MANUAL_SCORE_RANGE[warmth.get(account.name, "warm")]
             for criterion in criteria:
                 # One in five scores is over a year old, so the card's stale flag shows.
                 age = rng.choice([10, 40, 90, 200, 400])
@@ -102,7 +109,7 @@ def seed_scores(*, today: date, seed: int = 2026) -> None:
                     ManualScore(
                         account=account,
                         criterion=criterion,
-                        score=Decimal(rng.randint(4, 10)),
+                        score=Decimal(rng.randint(low, high)),
                         justification=rng.choice(JUSTIFICATIONS),
                         scored_by_id=account.kam_id,
                         scored_on=today - timedelta(days=age),
@@ -131,7 +138,10 @@ def backfill_history(*, today: date, rng: random.Random) -> None:
     rows = []
     for score in scores:
         sliding = score.account.status == "key" and score.quadrant in ("streamline", "status")
-        drift = 18.0 if sliding else rng.uniform(-6, 6)  # how much higher it was BACKFILL_DAYS ago
+        drift = rng.uniform(-6, 6)  # how much higher it was BACKFILL_DAYS ago
+        if sliding:  # one served at a loss has been sliding for longer: it was already low in the window
+            losing = (score.clv_margin or 0) < (score.clv_cost_to_serve or 0)
+            drift = 8.0 if losing else 18.0
         clv_drift = rng.uniform(-0.15, 0.1)
         for day in range(1, BACKFILL_DAYS + 1):
             share = day / BACKFILL_DAYS

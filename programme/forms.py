@@ -84,6 +84,8 @@ class WhatIfForm(forms.Form):
     attractiveness_share = forms.DecimalField(
         label=_("attractiveness share"), min_value=0, max_value=1, decimal_places=2
     )
+    # The programme's settings as they were when the page was opened: saving over a newer one is refused.
+    programme_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, criteria, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +99,7 @@ class WhatIfForm(forms.Form):
             )
         for name in self.THRESHOLDS:
             self.fields[name].initial = getattr(programme, name)
+        self.fields["programme_version"].initial = programme.version
 
     def clean(self):
         cleaned = super().clean()

@@ -832,20 +832,35 @@ def weights_save(*, weights: dict[int, Decimal], by, versions: dict[int, int]) -
     return saved
 
 
+THRESHOLD_FIELDS = [
+    "entry_threshold",
+    "exit_threshold",
+    "attractiveness_cutoff",
+    "relationship_cutoff",
+    "attractiveness_share",
+]
+
+
 @transaction.atomic
 def thresholds_save(
     *,
     by,
+    expected_version: int,
     entry_threshold: Decimal,
     exit_threshold: Decimal,
     attractiveness_cutoff: Decimal,
     relationship_cutoff: Decimal,
     attractiveness_share: Decimal,
 ) -> Programme:
-    """The programme's thresholds and group shares, as tried in the what-if (champion only)."""
+    """The programme's thresholds and group shares, as tried in the what-if (champion only).
+
+    Refused with StaleVersion when someone saved the programme's settings since `expected_version`.
+    """
     if not permissions.can_manage_criteria(by):
         raise PermissionDenied(_("Only the KAM champion sets the thresholds."))
-    programme = Programme.objects.select_for_update().get(pk=Programme.load().pk)
+    programme = Programme.load()
+    if programme.version != expected_version:
+        raise StaleVersion(programme)  # before validating: their values, not ours, are what is stored
     programme.entry_threshold, programme.exit_threshold = entry_threshold, exit_threshold
     programme.attractiveness_cutoff, programme.relationship_cutoff = (
         attractiveness_cutoff,
@@ -853,5 +868,18 @@ def thresholds_save(
     )
     programme.attractiveness_share = attractiveness_share
     programme.full_clean()
-    programme.save()
+    # The UPDATE checks the version again: a save between the read above and here is refused too.
+    save_if_unchanged(programme, expected_version=expected_version, fields=THRESHOLD_FIELDS)
+    return programme
+
+
+@transaction.atomic
+def programme_settings_save(*, programme: Programme, fields: list[str], expected_version: int) -> Programme:
+    """Save the programme's settings from the admin; refused if someone saved since `expected_version`.
+
+    Who may is the admin's own permission (the champion is the admin); the what-if's thresholds
+    go through `thresholds_save`.
+    """
+    programme.full_clean()
+    save_if_unchanged(programme, expected_version=expected_version, fields=list(fields))
     return programme

@@ -94,24 +94,34 @@ def criteria_weights_save(request):
         request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
     )
     page, form = _what_if_form(request.POST)
-    status = 422
+    status, conflict = 422, None
     if form.is_valid():
         try:
             with transaction.atomic():
-                services.weights_save(weights=form.weights, versions=form.versions, by=request.user)
                 services.thresholds_save(
-                    by=request.user, **{name: form.cleaned_data[name] for name in form.THRESHOLDS}
+                    by=request.user,
+                    expected_version=form.cleaned_data["programme_version"],
+                    **{name: form.cleaned_data[name] for name in form.THRESHOLDS},
                 )
-        except StaleVersion:
-            form.add_error(None, _("Someone changed a criterion meanwhile: reload the page before saving."))
+                services.weights_save(weights=form.weights, versions=form.versions, by=request.user)
+        except StaleVersion as stale:
             status = 409
+            if isinstance(stale.current, Programme):
+                # Show theirs; what this user typed stays in the form, and saving again replaces theirs.
+                conflict = stale.current
+                form.data = form.data.copy()
+                form.data["programme_version"] = stale.current.version
+            else:
+                form.add_error(
+                    None, _("Someone changed a criterion meanwhile: reload the page before saving.")
+                )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Weights and thresholds saved; they count from the next recompute."))
             return redirect("programme:criteria")
     template = "programme/criteria.html" + ("#what-if" if request.htmx else "")
-    return render(request, template, {"page": page, "form": form}, status=status)
+    return render(request, template, {"page": page, "form": form, "conflict": conflict}, status=status)
 
 
 @login_required

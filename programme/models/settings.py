@@ -105,6 +105,12 @@ class Programme(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("The sponsor load page warns when a sponsor has more key accounts than this."),
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Bumped on every save from a form; an edit based on an older version is refused."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

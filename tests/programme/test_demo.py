@@ -6,7 +6,16 @@ import pytest
 
 from accounts.demo import DemoOptions, seed
 from accounts.models import Account
-from programme.models import AccountScore, Criterion, ManualScore, RecomputeRun, ScoreSnapshot
+from programme.dashboard import portfolio_dashboard
+from programme.models import (
+    AccountScore,
+    Criterion,
+    ManualScore,
+    Quadrant,
+    Recommendation,
+    RecomputeRun,
+    ScoreSnapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +40,16 @@ def test_demo_seeds_criteria_scores_and_four_months_of_daily_snapshots():
     assert set(
         AccountScore.objects.filter(account__status="key").values_list("recommendation", flat=True)
     ) - {"none"}
+
+
+def test_the_full_demo_proposes_a_handful_for_entry_flags_key_accounts_and_fills_every_quadrant():
+    people = seed(DemoOptions(today=TODAY))  # the demo `seed_demo` loads: 15 key accounts, 500 candidates
+    scores = AccountScore.objects.filter(account__status="candidate")
+    proposed = scores.filter(recommendation=Recommendation.ADD).count()
+    assert 3 <= proposed <= 20, "a programme proposes a handful of entries, not every big customer"
+    flagged = set(AccountScore.objects.filter(account__status="key").values_list("recommendation", flat=True))
+    assert {Recommendation.REVIEW_FOR_EXIT, Recommendation.WATCH} <= flagged
+    board = portfolio_dashboard(user=people["jan"], today=TODAY)
+    assert {placed.point.quadrant for placed in board.matrix.points} == set(Quadrant.values)
+    entries = [item for item in board.recommendations if item.recommendation == Recommendation.ADD]
+    assert len(entries) == proposed

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.concurrency import StaleVersion
 from programme import services
 from programme.models import AccountScore, Criterion, ManualScore, Programme, RecomputeRun, ScoreSnapshot
 
@@ -35,6 +36,7 @@ def what_if(criteria, **overrides):
         "attractiveness_cutoff": "50",
         "relationship_cutoff": "50",
         "attractiveness_share": "0.6",
+        "programme_version": str(Programme.load().version),
     }
     for criterion in criteria.values():
         data[f"weight_{criterion.pk}"] = str(criterion.weight)
@@ -207,6 +209,94 @@ def test_saving_weights_over_someone_elses_change_is_refused(client, champion, c
     response = client.post(reverse("programme:criteria_weights_save"), stale)
     assert response.status_code == 409
     assert Criterion.objects.get(pk=criteria["revenue"].pk).weight == Decimal("4")
+
+
+def test_the_second_of_two_threshold_saves_from_the_same_page_is_refused(
+    client, champion, criteria, programme
+):
+    client.force_login(champion)
+    first = what_if(criteria, entry_threshold="70", exit_threshold="40")
+    second = what_if(criteria, entry_threshold="80", exit_threshold="50")  # opened at the same version
+    assert client.post(reverse("programme:criteria_weights_save"), first).status_code == 302
+
+    response = client.post(reverse("programme:criteria_weights_save"), second)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved the programme's thresholds after you opened this page." in page
+    assert "Theirs: entry 70.00, exit 40.00" in page
+    assert 'name="entry_threshold" value="80"' in page  # what the second champion typed is kept
+    stored = Programme.load()
+    assert (stored.entry_threshold, stored.exit_threshold) == (Decimal("70"), Decimal("40"))
+    assert stored.version == programme.version + 1
+
+
+def test_after_a_threshold_conflict_saving_again_knowingly_replaces_theirs(
+    client, champion, criteria, programme
+):
+    client.force_login(champion)
+    stale = what_if(criteria, entry_threshold="80", exit_threshold="50")
+    services.thresholds_save(
+        by=champion, expected_version=programme.version, entry_threshold=Decimal("70"),
+        exit_threshold=Decimal("40"), attractiveness_cutoff=Decimal("50"), relationship_cutoff=Decimal("50"),
+        attractiveness_share=Decimal("0.6"),
+    )  # fmt: skip
+    conflict = client.post(reverse("programme:criteria_weights_save"), stale, HTTP_HX_REQUEST="true")
+    assert conflict.status_code == 409
+    assert f'name="programme_version" value="{programme.version + 1}"' in conflict.content.decode()
+
+    again = client.post(
+        reverse("programme:criteria_weights_save"), stale | {"programme_version": programme.version + 1}
+    )
+
+    assert again.status_code == 302
+    assert Programme.load().entry_threshold == Decimal("80")
+
+
+def test_a_refused_threshold_save_keeps_no_weight_either(client, champion, criteria, programme):
+    client.force_login(champion)
+    stale = what_if(criteria)
+    stale[f"weight_{criteria['revenue'].pk}"] = "9"
+    Programme.objects.update(version=programme.version + 1)  # someone saved the settings meanwhile
+    response = client.post(reverse("programme:criteria_weights_save"), stale)
+    assert response.status_code == 409
+    assert Criterion.objects.get(pk=criteria["revenue"].pk).weight == Decimal("2")
+
+
+def test_thresholds_save_refuses_a_stale_version(champion, programme):
+    values = {
+        "entry_threshold": Decimal("70"), "exit_threshold": Decimal("40"),
+        "attractiveness_cutoff": Decimal("50"), "relationship_cutoff": Decimal("50"),
+        "attractiveness_share": Decimal("0.6"),
+    }  # fmt: skip
+    services.thresholds_save(by=champion, expected_version=programme.version, **values)
+    with pytest.raises(StaleVersion) as refused:
+        services.thresholds_save(
+            by=champion, expected_version=programme.version, **values | {"entry_threshold": Decimal("90")}
+        )
+    assert refused.value.current.entry_threshold == Decimal("70")
+    assert Programme.load().entry_threshold == Decimal("70")
+
+
+def test_programme_settings_in_the_admin_are_version_checked(client, programme):
+    from ..factories import UserFactory
+
+    admin_user = UserFactory(username="root", is_champion=True, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:programme_programme_change", args=[programme.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    first = client.post(url, data | {"sponsor_account_cap": "4"})
+    assert first.status_code == 302
+
+    second = client.post(url, data | {"sponsor_account_cap": "6"})
+
+    assert second.status_code == 200
+    assert "Someone else saved the programme" in second.content.decode()
+    assert Programme.load().sponsor_account_cap == 4
+    again = client.post(url, data | {"sponsor_account_cap": "6", "loaded_version": Programme.load().version})
+    assert again.status_code == 302
+    assert Programme.load().sponsor_account_cap == 6
 
 
 def test_champion_adds_a_criterion_scored_by_bands(client, champion):
