@@ -91,6 +91,7 @@ def _time_what_if(client) -> None:
             "attractiveness_share",
         )
     }  # fmt: skip
+    data["programme_version"] = str(programme.version)
     for criterion in Criterion.objects.active():
         data[f"weight_{criterion.pk}"] = str(criterion.weight)
         data[f"version_{criterion.pk}"] = str(criterion.version)
