@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam.versioned_admin import VersionCheckedAdmin
+
 from .models import (
     Account,
     AccountTeamMember,
@@ -58,7 +60,7 @@ class LifecycleChangeInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "status",
@@ -79,7 +81,7 @@ class AccountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(SimpleHistoryAdmin):
+class StakeholderAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "title",
@@ -97,7 +99,7 @@ class StakeholderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(VersionCheckedAdmin, admin.ModelAdmin):
     list_display = ("occurred_on", "kind", "account", "logged_by")
     list_filter = ("kind",)
     search_fields = ("account__name", "notes")

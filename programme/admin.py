@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
+from kam.versioned_admin import VersionCheckedAdmin, VersionCheckedAdminForm
+
 from .models import Programme, ProgrammeReview, SkillsProfile, TrainingRecord
 
 
@@ -98,7 +100,7 @@ class ProgrammeReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillsProfile)
-class SkillsProfileAdmin(admin.ModelAdmin):
+class SkillsProfileAdmin(VersionCheckedAdmin, admin.ModelAdmin):
     list_display = (
         "user",
         "financial",
@@ -124,7 +126,7 @@ from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
 from .models import Criterion, ManualScore, RecomputeRun  # noqa: E402
 
 
-class CriterionAdminForm(forms.ModelForm):
+class CriterionAdminForm(VersionCheckedAdminForm):
     class Meta:
         model = Criterion
         fields = [
@@ -153,13 +155,14 @@ class CriterionAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         from . import services
 
-        # Through the service: the same checks (metric, bands) and history as the browser's form.
-        version = obj.version if change else None
+        # Through the service: the same checks (metric, bands) and history as the browser's form,
+        # and the version this page was opened at (its form's clean() refused a stale one).
+        version = form.cleaned_data["loaded_version"] if change else None
         services.criterion_save(criterion=obj, by=request.user, expected_version=version)
 
 
 @admin.register(ManualScore)
-class ManualScoreAdmin(SimpleHistoryAdmin):
+class ManualScoreAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = ("account", "criterion", "score", "scored_by", "scored_on")
     list_select_related = ("account", "criterion", "scored_by")
     raw_id_fields = ("account",)
