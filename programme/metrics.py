@@ -151,9 +151,12 @@ register(
         "decision_makers_covered",
         _("Decision makers we have a relationship with"),
         unit="people",
+        # Zero, not missing, for an account whose people are mapped but no decision maker is
+        # covered: that is what we know of it. Missing only when nobody is mapped at all.
         sql=(
-            "SELECT s.account_id, COUNT(*) AS value FROM accounts_stakeholder s "
-            f"WHERE {_CURRENT_PEOPLE} AND {_DECIDING} AND s.relationship_strength > 0 GROUP BY s.account_id"
+            "SELECT s.account_id, "
+            f"SUM(CASE WHEN {_DECIDING} AND s.relationship_strength > 0 THEN 1 ELSE 0 END) AS value "
+            f"FROM accounts_stakeholder s WHERE {_CURRENT_PEOPLE} GROUP BY s.account_id"
         ),
     )
 )
@@ -174,13 +177,19 @@ register(
         "active_contacts_90d",
         _("People contacted in the last 90 days"),
         unit="people",
+        # Zero for an account with people mapped and nobody contacted lately (a fact, not a gap).
         sql=(
+            "SELECT account_id, SUM(value) AS value FROM ("
+            f"SELECT s.account_id, 0 AS value FROM accounts_stakeholder s WHERE {_CURRENT_PEOPLE} "
+            "GROUP BY s.account_id "
+            "UNION ALL "
             "SELECT i.account_id, COUNT(DISTINCT link.stakeholder_id) AS value "
             "FROM accounts_interaction i "
             "JOIN accounts_interaction_stakeholders link ON link.interaction_id = i.id "
             "WHERE i.archived_at IS NULL "
             "AND i.occurred_on > %(contacts_since)s AND i.occurred_on <= %(today)s "
             "GROUP BY i.account_id"
+            ") contacts GROUP BY account_id"
         ),
     )
 )

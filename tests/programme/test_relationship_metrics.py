@@ -1,0 +1,42 @@
+"""Relationship metrics: zero when the people are mapped and nobody is covered or met, missing when
+nobody is mapped at all (a fact is not a gap: it must not be dropped from the score)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from accounts.models import BuyingRole
+from programme import services
+from programme.models import AccountScore
+
+from ..factories import AccountFactory, InteractionFactory, StakeholderFactory
+from .factories import CriterionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+METRICS = ["decision_makers_covered", "active_contacts_90d"]
+
+
+def _values(account, criteria):
+    breakdown = AccountScore.objects.get(account=account).breakdown
+    return {name: breakdown[str(c.pk)]["value"] for name, c in criteria.items()}
+
+
+def test_people_mapped_but_not_covered_or_met_count_as_zero_and_nobody_mapped_as_missing(programme):
+    criteria = {name: CriterionFactory(name=name, metric=name, group="relationship") for name in METRICS}
+    cold = AccountFactory(name="Known, not courted")
+    StakeholderFactory(account=cold, buying_role=BuyingRole.DECISION_MAKER, relationship_strength=0)
+    InteractionFactory(
+        account=cold, occurred_on=TODAY - timedelta(days=200), stakeholders=[StakeholderFactory(account=cold)]
+    )
+    warm = AccountFactory(name="Courted")
+    boss = StakeholderFactory(account=warm, buying_role=BuyingRole.DECISION_MAKER, relationship_strength=2)
+    InteractionFactory(account=warm, occurred_on=TODAY - timedelta(days=10), stakeholders=[boss])
+    unmapped = AccountFactory(name="Nobody mapped")
+
+    services.recompute_scores(today=TODAY)
+
+    assert _values(cold, criteria) == {"decision_makers_covered": 0, "active_contacts_90d": 0}
+    assert _values(warm, criteria) == {"decision_makers_covered": 1, "active_contacts_90d": 1}
+    assert _values(unmapped, criteria) == {"decision_makers_covered": None, "active_contacts_90d": None}
