@@ -697,6 +697,8 @@ def interaction_update(
         if stored.version != expected_version:
             raise StaleVersion(stored)  # removed after this editor opened it: they are told, as for an edit
         raise ValidationError(_("This contact was removed from the log; log it again if it happened."))
+    if stored.version != expected_version:
+        raise StaleVersion(stored)  # told before writing any history; save_if_unchanged catches a race
     _record_interaction_before_change(stored)  # undone with the rest if the version check refuses
     save_if_unchanged(interaction, expected_version=expected_version, fields=INTERACTION_FIELDS)
     interaction.stakeholders.set(stakeholders)
