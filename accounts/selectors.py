@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kam import permissions
@@ -39,6 +40,7 @@ from .models import (
     BuyingCentre,
     FinancialPeriod,
     Interaction,
+    InteractionKind,
     LifecycleChange,
     Offering,
     OpportunityCell,
@@ -550,9 +552,10 @@ def my_accounts(*, user) -> MyAccountsPage:
 class HistoryEntry:
     when: object
     who: object
-    person: str
+    person: str  # for an interaction: which contact ("office meeting of 3 Nov 2026")
     kind: str  # "+", "~", "-"
     changes: list  # (label, old, new)
+    subject: str = "stakeholder"  # or "interaction"
 
 
 def _history_value(field_name: str, value, *, names: dict, users: dict):
@@ -632,6 +635,90 @@ def stakeholder_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list
     return entries
 
 
+def interaction_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+    """The latest corrections and removals of the account's contacts, who made them and old → new.
+
+    Logging a contact is not repeated here (the log shows who logged it); at most four queries.
+    """
+    model = Interaction.history.model
+    recent = list(
+        model.objects.filter(account_id=account.pk, history_type="~")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    if not recent:
+        return []
+    chains: dict = {}
+    for record in model.objects.filter(id__in={h.id for h in recent}).order_by("history_date", "history_id"):
+        chains.setdefault(record.id, []).append(record)
+    records = [r for chain in chains.values() for r in chain]
+    stakeholder_ids = {i for r in records for i in r.stakeholder_ids or ()}
+    user_ids = {i for r in records for i in r.participant_ids or ()}
+    # Removed people and users who left keep their names here: filtered by id only, never by visibility
+    # (a contact's people are shown to everyone who may see the account's log).
+    names = (
+        dict(Stakeholder.objects.filter(pk__in=stakeholder_ids).values_list("pk", "name"))
+        if stakeholder_ids
+        else {}
+    )
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+
+    def people(ids, lookup):
+        return ", ".join(sorted(lookup.get(i, f"#{i}") for i in ids)) or "—"
+
+    entries = []
+    for record in recent:
+        chain = chains[record.id]
+        index = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+        before = chain[index - 1] if index else None
+        label = _("%(kind)s of %(day)s") % {
+            "kind": InteractionKind(record.kind).label.lower()
+            if record.kind in InteractionKind.values
+            else record.kind,
+            "day": date_format(record.occurred_on),
+        }
+        if record.archived_at and (before is None or before.archived_at is None):
+            entries.append(
+                HistoryEntry(record.history_date, record.history_user, label, "-", [], "interaction")
+            )
+            continue
+        if before is None:
+            continue
+        changes = []
+        if before.kind != record.kind:
+            changes.append((_("type"), _kind_label(before.kind), _kind_label(record.kind)))
+        if before.occurred_on != record.occurred_on:
+            changes.append((_("date"), date_format(before.occurred_on), date_format(record.occurred_on)))
+        if before.notes != record.notes:
+            changes.append((_("notes"), before.notes or "—", record.notes or "—"))
+        # A row without people (created by a plain save) cannot say what they were: no change shown.
+        for name, title, lookup in (
+            ("stakeholder_ids", _("their people"), names),
+            ("participant_ids", _("our people"), users),
+        ):
+            old, new = getattr(before, name), getattr(record, name)
+            if old is not None and new is not None and sorted(old) != sorted(new):
+                changes.append((title, people(old, lookup), people(new, lookup)))
+        if changes:
+            entries.append(
+                HistoryEntry(record.history_date, record.history_user, label, "~", changes, "interaction")
+            )
+    return entries
+
+
+def _kind_label(kind: str) -> str:
+    return InteractionKind(kind).label if kind in InteractionKind.values else kind
+
+
+def account_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+    """The page's History: changes to the stakeholder map and to the interaction log, newest first."""
+    entries = stakeholder_history(account=account, limit=limit) + interaction_history(
+        account=account, limit=limit
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
 MAP_VIEWS = ("chart", "grid", "list")
 
 
@@ -672,7 +759,7 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
         departures=unreplaced_departures(page.stakeholders),
         chart=org_chart(placed),
         grid=influence_grid([p for p in placed if p.left_on is None]),
-        history=stakeholder_history(account=account),
+        history=account_history(account=account),
         plans=list(account.plans.order_by("-period_start")[:3]),
         can_change=permissions.can_change_account(user, account),
         today=today,

@@ -184,10 +184,54 @@ def interaction_log(
         account=account, kind=kind, occurred_on=occurred_on, notes=notes.strip(), logged_by=by
     )
     interaction.full_clean()
+    interaction.skip_history_when_saving = True  # recorded below, once the people are linked
     interaction.save()
+    del interaction.skip_history_when_saving
     interaction.stakeholders.set(stakeholders)
     interaction.participants.set(participants)
+    _record_interaction(
+        interaction, by=by, stakeholders=stakeholders, participants=participants, update=False
+    )
     return interaction
+
+
+def _ids(objects) -> list[int]:
+    return sorted({o if isinstance(o, int) else o.pk for o in objects})
+
+
+def _record_interaction(interaction: Interaction, *, by, stakeholders, participants, update=True, when=None):
+    """One historical row: the interaction as it stands, with its people (see InteractionPeopleRecord)."""
+    Interaction.history.bulk_history_create(
+        [interaction],
+        update=update,
+        default_user=by,
+        default_date=when,
+        custom_historical_attrs={
+            "stakeholder_ids": _ids(stakeholders),
+            "participant_ids": _ids(participants),
+        },
+    )
+
+
+def _record_interaction_before_change(stored: Interaction) -> None:
+    """Keep the state a correction starts from when no history holds it yet with its people.
+
+    Seeded interactions are bulk-created without history, and ones created by a plain save (the
+    admin) have a first row without people: their first correction would otherwise have no old values.
+    """
+    last = Interaction.history.filter(id=stored.pk).order_by("-history_date", "-history_id").first()
+    if last is not None and last.stakeholder_ids is not None:
+        return
+    through = Interaction.stakeholders.through.objects.filter(interaction_id=stored.pk)
+    people = Interaction.participants.through.objects.filter(interaction_id=stored.pk)
+    _record_interaction(
+        stored,
+        by=stored.logged_by if last is None else None,
+        stakeholders=list(through.values_list("stakeholder_id", flat=True)),
+        participants=list(people.values_list("user_id", flat=True)),
+        update=last is not None,
+        when=stored.created_at if last is None else None,
+    )
 
 
 # --- Account plans (issue 5) ----------------------------------------------------------------------
@@ -648,14 +692,19 @@ def interaction_update(
     stakeholders = _check_interaction(account=account, occurred_on=occurred_on, stakeholders=stakeholders)
     interaction.kind, interaction.occurred_on, interaction.notes = kind, occurred_on, notes.strip()
     interaction.full_clean()
-    removed = Interaction.objects.filter(pk=interaction.pk, archived_at__isnull=False).first()
-    if removed is not None:
-        if removed.version != expected_version:
-            raise StaleVersion(removed)  # removed after this editor opened it: they are told, as for an edit
+    stored = Interaction.objects.get(pk=interaction.pk)
+    if stored.archived_at is not None:
+        if stored.version != expected_version:
+            raise StaleVersion(stored)  # removed after this editor opened it: they are told, as for an edit
         raise ValidationError(_("This contact was removed from the log; log it again if it happened."))
+    if stored.version != expected_version:
+        raise StaleVersion(stored)  # told before writing any history; save_if_unchanged catches a race
+    _record_interaction_before_change(stored)  # undone with the rest if the version check refuses
     save_if_unchanged(interaction, expected_version=expected_version, fields=INTERACTION_FIELDS)
     interaction.stakeholders.set(stakeholders)
     interaction.participants.set(participants)
+    # save_if_unchanged writes with UPDATE, which simple-history does not see: record it here.
+    _record_interaction(interaction, by=by, stakeholders=stakeholders, participants=participants)
     return interaction
 
 
@@ -672,4 +721,15 @@ def interaction_remove(*, interaction: Interaction, by) -> Interaction:
     )
     interaction.updated_at = interaction.archived_at
     interaction.refresh_from_db(fields=["version"])
+    _record_interaction(
+        interaction,
+        by=by,
+        stakeholders=Interaction.stakeholders.through.objects.filter(
+            interaction_id=interaction.pk
+        ).values_list("stakeholder_id", flat=True),
+        participants=Interaction.participants.through.objects.filter(
+            interaction_id=interaction.pk
+        ).values_list("user_id", flat=True),
+        when=interaction.archived_at,
+    )
     return interaction

@@ -240,7 +240,7 @@ def team_member_add(request, account_id: int):
 
 WORKSPACE_SECTIONS = ("overview", "health", "stakeholders", "interactions", "history")
 AFTER_STAKEHOLDER_CHANGE = ("stakeholders", "overview", "health", "interactions", "history")
-AFTER_INTERACTION_CHANGE = ("interactions", "stakeholders", "overview", "health")
+AFTER_INTERACTION_CHANGE = ("interactions", "stakeholders", "overview", "health", "history")
 
 
 def _map_view(request) -> str:

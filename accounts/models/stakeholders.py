@@ -183,6 +183,23 @@ class InteractionKind(models.TextChoices):
     EXECUTIVE_VISIT = "executive_visit", _("Executive visit")
 
 
+class InteractionPeopleRecord(models.Model):
+    """Who took part, kept on each historical row of an interaction (ids, sorted; null = not recorded).
+
+    Not simple-history's `m2m_fields`: it writes one more historical row on every m2m signal (a
+    `.set()` can fire a remove and an add, so one correction would become up to five rows, some with
+    no user), it misses the through-table writes of the seeds and of removing a person, and
+    `bulk_history_create` copies no m2m at all. The services write exactly one row per change
+    instead, with the people as they stand after it.
+    """
+
+    stakeholder_ids = models.JSONField(null=True, blank=True, editable=False)
+    participant_ids = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Interaction(models.Model):
     """A dated, documented contact with one or more of the customer's people."""
 
@@ -211,6 +228,10 @@ class Interaction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    # Written by the services (see InteractionPeopleRecord); bulk-created rows (the seeds) get none,
+    # and their first correction records the state before it.
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[InteractionPeopleRecord])
 
     class Meta:
         verbose_name = _("interaction")
