@@ -99,7 +99,7 @@ class StakeholderAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(VersionCheckedAdmin, admin.ModelAdmin):
+class InteractionAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = ("occurred_on", "kind", "account", "logged_by")
     list_filter = ("kind",)
     search_fields = ("account__name", "notes")

@@ -112,3 +112,13 @@ def test_each_versioned_record_saves_from_the_admin_and_counts_as_a_change(clien
     assert response.status_code == 302, response.context["adminform"].form.errors
     record.refresh_from_db()
     assert record.version == 2
+
+
+def test_an_interaction_corrected_in_the_admin_is_kept_in_its_history_with_who(client, admin_user):
+    record = _interaction()
+    url = reverse("admin:accounts_interaction_change", args=[record.pk])
+    data = {k: v for k, v in _opened(client, url).items() if not k.startswith(("_", "initial-"))}
+    assert client.post(url, data | {"notes": "Corrected in the admin"}).status_code == 302
+    last = record.history.latest("history_date")
+    assert (last.notes, last.history_user) == ("Corrected in the admin", admin_user)
+    assert client.get(reverse("admin:accounts_interaction_history", args=[record.pk])).status_code == 200
