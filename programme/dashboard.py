@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import (
@@ -54,12 +54,14 @@ from accounts.models import (
 from accounts.money import RateTable
 from accounts.periods import add_months
 from accounts.selectors import open_resource_requests_by_business_unit
+from accounts.templatetags.kam_format import money
 
 from .matrix import MatrixLayout, MatrixPoint, layout_matrix
 from .models import (
     AccountScore,
     Programme,
     ProgrammeReview,
+    Quadrant,
     Recommendation,
     RecomputeRun,
     ReviewCadence,
@@ -178,7 +180,7 @@ class LeagueRow:
 
     @property
     def quadrant_label(self) -> str:
-        return self.score.get_quadrant_display() if self.score and self.score.quadrant else ""
+        return QUADRANT_LABELS.get(self.score.quadrant, "") if self.score else ""
 
     @property
     def recommendation(self) -> str:
@@ -186,7 +188,7 @@ class LeagueRow:
 
     @property
     def plan_status_label(self) -> str:
-        return PlanStatus(self.plan_status).label if self.plan_status else _("No plan")
+        return PLAN_STATUS_LABELS.get(self.plan_status) or _("No plan")
 
     @property
     def plan_approved(self) -> bool:
@@ -213,6 +215,11 @@ class LeagueRow:
 
 
 HEALTH_LABELS = {"good": _lazy("Good"), "at_risk": _lazy("At risk"), "weak": _lazy("Weak")}
+# Choice labels looked up once, not through get_FOO_display() per row (it rebuilds the choices each
+# call: about a tenth of the league table's rendering). The labels stay lazy: translated when shown.
+QUADRANT_LABELS = dict(Quadrant.choices)
+PLAN_STATUS_LABELS = dict(PlanStatus.choices)
+RECOMMENDATION_LABELS = dict(Recommendation.choices)
 
 
 def relationship_health(*, decision_makers: int, supportive: int, active_contacts: int, visit_overdue: bool):
@@ -446,8 +453,6 @@ class Dashboard:
 
     @property
     def quadrants(self) -> list[tuple[str, str, float, float, float, float]]:
-        from .models import Quadrant
-
         return [(q, Quadrant(q).label, *box) for q, *box in self.matrix.quadrant_boxes()]
 
 
@@ -600,7 +605,7 @@ def _item(account: Account, score: AccountScore, trend, counts, programme, url) 
         account_id=account.pk,
         name=account.name,
         recommendation=score.recommendation,
-        label=score.get_recommendation_display(),
+        label=RECOMMENDATION_LABELS.get(score.recommendation, score.recommendation),
         overall=score.overall,
         trend=trend,
         quadrant=score.quadrant,
@@ -635,13 +640,6 @@ class MatrixMark:
     title: str
 
 
-def _whole_money(value, currency: str) -> str:
-    # As the `money` filter writes it (1,234,567 EUR), without intcomma's regex loop per point.
-    if value is None:
-        return "—"
-    return f"{int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,} {currency}"
-
-
 def matrix_marks(layout: MatrixLayout, currency: str) -> list[MatrixMark]:
     kinds = {LifecycleStatus.KEY: _("key account"), LifecycleStatus.CANDIDATE: _("candidate")}
     template = _("%(name)s · %(kind)s · attractiveness %(a).0f · relationship %(r).0f · CLV %(clv)s")
@@ -653,7 +651,7 @@ def matrix_marks(layout: MatrixLayout, currency: str) -> list[MatrixMark]:
             "kind": kinds.get(p.status, p.status),
             "a": p.attractiveness,
             "r": p.relationship,
-            "clv": _whole_money(p.clv, currency),
+            "clv": money(p.clv, currency),
         }
         css = f"pt pt-{p.status} pq-{p.quadrant or 'none'} rec-{p.recommendation or 'none'}"
         marks.append(MatrixMark(p.url, css, placed.cx, placed.cy, placed.r, title))
@@ -704,8 +702,6 @@ def _matrix(programme, rows, candidates) -> MatrixLayout:
 
 
 def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
-    from .models import Quadrant
-
     kams = {r.account.kam_id: str(r.account.kam) for r in rows if r.account.kam_id}
     sponsors = {
         r.account.executive_sponsor_id: str(r.account.executive_sponsor)
