@@ -25,16 +25,6 @@ def _edit_url(interaction):
 
 
 @pytest.fixture
-def coo(account):
-    return StakeholderFactory(account=account, name="Adam Nowak", title="COO")
-
-
-@pytest.fixture
-def quality(account):
-    return StakeholderFactory(account=account, name="Ola Kwiatkowska", title="Head of Quality")
-
-
-@pytest.fixture
 def meeting(account, kam, coo):
     """Last week's meeting with the COO, logged by Magda, the account's KAM."""
     interaction = InteractionFactory(

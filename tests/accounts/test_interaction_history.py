@@ -14,22 +14,12 @@ from accounts.models import Interaction, InteractionKind
 from api.models import ApiKey, ApiScope
 
 from ..conftest import ROLES
-from ..factories import InteractionFactory, StakeholderFactory, UserFactory
+from ..factories import InteractionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 READ = (200, 200, 404, 200, 200, 404, 302)  # the account page's own answer per role (test_workspace.py)
-
-
-@pytest.fixture
-def coo(account):
-    return StakeholderFactory(account=account, name="Adam Nowak", title="COO")
-
-
-@pytest.fixture
-def quality(account):
-    return StakeholderFactory(account=account, name="Ola Kwiatkowska", title="Head of Quality")
 
 
 @pytest.fixture
