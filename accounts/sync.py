@@ -567,20 +567,18 @@ def financials_upsert(*, records: list) -> SyncResult:
             check.add("account_external_id", _("No account has this external id; sync the account first."))
     check.raise_if_any()
 
-    rows = []
-    for _index, account_ref, period, values in parsed:
-        account = accounts[account_ref]
-        rows.append({"account_id": account["id"], "period": period, **values})
-    if connection.vendor == "postgresql":
-        created, updated = _merge_financials(rows, {a["id"]: a["currency"] for a in accounts.values()})
-    else:
-        created, updated = _upsert_financials_generic(rows, accounts)
+    rows = [
+        {"account_id": accounts[account_ref]["id"], "period": period, **values}
+        for _index, account_ref, period, values in parsed
+    ]
+    currency_of = {a["id"]: a["currency"] for a in accounts.values()}  # a new month's default
+    upsert = _merge_financials if connection.vendor == "postgresql" else _upsert_financials_generic
+    created, updated = upsert(rows, currency_of)
     return SyncResult(created, updated, len(parsed) - created - updated)
 
 
-def _upsert_financials_generic(rows: list[dict], accounts: dict) -> tuple[int, int]:
+def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) -> tuple[int, int]:
     """Any database: read the batch's stored months, compare in Python, write new and changed rows."""
-    currency_of = {a["id"]: a["currency"] for a in accounts.values()}
     stored = {
         (row["account_id"], row["period"]): row
         for row in FinancialPeriod.objects.filter(
@@ -599,20 +597,12 @@ def _upsert_financials_generic(rows: list[dict], accounts: dict) -> tuple[int, i
     return len(created), len(updated)
 
 
-# The optional figures a record may leave out; left out, the stored value stays (a new month gets
-# the account's currency and no days-to-pay or order count).
-OPTIONAL_FINANCIAL_FIELDS = ("days_to_pay", "order_count", "currency")
-# Column -> PostgreSQL type of the arrays a batch is sent as.
-FINANCIAL_ARRAY_TYPES = {
-    "account_id": "bigint",
-    "period": "date",
-    "revenue": "numeric",
-    "gross_margin": "numeric",
-    "cost_to_serve": "numeric",
-    "days_to_pay": "smallint",
-    "order_count": "integer",
-    "currency": "varchar",
-}
+REQUIRED_FIGURES = ("revenue", "gross_margin", "cost_to_serve")
+# The figures a record may leave out; left out, the stored value stays (a new month gets the
+# account's currency and no days-to-pay or order count).
+OPTIONAL_FINANCIAL_FIELDS = tuple(f for f in FINANCIAL_CRM_FIELDS if f not in REQUIRED_FIGURES)
+# The columns a batch is sent as, one array each.
+FINANCIAL_ARRAY_COLUMNS = ("account_id", "period", *FINANCIAL_CRM_FIELDS)
 
 
 def _merge_financials(rows: list[dict], currency_of: dict[int, str]) -> tuple[int, int]:
@@ -647,16 +637,17 @@ def _arrays(rows: list[dict]) -> list[str]:
     in cents, months are dates, currencies are ISO codes), and the literal is a parameter, not SQL.
     """
     literals = []
-    for column in FINANCIAL_ARRAY_TYPES:
+    for column in FINANCIAL_ARRAY_COLUMNS:
         values = [row.get(column) for row in rows]
         literals.append("{" + ",".join("NULL" if v is None else str(v) for v in values) + "}")
     return literals
 
 
 def _merge_statement(shape: tuple[str, ...]) -> str:
-    figures = ["revenue", "gross_margin", "cost_to_serve", *shape]
-    columns = list(FINANCIAL_ARRAY_TYPES)
-    unnest = ", ".join(f"%s::{kind}[]" for kind in FINANCIAL_ARRAY_TYPES.values())
+    figures = [*REQUIRED_FIGURES, *shape]
+    columns = FINANCIAL_ARRAY_COLUMNS
+    field = FinancialPeriod._meta.get_field
+    unnest = ", ".join(f"%s::{field(c).db_type(connection)}[]" for c in columns)
     stored_figures = ", ".join(f"stored.{c}" for c in figures)
     table = FinancialPeriod._meta.db_table
     return f"""
