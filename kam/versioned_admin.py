@@ -25,19 +25,20 @@ class VersionCheckedAdminForm(forms.ModelForm):
         if self.instance.pk:
             model = type(self.instance)
             # The admin saves inside a transaction: the lock holds until save_model has written.
-            current = model._default_manager.select_for_update().only("version").get(pk=self.instance.pk)
+            current = model._default_manager.select_for_update().get(pk=self.instance.pk)
             if cleaned.get("loaded_version") != current.version:
                 self.data = self.data.copy()
                 self.data["loaded_version"] = current.version  # saving again replaces theirs, knowingly
-                raise ValidationError(
-                    _(
-                        "Someone else saved this %(record)s after you opened this page. What you typed "
-                        "is still in the form: save again to replace their changes, or reload the page "
-                        "to see them."
-                    )
-                    % {"record": model._meta.verbose_name}
-                )
+                raise ValidationError(self.stale_message(current))
         return cleaned
+
+    def stale_message(self, current) -> str:
+        """What the second editor reads; a form may name the other person's values."""
+        return _(
+            "Someone else saved this %(record)s after you opened this page. What you typed "
+            "is still in the form: save again to replace their changes, or reload the page "
+            "to see them."
+        ) % {"record": type(current)._meta.verbose_name}
 
 
 class VersionCheckedAdmin:

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
@@ -7,11 +6,8 @@ from kam.versioned_admin import VersionCheckedAdmin, VersionCheckedAdminForm
 from .models import Programme, ProgrammeReview, SkillsProfile, TrainingRecord
 
 
-class ProgrammeAdminForm(forms.ModelForm):
+class ProgrammeAdminForm(VersionCheckedAdminForm):
     """The programme's settings (size limit, sponsor cap, review cadence, CLV…), version-checked."""
-
-    # Not `version`: the admin refuses a form field named after a non-editable model field.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = Programme
@@ -22,36 +18,20 @@ class ProgrammeAdminForm(forms.ModelForm):
             "review_cadence", "sponsor_account_cap",
         ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["loaded_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        expected = cleaned.get("loaded_version")
-        if self.instance.pk and expected is not None:
-            # The admin saves inside a transaction: the lock holds until save_model has written.
-            current = Programme.objects.select_for_update().get(pk=self.instance.pk)
-            if current.version != expected:
-                self.data = self.data.copy()
-                self.data["loaded_version"] = current.version  # saving again replaces theirs, knowingly
-                raise forms.ValidationError(
-                    _(
-                        "Someone else saved the programme's settings after you opened this page "
-                        "(theirs: entry threshold %(entry)s, exit threshold %(exit)s, size limit %(limit)s, "
-                        "sponsor cap %(cap)s, review cadence %(cadence)s). "
-                        "What you typed is still in the form: save again to replace theirs, "
-                        "or reload the page to keep them."
-                    )
-                    % {
-                        "entry": current.entry_threshold,
-                        "exit": current.exit_threshold,
-                        "limit": current.key_account_limit,
-                        "cap": current.sponsor_account_cap,
-                        "cadence": current.get_review_cadence_display(),
-                    }
-                )
-        return cleaned
+    def stale_message(self, current) -> str:
+        return _(
+            "Someone else saved the programme's settings after you opened this page "
+            "(theirs: entry threshold %(entry)s, exit threshold %(exit)s, size limit %(limit)s, "
+            "sponsor cap %(cap)s, review cadence %(cadence)s). "
+            "What you typed is still in the form: save again to replace theirs, "
+            "or reload the page to keep them."
+        ) % {
+            "entry": current.entry_threshold,
+            "exit": current.exit_threshold,
+            "limit": current.key_account_limit,
+            "cap": current.sponsor_account_cap,
+            "cadence": current.get_review_cadence_display(),
+        }
 
 
 @admin.register(Programme)
