@@ -63,9 +63,7 @@ def _inline_forms(client, url) -> dict:
 def test_a_browser_form_opened_before_an_admin_edit_is_told(client, admin_user):
     from django.test import Client
 
-    from .factories import UserFactory as People
-
-    kam = People(username="kam-x")
+    kam = UserFactory(username="kam-x")
     person = StakeholderFactory(account=AccountFactory(kam=kam), name="Irena Zając")
     url = reverse("admin:accounts_stakeholder_change", args=[person.pk])
     data = {k: v for k, v in _opened(client, url).items() if not k.startswith(("_", "initial-"))}

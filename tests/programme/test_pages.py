@@ -423,9 +423,7 @@ def test_a_run_left_running_for_hours_by_a_dead_worker_does_not_block_a_new_one(
     assert dead.status == "failed" and RecomputeRun.objects.filter(status="succeeded").count() == 1
 
 
-def test_what_if_after_a_recompute_starts_from_its_figures_and_matches_its_scores(
-    django_assert_max_num_queries, criteria
-):
+def test_what_if_after_a_recompute_starts_from_its_figures_and_matches_its_scores(criteria):
     """The what-if with unchanged weights gives the scores the recompute published, and reads no
     monthly figures again: the recompute left what it gathered for the day's what-ifs."""
     from django.db import connection
