@@ -112,6 +112,9 @@ class _Checker:
         if not isinstance(value, str):
             self.add(name, _("Must be a string."))
             return None
+        if "\x00" in value:  # PostgreSQL cannot store it in text: refuse it here, not with a 500
+            self.add(name, _("Must not contain NUL (\\x00) characters."))
+            return None
         value = value.strip()
         if upper:
             value = value.upper()

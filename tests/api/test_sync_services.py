@@ -397,3 +397,13 @@ def test_a_null_figure_clears_the_stored_one():
     result = financials_upsert(records=[{**month, "cost_to_serve": 0, "days_to_pay": None}])
     assert result.updated == 1
     assert FinancialPeriod.objects.get().days_to_pay is None
+
+
+@pytest.mark.parametrize("field", ["name", "title", "email"])
+def test_a_nul_character_in_a_contact_is_refused_naming_the_field(field):
+    accounts_upsert(records=account_records(1))
+    contact = {"external_id": "C-1", "account_external_id": "SF-00000", "name": "Anna", field: "a\x00b"}
+    with pytest.raises(BatchRejected) as rejected:
+        contacts_upsert(records=[contact])
+    assert [(e["field"], "NUL" in e["message"]) for e in rejected.value.errors] == [(field, True)]
+    assert not Stakeholder.objects.exists()
