@@ -3,9 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kam.versioned_admin import VersionCheckedAdmin
-
-from .models import (
+from accounts.models import (
     Account,
     AccountTeamMember,
     ExchangeRate,
@@ -15,6 +13,7 @@ from .models import (
     Stakeholder,
     User,
 )
+from kam.core.admin import VersionCheckedAdmin
 
 
 @admin.register(User)
@@ -153,4 +152,5 @@ class LifecycleChangeAdmin(admin.ModelAdmin):
         return False
 
 
-from . import measures_admin  # noqa: E402, F401  (issue 7: registers the measures' admin)
+# Each domain package registers its own admin; importing it here is what Django's autodiscovery sees.
+from accounts.measures import admin as measures_admin  # noqa: E402, F401

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .currencies import country_choices
-from .models import Account, LifecycleStatus, User
+from accounts.models import Account, LifecycleStatus, User
+from kam.core.currencies import country_choices
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ApiKey
+from api.models import ApiKey
 
 
 @admin.register(ApiKey)

@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        from . import schema  # noqa: F401  registers the bearer-key scheme with drf-spectacular
+        from api import schema  # noqa: F401  registers the bearer-key scheme with drf-spectacular

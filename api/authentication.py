@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, throttling
 
-from .models import ApiKey, hash_key
+from api.models import ApiKey, hash_key
 
 # Writing last_used_at on every request would turn every read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
-from accounts import sync
-
-from .serializers import ErrorListSerializer
+from accounts.sync import records as sync
+from api.serializers import ErrorListSerializer
 
 ERROR_DESCRIPTIONS = {
     400: "The request is invalid; each error names the field (and, in a batch, the record).",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts import permissions
 from accounts.models import AccountPlan, FinancialPeriod, Interaction, PlanAction, Stakeholder
-from kam import permissions
 from programme.models import AccountScore
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.concurrency import save_if_unchanged
+from kam.core.versions import save_if_unchanged
 
 
 @transaction.atomic

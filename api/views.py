@@ -16,14 +16,14 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import measures_sync, sync
-from accounts.concurrency import StaleVersion
-from accounts.measures_selectors import measures_by_account
-from kam import permissions
-
-from . import filters, selectors, serializers, services
-from .errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired, error_response
-from .schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, SURVEY_BATCH, ApiSchema
+from accounts import permissions
+from accounts.measures.selectors import measures_by_account
+from accounts.sync import measures as measures_sync
+from accounts.sync import records as sync
+from api import filters, selectors, serializers, services
+from api.errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired, error_response
+from api.schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, SURVEY_BATCH, ApiSchema
+from kam.core.versions import StaleVersion
 
 # Which service each sync endpoint calls (surveys live in their own module, issue 7).
 UPSERTS = {

@@ -29,9 +29,9 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Account  # noqa: E402
-from programme.demo import seed_criteria  # noqa: E402
+from programme.demo.criteria import seed_criteria  # noqa: E402
 from programme.models import AccountScore, Criterion, ScoreSnapshot, ScoringSource  # noqa: E402
-from programme.services import recompute_scores  # noqa: E402
+from programme.scoring.engine import recompute_scores  # noqa: E402
 
 
 def main() -> None:

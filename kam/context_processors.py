@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from kam import permissions
+from accounts import permissions
 
 
 def navigation(request):

@@ -246,7 +246,7 @@ if PRODUCTION:
 # ("minute hour day_of_week", e.g. "30 6 mon"); links in it start with KAM_BASE_URL.
 KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
 _digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "programme.digest"]
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "programme.tasks"]
 CELERY_BEAT_SCHEDULE["weekly-digest"] = {
     "task": "programme.digest.send_weekly_digest_task",
     "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week=_digest_day),

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from accounts import urls as accounts_urls
+from kam import views
+from programme.workspace import urls as workspace_urls
 
 admin.site.site_header = "kam administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include((accounts_urls.urlpatterns + workspace_urls.urlpatterns, "accounts"))),
     path("portfolio/", include("programme.portfolio_urls")),
     path("programme/", include("programme.urls")),
     path("", include("django.contrib.auth.urls")),

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from kam import permissions
+from accounts import permissions
 
 
 @login_required

@@ -1,9 +1,19 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from kam.versioned_admin import VersionCheckedAdmin, VersionCheckedAdminForm
-
-from .models import Programme, ProgrammeReview, SkillsProfile, TrainingRecord
+from kam.core.admin import VersionCheckedAdmin, VersionCheckedAdminForm
+from programme import services
+from programme.models import (
+    Criterion,
+    ManualScore,
+    Programme,
+    ProgrammeReview,
+    RecomputeRun,
+    SkillsProfile,
+    TrainingRecord,
+)
 
 
 class ProgrammeAdminForm(VersionCheckedAdminForm):
@@ -46,8 +56,6 @@ class ProgrammeAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        from . import services
-
         if not change:
             obj.save()
             return
@@ -99,11 +107,7 @@ class TrainingRecordAdmin(admin.ModelAdmin):
     list_filter = ("skill",)
 
 
-# --- Qualification criteria and scores (issue 3) ------------------------------------------------------
-from django.core.exceptions import ValidationError  # noqa: E402
-from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
-
-from .models import Criterion, ManualScore, RecomputeRun  # noqa: E402
+# --- Qualification criteria and scores ------------------------------------------------------
 
 
 class CriterionAdminForm(VersionCheckedAdminForm):
@@ -115,7 +119,6 @@ class CriterionAdminForm(VersionCheckedAdminForm):
         ]  # fmt: skip
 
     def clean(self):
-        from . import services
 
         cleaned = super().clean()
         try:
@@ -133,7 +136,6 @@ class CriterionAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
 
     def save_model(self, request, obj, form, change):
-        from . import services
 
         # Through the service: the same checks (metric, bands) and history as the browser's form,
         # and the version this page was opened at (its form's clean() refused a stale one).

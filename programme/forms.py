@@ -6,10 +6,14 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import metrics, scoring
-from .models import Criterion, ScoreMapping, ScoringSource
+from accounts.forms import DateInput
+from accounts.models import LifecycleStatus
+from programme.models import Criterion, ScoreMapping, ScoringSource
+from programme.scoring import formulas as scoring
+from programme.scoring import metrics
 
 
 class CriterionForm(forms.ModelForm):
@@ -138,3 +142,18 @@ class ManualScoreForm(forms.Form):
     score = forms.DecimalField(label=_("score (0-10)"), min_value=0, max_value=10, decimal_places=1)
     justification = forms.CharField(label=_("why"), max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LifecycleForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("new status"), choices=LifecycleStatus.choices)
+    effective_on = forms.DateField(label=_("effective on"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_(
+            "Needed when an account enters below the entry threshold, on an incomplete score, "
+            "or before it has been scored."
+        ),
+    )

@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from . import dashboard_views, digest_views, review_views, sponsor_views, team_views
+from programme.dashboard import views as dashboard_views
+from programme.digest import views as digest_views
+from programme.reviews import views as review_views
+from programme.sponsors import views as sponsor_views
+from programme.team import views as team_views
 
 app_name = "portfolio"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import dashboard, services
-from .models import RecomputeRun, RecomputeStatus
+from programme.dashboard import selectors as dashboard
+from programme.digest.services import send_weekly_digests
+from programme.models import RecomputeRun, RecomputeStatus
+from programme.scoring import engine
 
 
 @shared_task(acks_late=True)
@@ -15,8 +17,13 @@ def recompute_scores_task(run_id: int | None = None) -> int | None:
     if run is not None and run.status == RecomputeStatus.SUCCEEDED:
         return run.pk  # delivered again after it finished: nothing to do
     try:
-        run = services.recompute_scores(run=run)
-    except services.RecomputeBusy:
+        run = engine.recompute_scores(run=run)
+    except engine.RecomputeBusy:
         return None  # the run holding the lock does the work; this one is recorded as refused
     dashboard.warm_after_recompute()
     return run.pk
+
+
+@shared_task(name="programme.digest.send_weekly_digest_task")
+def send_weekly_digest_task() -> int:
+    return send_weekly_digests()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from programme import views
+from programme.scoring import views as scoring_views
 
 app_name = "programme"
 
@@ -11,11 +12,11 @@ urlpatterns = [
     path("criteria/new/", views.criterion_edit, name="criterion_create"),
     path("criteria/<int:criterion_id>/edit/", views.criterion_edit, name="criterion_edit"),
     path("criteria/<int:criterion_id>/active/", views.criterion_active, name="criterion_active"),
-    path("recompute/", views.recompute, name="recompute"),
-    path("accounts/<int:account_id>/score/", views.score_card, name="score_card"),
+    path("recompute/", scoring_views.recompute, name="recompute"),
+    path("accounts/<int:account_id>/score/", scoring_views.score_card, name="score_card"),
     path(
         "accounts/<int:account_id>/score/<int:criterion_id>/",
-        views.manual_score,
+        scoring_views.manual_score,
         name="manual_score",
     ),
 ]

@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.concurrency import StaleVersion
-from accounts.models import Account
-from kam import permissions
-
-from . import selectors, services
-from .forms import CriterionForm, ManualScoreForm, WhatIfForm
-from .models import Criterion, Programme, ScoringSource
+from accounts import permissions
+from accounts.views import _form_page, _visible_account
+from kam.core.versions import StaleVersion
+from programme import selectors, services
+from programme.forms import CriterionForm, LifecycleForm, WhatIfForm
+from programme.models import Criterion, Programme
+from programme.scoring import engine, what_if
 
 
 def _require_champion(user, check, message):
@@ -35,9 +35,6 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-# --- Criteria and the what-if ------------------------------------------------------------------------
 
 
 def _what_if_form(data=None):
@@ -68,8 +65,8 @@ def criteria_preview(request):
     if form.is_valid():
         data = form.cleaned_data
         weights = form.weights
-        rules = [services.criterion_rule(c, weight=weights[c.pk]) for c in page.criteria]
-        settings = services.ScoringSettings.of(
+        rules = [engine.criterion_rule(c, weight=weights[c.pk]) for c in page.criteria]
+        settings = engine.ScoringSettings.of(
             page.programme,
             entry_threshold=float(data["entry_threshold"]),
             exit_threshold=float(data["exit_threshold"]),
@@ -77,8 +74,8 @@ def criteria_preview(request):
             relationship_cutoff=float(data["relationship_cutoff"]),
             attractiveness_share=float(data["attractiveness_share"]),
         )
-        results = services.preview_scores(rules=rules, settings=settings)
-        context["preview"] = selectors.preview_movement(
+        results = what_if.preview_scores(rules=rules, settings=settings)
+        context["preview"] = what_if.preview_movement(
             results=results, entry_threshold=settings.entry_threshold
         )
         status = 200
@@ -184,90 +181,18 @@ def criterion_active(request, criterion_id: int):
     return redirect("programme:criteria")
 
 
-# --- Recompute ----------------------------------------------------------------------------------
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def recompute(request):
-    _require_champion(
-        request.user, permissions.can_start_recompute, _("Only the KAM champion runs recomputes.")
+def lifecycle_change(request, account_id: int):
+    account = _visible_account(request.user, account_id)
+    if not permissions.can_manage_programme(request.user):
+        raise PermissionDenied(_("Only the KAM champion moves accounts in or out of the programme."))
+    form = LifecycleForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        account=account,
+        title=_("Change lifecycle of %(name)s") % {"name": account.name},
+        save=lambda f: services.lifecycle_change(account=account, by=request.user, **f.cleaned_data),
+        success_message=_("Lifecycle changed."),
     )
-    if request.method == "POST":
-        try:
-            services.recompute_request(by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except services.RecomputeBusy as busy:
-            messages.error(request, str(busy))
-        if not request.htmx:
-            return redirect("programme:recompute")
-    template = "programme/recompute.html" + ("#runs" if request.htmx else "")
-    return render(request, template, {"page": selectors.recompute_page()})
-
-
-# --- The score card and manual scoring --------------------------------------------------------------
-
-
-def _account(user, account_id: int) -> Account:
-    return get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
-
-
-@login_required
-@require_GET
-def score_card(request, account_id: int):
-    account = _account(request.user, account_id)
-    card = selectors.score_card(user=request.user, account=account)
-    return render(request, "programme/score_card.html#card", {"score_card": card})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def manual_score(request, account_id: int, criterion_id: int):
-    account = _account(request.user, account_id)
-    if not permissions.can_score_by_hand(request.user, account):
-        raise PermissionDenied(_("Only the account's key account manager or the champion scores it by hand."))
-    criterion = get_object_or_404(Criterion, pk=criterion_id, source=ScoringSource.MANUAL, is_active=True)
-    current = criterion.manual_scores.filter(account=account).select_related("scored_by").first()
-    initial = {}
-    if current:
-        initial = {"score": current.score, "justification": current.justification, "version": current.version}
-    form = ManualScoreForm(request.POST if request.method == "POST" else None, initial=initial)
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.manual_score_save(
-                    account=account,
-                    criterion=criterion,
-                    score=form.cleaned_data["score"],
-                    justification=form.cleaned_data["justification"],
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except StaleVersion as stale:
-                status, conflict = 409, stale.current
-                form.data = form.data.copy()
-                form.data["version"] = stale.current.version
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if request.htmx:
-                    card = selectors.score_card(user=request.user, account=account)
-                    response = render(request, "programme/score_card.html#card", {"score_card": card})
-                    # The form sat in the card's editor slot: the refreshed card replaces the whole card.
-                    response["HX-Retarget"], response["HX-Reswap"] = "#score-card", "outerHTML"
-                    return response
-                messages.success(request, _("Score saved; it counts from the next recompute."))
-                return redirect(account.get_absolute_url())
-    template = "programme/manual_score.html" + ("#form" if request.htmx else "")
-    context = {
-        "form": form,
-        "account": account,
-        "criterion": criterion,
-        "current": current,
-        "conflict": conflict,
-        "programme": Programme.load(),
-    }
-    return render(request, template, context, status=status)

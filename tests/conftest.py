@@ -5,8 +5,7 @@ from django.core.cache import cache
 
 from accounts.models import TeamFunction
 from programme.models import Programme
-
-from .factories import AccountFactory, TeamMemberFactory, UserFactory
+from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Account, Stakeholder
-
-from .accounts.test_workspace import PERSON
-from .factories import AccountFactory, StakeholderFactory, UserFactory
+from tests.accounts.test_workspace import PERSON
+from tests.factories import AccountFactory, StakeholderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,20 +79,20 @@ def test_a_browser_form_opened_before_an_admin_edit_is_told(client, admin_user):
 
 
 def _interaction():
-    from .factories import InteractionFactory
+    from tests.factories import InteractionFactory
 
     account = AccountFactory()
     return InteractionFactory(account=account, stakeholders=[StakeholderFactory(account=account)])
 
 
 def _manual_score():
-    from .programme.factories import CriterionFactory, ManualScoreFactory
+    from tests.programme.factories import CriterionFactory, ManualScoreFactory
 
     return ManualScoreFactory(account=AccountFactory(), criterion=CriterionFactory(by_hand=True))
 
 
 def _criterion():
-    from .programme.factories import CriterionFactory
+    from tests.programme.factories import CriterionFactory
 
     return CriterionFactory()
 

@@ -4,10 +4,7 @@ Names follow ../shared/DOMAIN.md. Money is Decimal with its currency beside it, 
 One module per part of the domain; everything is re-exported here so `accounts.models.X` keeps working.
 """
 
-from .account import Account, AccountQuerySet, AccountTeamMember, LifecycleChange, LifecycleStatus
-from .fields import MONEY
-from .financials import ExchangeRate, FinancialPeriod, FinancialPeriodQuerySet
-from .measures import (
+from accounts.measures.models import (
     AccountInvestment,
     RelationshipStage,
     RelationshipStageChange,
@@ -17,8 +14,17 @@ from .measures import (
     WalletEstimate,
     WalletEstimateSource,
 )
-from .people import TeamFunction, User
-from .plans import (
+from accounts.models.account import (
+    Account,
+    AccountQuerySet,
+    AccountTeamMember,
+    LifecycleChange,
+    LifecycleStatus,
+)
+from accounts.models.fields import MONEY
+from accounts.models.financials import ExchangeRate, FinancialPeriod, FinancialPeriodQuerySet
+from accounts.models.people import TeamFunction, User
+from accounts.plans.models import (
     OPEN_ACTION_STATUSES,
     PLAN_FRESHNESS_DAYS,
     AccountPlan,
@@ -40,7 +46,7 @@ from .plans import (
     RiskLevel,
     Strategy,
 )
-from .stakeholders import (
+from accounts.stakeholders.models import (
     DECIDING_ROLES,
     Attitude,
     BuyingRole,

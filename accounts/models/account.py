@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..currencies import validate_country, validate_currency
-from .people import TeamFunction
+from accounts.models.people import TeamFunction
+from kam.core.currencies import validate_country, validate_currency
 
 
 class LifecycleStatus(models.TextChoices):
@@ -40,7 +40,7 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(executive_sponsor=user)
 
     def visible_to(self, user):
-        from kam import permissions
+        from accounts import permissions
 
         return permissions.visible_accounts(user, self)
 

@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..currencies import validate_currency
-from .account import Account
-from .fields import MONEY
+from accounts.models.account import Account
+from accounts.models.fields import MONEY
+from kam.core.currencies import validate_currency
 
 
 class FinancialPeriodQuerySet(models.QuerySet):

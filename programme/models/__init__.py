@@ -1,6 +1,6 @@
 """The programme: its settings, qualification criteria and scores; reviews join in their own module."""
 
-from .scores import (
+from programme.models.scores import (
     COMPLETENESS_REQUIRED,
     MANUAL_SCORE_STALE_DAYS,
     AccountScore,
@@ -16,7 +16,7 @@ from .scores import (
     ScoreSnapshot,
     ScoringSource,
 )
-from .settings import PERCENT, SCORE_RANGE, Programme, ReviewCadence
+from programme.models.settings import PERCENT, SCORE_RANGE, Programme, ReviewCadence
 
 __all__ = [
     "COMPLETENESS_REQUIRED",
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 # Programme reviews and the KAM team (issue 6).
-from .reviews import (
+from programme.models.reviews import (
     AlignmentAssessment,
     AlignmentElement,
     ProgrammeReview,
@@ -49,7 +49,7 @@ from .reviews import (
     ReviewEntry,
     ReviewStatus,
 )
-from .team import TRAINING_NEED_AT_OR_BELOW, KamSkill, SkillsProfile, TrainingRecord
+from programme.models.team import TRAINING_NEED_AT_OR_BELOW, KamSkill, SkillsProfile, TrainingRecord
 
 __all__ += [
     "TRAINING_NEED_AT_OR_BELOW",

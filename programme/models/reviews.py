@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .scores import MONEY, Quadrant, Recommendation
-from .settings import PERCENT
+from programme.models.scores import MONEY, Quadrant, Recommendation
+from programme.models.settings import PERCENT
 
 
 class ReviewStatus(models.TextChoices):

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .settings import PERCENT
+from programme.models.settings import PERCENT
 
 SCORE_0_10 = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
 MONEY = {"max_digits": 16, "decimal_places": 2}

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.currencies import validate_currency
+from kam.core.currencies import validate_currency
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

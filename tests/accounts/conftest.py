@@ -2,7 +2,7 @@
 
 import pytest
 
-from ..factories import StakeholderFactory
+from tests.factories import StakeholderFactory
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from accounts.models import (
     WalletEstimate,
     WalletEstimateSource,
 )
-
-from ..factories import AccountFactory
+from tests.factories import AccountFactory
 
 
 class SurveyFactory(factory.django.DjangoModelFactory):

@@ -18,8 +18,7 @@ from accounts.models import (
     Strategy,
     TeamFunction,
 )
-
-from ..factories import AccountFactory, UserFactory
+from tests.factories import AccountFactory, UserFactory
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

@@ -2,10 +2,9 @@
 
 import pytest
 
-from accounts.concurrency import StaleVersion, save_if_unchanged
 from accounts.models import Stakeholder
-
-from ..factories import StakeholderFactory
+from kam.core.versions import StaleVersion, save_if_unchanged
+from tests.factories import StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

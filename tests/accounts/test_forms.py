@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, FinancialPeriod, Interaction, Stakeholder
-
-from ..factories import AccountFactory, StakeholderFactory
+from tests.factories import AccountFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
-from accounts.concurrency import StaleVersion
 from accounts.models import AccountTeamMember, Interaction, InteractionKind
+from accounts.stakeholders import services
 from api.models import ApiKey, ApiScope
-
-from ..factories import InteractionFactory, StakeholderFactory
+from kam.core.versions import StaleVersion
+from tests.factories import InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

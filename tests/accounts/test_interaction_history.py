@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts import selectors, services
-from accounts.concurrency import StaleVersion
 from accounts.models import Interaction, InteractionKind
+from accounts.stakeholders import selectors, services
 from api.models import ApiKey, ApiScope
-
-from ..conftest import ROLES
-from ..factories import InteractionFactory, UserFactory
+from kam.core.versions import StaleVersion
+from tests.conftest import ROLES
+from tests.factories import InteractionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
 from accounts.models import LifecycleChange, LifecycleStatus
-
-from ..factories import AccountFactory
-from ..programme.dashboard_factories import AccountScoreFactory
+from programme import services
+from tests.factories import AccountFactory
+from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal as D
 
-from accounts import measures
+from accounts.measures import calculations as measures
 
 
 def test_nps_is_share_of_promoters_minus_share_of_detractors():

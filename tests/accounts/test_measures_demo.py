@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import measures
-from accounts.demo import DemoOptions, seed
+from accounts.demo.records import DemoOptions
+from accounts.measures import calculations as measures
 from accounts.models import (
     Account,
     AccountInvestment,
@@ -14,6 +14,7 @@ from accounts.models import (
     Survey,
     WalletEstimate,
 )
+from programme.demo.seed import seed
 
 pytestmark = pytest.mark.django_db
 

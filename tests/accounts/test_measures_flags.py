@@ -4,11 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from accounts.measures_selectors import satisfaction_flags, with_satisfaction_flags
+from accounts.measures.selectors import satisfaction_flags, with_satisfaction_flags
 from accounts.models import Account
-
-from ..factories import AccountFactory
-from .measures_factories import SurveyFactory
+from tests.accounts.measures_factories import SurveyFactory
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 

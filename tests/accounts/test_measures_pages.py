@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.measures import last_full_quarters
+from accounts.measures.calculations import last_full_quarters
 from accounts.models import (
     AccountInvestment,
     RelationshipStageChange,
@@ -15,11 +15,15 @@ from accounts.models import (
     Survey,
     WalletEstimate,
 )
-from accounts.periods import add_months, trailing_twelve_months
-
-from ..conftest import ROLES
-from ..factories import ExchangeRateFactory, FinancialPeriodFactory, StakeholderFactory
-from .measures_factories import InvestmentFactory, StageChangeFactory, SurveyFactory, WalletEstimateFactory
+from kam.core.periods import add_months, trailing_twelve_months
+from tests.accounts.measures_factories import (
+    InvestmentFactory,
+    StageChangeFactory,
+    SurveyFactory,
+    WalletEstimateFactory,
+)
+from tests.conftest import ROLES
+from tests.factories import ExchangeRateFactory, FinancialPeriodFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,17 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from accounts.measures import last_full_quarters
-from accounts.measures_selectors import measures_by_account, programme_measures, programme_retention
+from accounts.measures.calculations import last_full_quarters
+from accounts.measures.selectors import measures_by_account, programme_measures, programme_retention
 from accounts.models import LifecycleChange, LifecycleStatus
-from accounts.periods import add_months, trailing_twelve_months
-
-from ..factories import AccountFactory, ExchangeRateFactory, FinancialPeriodFactory
-from .measures_factories import InvestmentFactory, StageChangeFactory, SurveyFactory, WalletEstimateFactory
+from kam.core.periods import add_months, trailing_twelve_months
+from tests.accounts.measures_factories import (
+    InvestmentFactory,
+    StageChangeFactory,
+    SurveyFactory,
+    WalletEstimateFactory,
+)
+from tests.factories import AccountFactory, ExchangeRateFactory, FinancialPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts import measures_services as services
-from accounts.concurrency import StaleVersion
+from accounts.measures import services
 from accounts.models import (
     AccountInvestment,
     RelationshipStage,
@@ -17,10 +16,10 @@ from accounts.models import (
     Survey,
     WalletEstimate,
 )
-from accounts.periods import add_months, trailing_twelve_months
-
-from ..factories import ExchangeRateFactory, FinancialPeriodFactory, StakeholderFactory
-from .measures_factories import InvestmentFactory
+from kam.core.periods import add_months, trailing_twelve_months
+from kam.core.versions import StaleVersion
+from tests.accounts.measures_factories import InvestmentFactory
+from tests.factories import ExchangeRateFactory, FinancialPeriodFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, FinancialPeriod, Stakeholder
-from accounts.periods import parse_month, trailing_twelve_months
-
-from ..factories import AccountFactory, FinancialPeriodFactory, StakeholderFactory
+from kam.core.periods import parse_month, trailing_twelve_months
+from tests.factories import AccountFactory, FinancialPeriodFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.money import MissingExchangeRate, RateTable
 from accounts.selectors import summarise_financials
-
-from ..factories import AccountFactory, ExchangeRateFactory, FinancialPeriodFactory
+from kam.core.money import MissingExchangeRate, RateTable
+from tests.factories import AccountFactory, ExchangeRateFactory, FinancialPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

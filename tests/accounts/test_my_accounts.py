@@ -8,13 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import BuyingRole, PlanStatus, Survey
-from accounts.relationships import attention_items, relationship_health, unreplaced_departures
-from accounts.selectors import my_accounts
+from accounts.stakeholders.relationships import attention_items, relationship_health, unreplaced_departures
 from programme.models import AccountScore, Criterion, ManualScore, ScoreSnapshot, ScoringSource
-
-from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, TeamMemberFactory, UserFactory
-from .measures_factories import SurveyFactory
-from .plan_factories import ActionFactory, PlanFactory
+from programme.workspace.selectors import my_accounts
+from tests.accounts.measures_factories import SurveyFactory
+from tests.accounts.plan_factories import ActionFactory, PlanFactory
+from tests.factories import (
+    AccountFactory,
+    InteractionFactory,
+    StakeholderFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

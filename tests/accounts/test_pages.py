@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.periods import add_months, month_start
-
-from ..factories import (
+from kam.core.periods import add_months, month_start
+from tests.factories import (
     AccountFactory,
     ExchangeRateFactory,
     FinancialPeriodFactory,
@@ -140,7 +139,7 @@ def _populate(account, stakeholders: int):
 
 def _correct_every_interaction(account, kam):
     """Every contact corrected (people and notes), and the oldest removed: history of every kind."""
-    from accounts import services
+    from accounts.stakeholders import services
 
     interactions = list(account.interactions.order_by("occurred_on"))
     for interaction in interactions:

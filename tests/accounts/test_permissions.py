@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from ..conftest import ROLES
-from ..factories import InteractionFactory, StakeholderFactory
+from tests.conftest import ROLES
+from tests.factories import InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from accounts.demo import DemoOptions, seed
+from accounts.demo.records import DemoOptions
 from accounts.models import AccountPlan, PlanAction, PlanStatus, ResourceRequest
+from programme.demo.seed import seed
 
 pytestmark = pytest.mark.django_db
 

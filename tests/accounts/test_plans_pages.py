@@ -7,10 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ActionStatus, PlanObjective, PlanStatus
-
-from ..conftest import ROLES
-from ..factories import AccountFactory, UserFactory
-from .plan_factories import (
+from tests.accounts.plan_factories import (
     ActionFactory,
     BuyingCentreFactory,
     ObjectiveFactory,
@@ -20,6 +17,8 @@ from .plan_factories import (
     ResourceRequestFactory,
     RiskFactory,
 )
+from tests.conftest import ROLES
+from tests.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,18 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts import services
-from accounts.concurrency import StaleVersion
-from accounts.models import (
-    AccountPlan,
-    ActionStatus,
-    PlanAction,
-    PlanStatus,
-    ResourceRequestStatus,
-    Strategy,
-)
-
-from .plan_factories import (
+from accounts.models import AccountPlan, ActionStatus, PlanAction, PlanStatus, ResourceRequestStatus, Strategy
+from accounts.plans import services
+from kam.core.versions import StaleVersion
+from tests.accounts.plan_factories import (
     ActionFactory,
     BuyingCentreFactory,
     ObjectiveFactory,
@@ -260,7 +252,7 @@ def test_a_whitespace_cell_filled_by_two_people_at_once_tells_the_second(account
 def test_open_resource_requests_are_counted_per_business_unit_for_what_the_user_sees(
     plan, champion, other_account
 ):
-    from accounts.selectors import open_resource_requests_by_business_unit
+    from accounts.plans.selectors import open_resource_requests_by_business_unit
 
     ResourceRequestFactory.create_batch(2, plan=plan, business_unit="engineering")
     ResourceRequestFactory(plan=plan, business_unit="finance", status="agreed", answer="Yes")

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DemoOptions, seed
+from accounts.demo.records import DemoOptions
 from accounts.models import Account, FinancialPeriod, Interaction, Stakeholder, User
+from programme.demo.seed import seed
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from accounts.stakeholder_map import BOX_HEIGHT, BOX_WIDTH, column_rows, influence_grid, org_chart
+from accounts.stakeholders.pictures import BOX_HEIGHT, BOX_WIDTH, column_rows, influence_grid, org_chart
 
 
 @dataclass

@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
 from accounts.models import Attitude, BuyingRole, Interaction, Stakeholder
-
-from ..conftest import ROLES
-from ..factories import InteractionFactory, StakeholderFactory
+from accounts.stakeholders import services
+from tests.conftest import ROLES
+from tests.factories import InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

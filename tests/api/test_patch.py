@@ -3,10 +3,9 @@
 import pytest
 
 from accounts.models import Attitude, Stakeholder
-
-from ..conftest import ROLES
-from ..factories import StakeholderFactory
-from .test_reads import KEYS, caller
+from tests.api.test_reads import KEYS, caller
+from tests.conftest import ROLES
+from tests.factories import StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from programme.models import AccountScore, Quadrant
-
-from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
-from ..conftest import ROLES
-from ..factories import AccountFactory, FinancialPeriodFactory, InteractionFactory, StakeholderFactory
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from tests.conftest import ROLES
+from tests.factories import AccountFactory, FinancialPeriodFactory, InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

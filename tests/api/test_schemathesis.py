@@ -18,8 +18,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.authentication import ApiKeyRateThrottle
 from kam.wsgi import application
-
-from ..factories import AccountFactory, FinancialPeriodFactory, InteractionFactory, StakeholderFactory
+from tests.factories import AccountFactory, FinancialPeriodFactory, InteractionFactory, StakeholderFactory
 
 EXAMPLES_PER_OPERATION = 20
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -6,11 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from accounts.periods import add_months, trailing_twelve_months
+from kam.core.periods import add_months, trailing_twelve_months
 from programme.models import AccountScore
-
-from ..accounts.measures_factories import StageChangeFactory, SurveyFactory, WalletEstimateFactory
-from ..factories import AccountFactory, FinancialPeriodFactory
+from tests.accounts.measures_factories import StageChangeFactory, SurveyFactory, WalletEstimateFactory
+from tests.factories import AccountFactory, FinancialPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

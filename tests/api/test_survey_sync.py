@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Survey
-from accounts.sync import MAX_BATCH
+from accounts.sync.records import MAX_BATCH
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,9 @@
 import pytest
 
 from accounts.models import Account, Stakeholder
-from accounts.sync import MAX_BATCH
+from accounts.sync.records import MAX_BATCH
 from api.models import ApiKey
-
-from ..conftest import ROLES
+from tests.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,8 @@ from datetime import date
 import pytest
 
 from accounts.models import FinancialPeriod
-from accounts.sync import BatchRejected, accounts_upsert, financials_upsert
-
-from .test_sync_services import account_records
+from accounts.sync.records import BatchRejected, accounts_upsert, financials_upsert
+from tests.api.test_sync_services import account_records
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from accounts.models import (
     RelationshipStrength,
     Stakeholder,
 )
-from accounts.sync import (
+from accounts.sync.records import (
     MAX_BATCH,
     BatchRejected,
     BatchTooLarge,
@@ -22,8 +22,7 @@ from accounts.sync import (
     contacts_upsert,
     financials_upsert,
 )
-
-from ..factories import AccountFactory, StakeholderFactory
+from tests.factories import AccountFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import RelationshipStageChange, Survey, TeamFunction, WalletEstimate
-
-from ..factories import AccountFactory, TeamMemberFactory, UserFactory
-from .conftest import PASSWORD
+from tests.browser.conftest import PASSWORD
+from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
 SCREENSHOTS = os.environ.get("KAM_SCREENSHOTS")  # a folder, to look at the pages while developing
 

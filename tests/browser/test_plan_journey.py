@@ -9,10 +9,9 @@ from datetime import date
 import pytest
 
 from accounts.models import ActionStatus, PlanAction, PlanObjective, PlanStatus, TeamFunction
-
-from ..accounts.plan_factories import PlanFactory
-from ..factories import AccountFactory, TeamMemberFactory, UserFactory
-from .conftest import PASSWORD
+from tests.accounts.plan_factories import PlanFactory
+from tests.browser.conftest import PASSWORD
+from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Interaction, InteractionKind, LifecycleStatus, PlanStatus, TeamFunction
 from programme.models import ProgrammeReview, Recommendation, ReviewStatus
-
-from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
-from ..factories import AccountFactory, StakeholderFactory, UserFactory
-from ..programme.dashboard_factories import AccountScoreFactory
-from .conftest import PASSWORD
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from tests.browser.conftest import PASSWORD
+from tests.factories import AccountFactory, StakeholderFactory, UserFactory
+from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

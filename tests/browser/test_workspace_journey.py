@@ -11,9 +11,14 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Attitude, BuyingRole, Interaction, Stakeholder, TeamFunction
-
-from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, TeamMemberFactory, UserFactory
-from .conftest import PASSWORD
+from tests.browser.conftest import PASSWORD
+from tests.factories import (
+    AccountFactory,
+    InteractionFactory,
+    StakeholderFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
 
 SCREENSHOTS = os.environ.get("KAM_SCREENSHOTS")  # a folder to keep pictures of each step, when set
 

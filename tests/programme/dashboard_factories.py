@@ -15,8 +15,7 @@ from programme.models import (
     SkillsProfile,
     TrainingRecord,
 )
-
-from ..factories import AccountFactory, UserFactory
+from tests.factories import AccountFactory, UserFactory
 
 
 def quadrant_for(attractiveness, relationship, cutoff=Decimal("50")) -> str:

@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import factory
 
-from accounts.periods import add_months
+from kam.core.periods import add_months
 from programme.models import Criterion, CriterionGroup, ManualScore, ScoreMapping, ScoringSource
-
-from ..factories import FinancialPeriodFactory, UserFactory
+from tests.factories import FinancialPeriodFactory, UserFactory
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

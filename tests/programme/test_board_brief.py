@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
-from ..conftest import ROLES
-from .dashboard_factories import AccountScoreFactory
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
+from tests.conftest import ROLES
+from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
 

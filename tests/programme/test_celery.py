@@ -11,9 +11,8 @@ from celery.contrib.testing.worker import start_worker
 from kam.celery import app
 from programme.models import AccountScore, RecomputeRun, RecomputeStatus, ScoreSnapshot
 from programme.tasks import recompute_scores_task
-
-from ..factories import AccountFactory
-from .factories import CriterionFactory, monthly_figures
+from tests.factories import AccountFactory
+from tests.programme.factories import CriterionFactory, monthly_figures
 
 REDIS_URL = os.environ.get("KAM_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 

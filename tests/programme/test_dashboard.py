@@ -11,11 +11,16 @@ from django.utils import timezone
 
 from accounts.models import InteractionKind, PlanStatus, TeamFunction
 from programme.models import Quadrant, Recommendation
-
-from ..accounts.plan_factories import ActionFactory, PlanFactory, ResourceRequestFactory
-from ..conftest import ROLES
-from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, TeamMemberFactory, UserFactory
-from .dashboard_factories import AccountScoreFactory, ScoreSnapshotFactory
+from tests.accounts.plan_factories import ActionFactory, PlanFactory, ResourceRequestFactory
+from tests.conftest import ROLES
+from tests.factories import (
+    AccountFactory,
+    InteractionFactory,
+    StakeholderFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+from tests.programme.dashboard_factories import AccountScoreFactory, ScoreSnapshotFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("portfolio:dashboard")

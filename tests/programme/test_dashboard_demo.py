@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts.demo import DemoOptions, seed
+from accounts.demo.records import DemoOptions
 from accounts.models import User
-from programme.dashboard_demo import seed_portfolio_demo
+from programme.demo.portfolio import seed_portfolio_demo
+from programme.demo.seed import seed
 from programme.models import ProgrammeReview, ReviewStatus, SkillsProfile, TrainingRecord
 
 pytestmark = pytest.mark.django_db

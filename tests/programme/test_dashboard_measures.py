@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.periods import add_months, trailing_twelve_months
-
-from ..accounts.measures_factories import StageChangeFactory, SurveyFactory, WalletEstimateFactory
-from ..factories import ExchangeRateFactory, FinancialPeriodFactory
+from kam.core.periods import add_months, trailing_twelve_months
+from tests.accounts.measures_factories import StageChangeFactory, SurveyFactory, WalletEstimateFactory
+from tests.factories import ExchangeRateFactory, FinancialPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from accounts.demo import DemoOptions, seed
+from accounts.demo.records import DemoOptions
 from accounts.models import Account
-from programme.dashboard import portfolio_dashboard
+from programme.dashboard.selectors import portfolio_dashboard
+from programme.demo.seed import seed
 from programme.models import (
     AccountScore,
     Criterion,

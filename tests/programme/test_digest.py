@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LifecycleStatus, PlanStatus
-from accounts.services import lifecycle_change
-from programme import digest
+from programme import tasks
+from programme.digest import services
 from programme.models import Recommendation
-
-from ..accounts.plan_factories import ActionFactory, PlanFactory
-from ..conftest import ROLES
-from ..factories import AccountFactory
-from .dashboard_factories import AccountScoreFactory
+from programme.services import lifecycle_change
+from tests.accounts.plan_factories import ActionFactory, PlanFactory
+from tests.conftest import ROLES
+from tests.factories import AccountFactory
+from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def _mail_to(user):
 
 
 def test_each_role_gets_what_concerns_them(week, kam, sponsor, team_member, champion, other_kam, outsider):
-    sent = digest.send_weekly_digests()
+    sent = services.send_weekly_digests()
     assert sent == len(mail.outbox) == 4  # Magda, Ewa, Tomasz, Jan; Oliver and the outsider have nothing
     (to_kam,) = _mail_to(kam)
     assert "Baltic Steel" in to_kam.body and "1 overdue plan actions" in to_kam.body
@@ -61,7 +61,7 @@ def test_each_role_gets_what_concerns_them(week, kam, sponsor, team_member, cham
 
 
 def test_links_in_the_digest_point_at_the_app(week, kam):
-    digest.send_weekly_digests()
+    services.send_weekly_digests()
     (to_kam,) = _mail_to(kam)
     assert settings.KAM_BASE_URL + reverse("portfolio:digest_preference") in to_kam.body
     assert settings.KAM_BASE_URL + week.account.get_absolute_url() in to_kam.body
@@ -73,31 +73,31 @@ def test_a_user_who_turned_the_digest_off_gets_nothing(client, week, kam):
     assert response.status_code == 302
     kam.refresh_from_db()
     assert not kam.receives_weekly_digest
-    digest.send_weekly_digests()
+    services.send_weekly_digests()
     assert not _mail_to(kam)
 
 
 def test_the_digest_is_built_in_a_fixed_number_of_queries(week, django_assert_max_num_queries):
     with django_assert_max_num_queries(16) as few:
-        digest.build_weekly_digests()
+        services.build_weekly_digests()
     for _ in range(10):
         account = AccountFactory(
             key=True, kam=week.account.kam, executive_sponsor=week.account.executive_sponsor
         )
         ActionFactory(plan=PlanFactory(account=account), owner=week.account.kam)
     with django_assert_max_num_queries(16) as more:
-        digest.build_weekly_digests()
+        services.build_weekly_digests()
     assert len(few.captured_queries) == len(more.captured_queries)
 
 
 def test_the_beat_schedule_runs_the_digest_task_weekly():
     entry = settings.CELERY_BEAT_SCHEDULE["weekly-digest"]
-    assert entry["task"] == digest.send_weekly_digest_task.name
+    assert entry["task"] == tasks.send_weekly_digest_task.name
     assert entry["schedule"].day_of_week == {1}
 
 
 def test_the_task_sends_the_digests(week):
-    assert digest.send_weekly_digest_task.delay().get() == len(mail.outbox) > 0
+    assert tasks.send_weekly_digest_task.delay().get() == len(mail.outbox) > 0
 
 
 @pytest.mark.parametrize("role", ROLES)

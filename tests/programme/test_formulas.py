@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from programme import scoring
-from programme.scoring import (
+from programme.scoring import formulas as scoring
+from programme.scoring.formulas import (
     CriterionRule,
     GroupScore,
     History,

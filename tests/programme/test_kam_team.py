@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from programme.models import SkillsProfile, TrainingRecord
-
-from ..conftest import ROLES
-from ..factories import AccountFactory
-from .dashboard_factories import SkillsProfileFactory, TrainingRecordFactory
+from tests.conftest import ROLES
+from tests.factories import AccountFactory
+from tests.programme.dashboard_factories import SkillsProfileFactory, TrainingRecordFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("portfolio:kam_team")
@@ -86,7 +85,7 @@ def test_team_pages_are_the_champions(as_role, role, kam, account):
 
 
 def test_the_team_page_runs_a_fixed_number_of_queries(client, champion, django_assert_max_num_queries):
-    from ..factories import UserFactory
+    from tests.factories import UserFactory
 
     def add(n):
         for _ in range(n):

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from programme.matrix import MatrixPoint, layout_matrix, radius_for
+from programme.dashboard.matrix import MatrixPoint, layout_matrix, radius_for
 
 
 def point(pk, a, r, clv=None, status="key"):

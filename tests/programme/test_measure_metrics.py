@@ -6,17 +6,16 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import ExchangeRate, FinancialPeriod, RelationshipStage
-from programme import metrics, services
 from programme.models import AccountScore
-
-from ..accounts.measures_factories import (
+from programme.scoring import engine, metrics
+from tests.accounts.measures_factories import (
     InvestmentFactory,
     StageChangeFactory,
     SurveyFactory,
     WalletEstimateFactory,
 )
-from ..factories import AccountFactory
-from .factories import CriterionFactory, monthly_figures
+from tests.factories import AccountFactory
+from tests.programme.factories import CriterionFactory, monthly_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def test_every_measure_is_in_the_registry():
 
 
 def test_the_recompute_measures_each_account_against_hand_worked_numbers(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     breakdown = AccountScore.objects.get(account=world["account"]).breakdown
     value = {name: breakdown[str(c.pk)]["value"] for name, c in world["criteria"].items()}
     assert value["nps"] == pytest.approx(40.0)  # (3 promoters - 1 detractor) / 5
@@ -78,10 +77,10 @@ def test_the_recompute_measures_each_account_against_hand_worked_numbers(world):
 
 
 def test_an_account_without_measures_is_missing_on_them_not_zero(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     breakdown = AccountScore.objects.get(account=world["bare"]).breakdown
     assert all(breakdown[str(c.pk)]["value"] is None for c in world["criteria"].values())
 
 
 def test_the_registry_names_the_recomputes_financials_table():
-    assert metrics._FINANCIALS == services.FINANCIALS_TABLE
+    assert metrics._FINANCIALS == engine.FINANCIALS_TABLE

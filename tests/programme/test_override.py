@@ -7,11 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts import services
 from accounts.models import LifecycleChange, LifecycleStatus
+from programme import services
 from programme.models import AccountScore
-
-from ..factories import AccountFactory
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 

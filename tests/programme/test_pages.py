@@ -7,13 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.concurrency import StaleVersion
-from programme import services
+from kam.core.versions import StaleVersion
+from programme import services as programme_services
 from programme.models import AccountScore, Criterion, ManualScore, Programme, RecomputeRun, ScoreSnapshot
-
-from ..conftest import ROLES
-from ..factories import AccountFactory
-from .factories import CriterionFactory, ManualScoreFactory, monthly_figures
+from programme.scoring import engine
+from programme.scoring import services as scoring_services
+from programme.scoring import what_if as scoring_what_if
+from tests.conftest import ROLES
+from tests.factories import AccountFactory
+from tests.programme.factories import CriterionFactory, ManualScoreFactory, monthly_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +93,7 @@ def test_account_page_shows_the_score_card_with_clv_inputs_and_an_incomplete_fla
     account.currency = "EUR"
     account.save()
     monthly_figures(account, until=timezone.localdate().replace(day=1))
-    services.recompute_scores()
+    engine.recompute_scores()
     client.force_login(kam)
     html = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
     assert 'id="score-card"' in html
@@ -101,7 +103,7 @@ def test_account_page_shows_the_score_card_with_clv_inputs_and_an_incomplete_fla
 
 
 def test_an_account_without_figures_shows_no_lifetime_value_and_is_incomplete(client, kam, account, criteria):
-    services.recompute_scores()
+    engine.recompute_scores()
     client.force_login(kam)
     html = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
     assert "No lifetime value" in html
@@ -112,7 +114,7 @@ def test_a_manual_score_older_than_a_year_is_flagged_stale(client, kam, account,
     ManualScoreFactory(
         account=account, criterion=criteria["reference"], scored_on=timezone.localdate() - timedelta(days=400)
     )
-    services.recompute_scores()
+    engine.recompute_scores()
     client.force_login(kam)
     html = client.get(reverse("programme:score_card", args=[account.pk])).content.decode()
     assert "stale" in html and "over a year old" in html
@@ -145,7 +147,7 @@ def test_a_second_kam_saving_over_a_newer_score_is_told_and_keeps_what_they_type
     client, kam, champion, account, criteria
 ):
     manual = ManualScoreFactory(account=account, criterion=criteria["reference"], scored_by=champion)
-    services.manual_score_save(
+    scoring_services.manual_score_save(
         account=account, criterion=criteria["reference"], score=Decimal("3"), justification="Lost the tender",
         by=champion, expected_version=manual.version,
     )  # fmt: skip
@@ -167,7 +169,7 @@ def test_what_if_shows_how_ranking_and_quadrants_would_move_and_saves_nothing(cl
     leader, follower = AccountFactory(name="Leader"), AccountFactory(name="Follower")
     monthly_figures(leader, revenue="5000", until=timezone.localdate().replace(day=1))
     monthly_figures(follower, revenue="1000", until=timezone.localdate().replace(day=1))
-    services.recompute_scores()
+    engine.recompute_scores()
     before = list(AccountScore.objects.values_list("overall", flat=True))
     client.force_login(champion)
     response = client.post(
@@ -204,7 +206,7 @@ def test_champion_saves_weights_and_thresholds_from_the_what_if(client, champion
 def test_saving_weights_over_someone_elses_change_is_refused(client, champion, criteria, programme):
     client.force_login(champion)
     stale = what_if(criteria)
-    services.weights_save(weights={criteria["revenue"].pk: Decimal("4")}, by=champion, versions={
+    programme_services.weights_save(weights={criteria["revenue"].pk: Decimal("4")}, by=champion, versions={
         criteria["revenue"].pk: criteria["revenue"].version})  # fmt: skip
     response = client.post(reverse("programme:criteria_weights_save"), stale)
     assert response.status_code == 409
@@ -236,7 +238,7 @@ def test_after_a_threshold_conflict_saving_again_knowingly_replaces_theirs(
 ):
     client.force_login(champion)
     stale = what_if(criteria, entry_threshold="80", exit_threshold="50")
-    services.thresholds_save(
+    programme_services.thresholds_save(
         by=champion, expected_version=programme.version, entry_threshold=Decimal("70"),
         exit_threshold=Decimal("40"), attractiveness_cutoff=Decimal("50"), relationship_cutoff=Decimal("50"),
         attractiveness_share=Decimal("0.6"),
@@ -269,9 +271,9 @@ def test_thresholds_save_refuses_a_stale_version(champion, programme):
         "attractiveness_cutoff": Decimal("50"), "relationship_cutoff": Decimal("50"),
         "attractiveness_share": Decimal("0.6"),
     }  # fmt: skip
-    services.thresholds_save(by=champion, expected_version=programme.version, **values)
+    programme_services.thresholds_save(by=champion, expected_version=programme.version, **values)
     with pytest.raises(StaleVersion) as refused:
-        services.thresholds_save(
+        programme_services.thresholds_save(
             by=champion, expected_version=programme.version, **values | {"entry_threshold": Decimal("90")}
         )
     assert refused.value.current.entry_threshold == Decimal("70")
@@ -279,7 +281,7 @@ def test_thresholds_save_refuses_a_stale_version(champion, programme):
 
 
 def test_programme_settings_in_the_admin_are_version_checked(client, programme):
-    from ..factories import UserFactory
+    from tests.factories import UserFactory
 
     admin_user = UserFactory(username="root", is_champion=True, is_staff=True, is_superuser=True)
     client.force_login(admin_user)
@@ -380,7 +382,7 @@ def test_score_card_runs_a_fixed_number_of_queries(client, kam, account, size, d
         ManualScoreFactory(account=account, criterion=criterion, scored_by=kam)
         CriterionFactory(metric="stakeholders")
         ScoreSnapshot.objects.create(account=account, taken_on=timezone.localdate() - timedelta(days=i + 1))
-    services.recompute_scores()
+    engine.recompute_scores()
     client.force_login(kam)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("programme:score_card", args=[account.pk]))
@@ -431,11 +433,11 @@ def test_what_if_after_a_recompute_starts_from_its_figures_and_matches_its_score
 
     for revenue in ("5000", "3000", "1000"):
         monthly_figures(AccountFactory(), revenue=revenue, until=timezone.localdate().replace(day=1))
-    services.recompute_scores()
-    rules = [services.criterion_rule(c) for c in Criterion.objects.all()]
-    settings = services.ScoringSettings.of(Programme.load())
+    engine.recompute_scores()
+    rules = [engine.criterion_rule(c) for c in Criterion.objects.all()]
+    settings = engine.ScoringSettings.of(Programme.load())
     with CaptureQueriesContext(connection) as queries:
-        results = services.preview_scores(rules=rules, settings=settings)
+        results = scoring_what_if.preview_scores(rules=rules, settings=settings)
     assert not [q for q in queries if "accounts_financialperiod" in q["sql"]]
     published = dict(AccountScore.objects.values_list("account_id", "overall"))
     assert {a: round(Decimal(r.overall.score), 2) for a, r in results.items()} == published

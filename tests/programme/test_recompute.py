@@ -9,11 +9,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import ExchangeRate
-from programme import services
 from programme.models import AccountScore, ManualScore, RecomputeRun, RecomputeStatus, ScoreSnapshot
-
-from ..factories import AccountFactory
-from .factories import CriterionFactory, ManualScoreFactory, monthly_figures
+from programme.scoring import engine, what_if
+from tests.factories import AccountFactory
+from tests.programme.factories import CriterionFactory, ManualScoreFactory, monthly_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def world(programme):
 
 
 def test_lifetime_value_is_computed_in_the_reporting_currency_with_its_inputs(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     eur = AccountScore.objects.get(account=world["eur"])
     pln = AccountScore.objects.get(account=world["pln"])
     # M0 = 12 · 300, C0 = 12 · 50; flat year: g = 0; r = 0.8, d = 0.1, H = 5 (programme defaults)
@@ -54,7 +53,7 @@ def test_lifetime_value_is_computed_in_the_reporting_currency_with_its_inputs(wo
 
 
 def test_an_account_without_financials_has_no_lifetime_value_not_zero(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     bare = AccountScore.objects.get(account=world["bare"])
     assert bare.clv is None and bare.clv_margin is None and bare.clv_growth is None
 
@@ -62,12 +61,12 @@ def test_an_account_without_financials_has_no_lifetime_value_not_zero(world):
 def test_account_retention_estimate_replaces_the_programme_default(world):
     world["eur"].retention_estimate = Decimal("0.9")
     world["eur"].save()
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     assert AccountScore.objects.get(account=world["eur"]).clv_retention == Decimal("0.9")
 
 
 def test_scores_groups_completeness_and_breakdown_are_stored(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     eur = AccountScore.objects.get(account=world["eur"])
     # Revenue: EUR 12,000 beats PLN's 3,000 EUR; the account without figures has no value.
     assert eur.breakdown[str(world["revenue"].pk)] == {"value": 12000.0, "score": 10.0, "source": "data"}
@@ -83,25 +82,25 @@ def test_scores_groups_completeness_and_breakdown_are_stored(world):
 
 
 def test_two_runs_on_one_day_leave_one_snapshot_per_account(world):
-    services.recompute_scores(today=TODAY)
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     assert ScoreSnapshot.objects.filter(taken_on=TODAY).count() == 3
     assert AccountScore.objects.count() == 3
-    services.recompute_scores(today=TODAY + timedelta(days=1))
+    engine.recompute_scores(today=TODAY + timedelta(days=1))
     assert ScoreSnapshot.objects.count() == 6
 
 
 def test_a_second_run_the_same_day_replaces_that_days_figures(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     world["revenue"].weight = Decimal("0")
     world["revenue"].save()
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     snapshot = ScoreSnapshot.objects.get(account=world["eur"], taken_on=TODAY)
     assert snapshot.attractiveness is None
 
 
 def test_every_run_is_recorded_with_its_outcome(world, champion):
-    run = services.recompute_scores(today=TODAY, started_by=champion)
+    run = engine.recompute_scores(today=TODAY, started_by=champion)
     run.refresh_from_db()
     assert run.status == RecomputeStatus.SUCCEEDED
     assert (run.accounts_total, run.accounts_processed, run.started_by) == (3, 3, champion)
@@ -109,12 +108,12 @@ def test_every_run_is_recorded_with_its_outcome(world, champion):
 
 
 def test_a_run_that_fails_halfway_leaves_the_previous_results(world, monkeypatch):
-    services.recompute_scores(today=TODAY, chunk_size=1)
+    engine.recompute_scores(today=TODAY, chunk_size=1)
     before = AccountScore.objects.get(account=world["eur"]).overall
     world["revenue"].weight = Decimal("0")
     world["revenue"].save()
     staged = []
-    real_stage = services._stage
+    real_stage = engine._stage
 
     def dies_on_the_second_chunk(batch, run, done, progress):
         if staged:
@@ -122,39 +121,39 @@ def test_a_run_that_fails_halfway_leaves_the_previous_results(world, monkeypatch
         staged.append(batch)
         return real_stage(batch, run, done, progress)
 
-    monkeypatch.setattr(services, "_stage", dies_on_the_second_chunk)
+    monkeypatch.setattr(engine, "_stage", dies_on_the_second_chunk)
     with pytest.raises(RuntimeError):
-        services.recompute_scores(today=TODAY + timedelta(days=1), chunk_size=1)
+        engine.recompute_scores(today=TODAY + timedelta(days=1), chunk_size=1)
     assert AccountScore.objects.get(account=world["eur"]).overall == before
     assert not ScoreSnapshot.objects.filter(taken_on=TODAY + timedelta(days=1)).exists()
     failed = RecomputeRun.objects.order_by("-pk").first()
     assert failed.status == RecomputeStatus.FAILED and "worker lost" in failed.error
     assert failed.accounts_processed == 1
 
-    monkeypatch.setattr(services, "_stage", real_stage)
-    services.recompute_scores(today=TODAY + timedelta(days=1))
+    monkeypatch.setattr(engine, "_stage", real_stage)
+    engine.recompute_scores(today=TODAY + timedelta(days=1))
     assert AccountScore.objects.get(account=world["eur"]).overall == Decimal("80")
 
 
 @contextmanager
 def lock_held_by_another_worker():
     if connection.vendor != "postgresql":
-        with services.recompute_lock():
+        with engine.recompute_lock():
             yield
         return
     # Advisory locks are re-entrant within a session: take it from a second connection.
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [services.ADVISORY_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [engine.ADVISORY_LOCK_KEY])
         yield
     finally:
         other.close()
 
 
 def test_two_runs_never_overlap(world):
-    with lock_held_by_another_worker(), pytest.raises(services.RecomputeBusy):
-        services.recompute_scores(today=TODAY)
+    with lock_held_by_another_worker(), pytest.raises(engine.RecomputeBusy):
+        engine.recompute_scores(today=TODAY)
     refused = RecomputeRun.objects.get()
     assert refused.status == RecomputeStatus.FAILED and refused.error
     assert not AccountScore.objects.exists()
@@ -162,7 +161,7 @@ def test_two_runs_never_overlap(world):
 
 def test_a_run_left_running_by_a_dead_worker_is_marked_interrupted(world):
     dead = RecomputeRun.objects.create(started_at=timezone.now(), status=RecomputeStatus.RUNNING)
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     dead.refresh_from_db()
     assert dead.status == RecomputeStatus.FAILED and "Interrupted" in dead.error
 
@@ -173,22 +172,22 @@ def test_recommendation_reads_the_history_of_snapshots(world, programme):
         ScoreSnapshot.objects.create(
             account=world["eur"], taken_on=TODAY - timedelta(days=day), overall=Decimal("92")
         )
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     assert AccountScore.objects.get(account=world["eur"]).recommendation == "add"
     ScoreSnapshot.objects.filter(account=world["eur"], taken_on=TODAY - timedelta(days=30)).update(
         overall=Decimal("50")
     )
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     assert AccountScore.objects.get(account=world["eur"]).recommendation == "none"
 
 
 def test_preview_scores_a_proposed_set_of_criteria_and_writes_nothing(world, programme):
     rules = [
-        services.criterion_rule(world["revenue"], weight=1),
-        services.criterion_rule(world["manual"], weight=0),
+        engine.criterion_rule(world["revenue"], weight=1),
+        engine.criterion_rule(world["manual"], weight=0),
     ]
-    settings = services.ScoringSettings.of(programme, attractiveness_share=1.0)
-    results = services.preview_scores(rules=rules, settings=settings, today=TODAY)
+    settings = engine.ScoringSettings.of(programme, attractiveness_share=1.0)
+    results = what_if.preview_scores(rules=rules, settings=settings, today=TODAY)
     assert results[world["pln"].pk].overall.score == pytest.approx(0.0)
     assert results[world["eur"].pk].overall.score == pytest.approx(100.0)
     assert not AccountScore.objects.exists() and not ScoreSnapshot.objects.exists()
@@ -196,11 +195,11 @@ def test_preview_scores_a_proposed_set_of_criteria_and_writes_nothing(world, pro
 
 
 def test_a_score_that_did_not_change_keeps_its_time_so_the_crm_rereads_only_changes(world):
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
     first = AccountScore.objects.get(account=world["eur"]).computed_at
-    services.recompute_scores(today=TODAY + timedelta(days=1))
+    engine.recompute_scores(today=TODAY + timedelta(days=1))
     assert AccountScore.objects.get(account=world["eur"]).computed_at == first
     ManualScore.objects.filter(account=world["eur"]).update(score=Decimal("2"))
-    services.recompute_scores(today=TODAY + timedelta(days=1))
+    engine.recompute_scores(today=TODAY + timedelta(days=1))
     changed = AccountScore.objects.get(account=world["eur"])
     assert changed.computed_at > first and changed.relationship == Decimal("20")

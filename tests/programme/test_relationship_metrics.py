@@ -6,11 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import BuyingRole
-from programme import services
 from programme.models import AccountScore
-
-from ..factories import AccountFactory, InteractionFactory, StakeholderFactory
-from .factories import CriterionFactory
+from programme.scoring import engine
+from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory
+from tests.programme.factories import CriterionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_people_mapped_but_not_covered_or_met_count_as_zero_and_nobody_mapped_as
     InteractionFactory(account=warm, occurred_on=TODAY - timedelta(days=10), stakeholders=[boss])
     unmapped = AccountFactory(name="Nobody mapped")
 
-    services.recompute_scores(today=TODAY)
+    engine.recompute_scores(today=TODAY)
 
     assert _values(cold, criteria) == {"decision_makers_covered": 0, "active_contacts_90d": 0}
     assert _values(warm, criteria) == {"decision_makers_covered": 1, "active_contacts_90d": 1}

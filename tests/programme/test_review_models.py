@@ -4,8 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from programme.models import AlignmentAssessment, ReviewStatus
-
-from .dashboard_factories import ReviewFactory, SkillsProfileFactory
+from tests.programme.dashboard_factories import ReviewFactory, SkillsProfileFactory
 
 pytestmark = pytest.mark.django_db
 

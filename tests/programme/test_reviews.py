@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LifecycleChange, LifecycleStatus
-from programme import reviews
 from programme.models import AlignmentElement, Quadrant, Recommendation, ReviewStatus
-
-from ..conftest import ROLES
-from ..factories import AccountFactory
-from .dashboard_factories import AccountScoreFactory
+from programme.reviews import services
+from tests.conftest import ROLES
+from tests.factories import AccountFactory
+from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
 ALL_SEVEN = {e.value: (4, "fine") for e in AlignmentElement}
@@ -44,7 +43,7 @@ def portfolio(account, other_account):
 
 
 def _open(champion, title="Q4 2026"):
-    return reviews.review_open(
+    return services.review_open(
         title=title, period_start=date(2026, 10, 1), period_end=date(2026, 12, 31), by=champion
     )
 
@@ -83,7 +82,7 @@ def test_only_the_champion_opens_a_review(kam, sponsor, portfolio):
 def test_a_decision_needs_its_rationale(champion, portfolio):
     review = _open(champion)
     with pytest.raises(ValidationError) as error:
-        reviews.review_decide(
+        services.review_decide(
             review=review, entry=_entry(review, portfolio["lyon"]), decision="keep", rationale="", by=champion
         )
     assert "rationale" in error.value.error_dict
@@ -93,9 +92,9 @@ def test_adding_against_the_recommendation_is_an_override_and_needs_its_reason(c
     review = _open(champion)
     golf = _entry(review, portfolio["golf"])
     with pytest.raises(ValidationError) as error:
-        reviews.review_decide(review=review, entry=golf, decision="add", rationale="Strategic", by=champion)
+        services.review_decide(review=review, entry=golf, decision="add", rationale="Strategic", by=champion)
     assert "override_reason" in error.value.error_dict
-    decision = reviews.review_decide(
+    decision = services.review_decide(
         review=review,
         entry=golf,
         decision="add",
@@ -109,15 +108,15 @@ def test_adding_against_the_recommendation_is_an_override_and_needs_its_reason(c
 def test_keeping_an_account_proposed_for_exit_on_watch_is_an_override(champion, portfolio):
     review = _open(champion)
     baltic = _entry(review, portfolio["baltic"])
-    assert reviews.is_override(baltic, "watch")
-    assert not reviews.is_override(baltic, "remove")
-    assert not reviews.is_override(_entry(review, portfolio["rising"]), "add")
+    assert services.is_override(baltic, "watch")
+    assert not services.is_override(baltic, "remove")
+    assert not services.is_override(_entry(review, portfolio["rising"]), "add")
 
 
 def test_a_candidate_cannot_be_removed_nor_a_key_account_added(champion, portfolio):
     review = _open(champion)
     with pytest.raises(ValidationError) as error:
-        reviews.review_decide(
+        services.review_decide(
             review=review,
             entry=_entry(review, portfolio["golf"]),
             decision="remove",
@@ -130,11 +129,11 @@ def test_a_candidate_cannot_be_removed_nor_a_key_account_added(champion, portfol
 def test_applying_waits_for_every_decision_and_the_alignment(champion, portfolio):
     review = _open(champion)
     with pytest.raises(ValidationError, match="wait for a decision"):
-        reviews.review_apply(review=review, by=champion)
+        services.review_apply(review=review, by=champion)
 
 
 def _decide_all(review, portfolio, champion):
-    decide = reviews.review_decide
+    decide = services.review_decide
     decide(
         review=review,
         entry=_entry(review, portfolio["baltic"]),
@@ -163,7 +162,7 @@ def _decide_all(review, portfolio, champion):
         rationale="Not yet",
         by=champion,
     )
-    reviews.review_assess(
+    services.review_assess(
         review=review, scores=ALL_SEVEN, benchmark_notes="Siemens: board sponsors", by=champion
     )
 
@@ -171,7 +170,7 @@ def _decide_all(review, portfolio, champion):
 def test_applying_changes_lifecycles_in_one_go_and_closes_the_review(champion, portfolio):
     review = _open(champion)
     _decide_all(review, portfolio, champion)
-    reviews.review_apply(review=review, by=champion)
+    services.review_apply(review=review, by=champion)
     review.refresh_from_db()
     assert review.status == ReviewStatus.CLOSED and review.closed_by == champion
     portfolio["baltic"].refresh_from_db()
@@ -190,7 +189,7 @@ def test_a_failing_lifecycle_change_leaves_nothing_half_applied(champion, portfo
     portfolio["rising"].status, portfolio["rising"].key_since = LifecycleStatus.KEY, date(2026, 1, 1)
     portfolio["rising"].save()
     with pytest.raises(ValidationError):
-        reviews.review_apply(review=review, by=champion)
+        services.review_apply(review=review, by=champion)
     review.refresh_from_db()
     portfolio["baltic"].refresh_from_db()
     assert review.status == ReviewStatus.OPEN
@@ -200,9 +199,9 @@ def test_a_failing_lifecycle_change_leaves_nothing_half_applied(champion, portfo
 def test_a_closed_review_never_changes(champion, portfolio):
     review = _open(champion)
     _decide_all(review, portfolio, champion)
-    reviews.review_apply(review=review, by=champion)
+    services.review_apply(review=review, by=champion)
     with pytest.raises(ValidationError, match="closed"):
-        reviews.review_decide(
+        services.review_decide(
             review=review,
             entry=_entry(review, portfolio["lyon"]),
             decision="watch",
@@ -211,31 +210,31 @@ def test_a_closed_review_never_changes(champion, portfolio):
             by=champion,
         )
     with pytest.raises(ValidationError, match="closed"):
-        reviews.review_assess(review=review, scores=ALL_SEVEN, benchmark_notes="", by=champion)
+        services.review_assess(review=review, scores=ALL_SEVEN, benchmark_notes="", by=champion)
     with pytest.raises(ValidationError, match="closed"):
-        reviews.review_apply(review=review, by=champion)
+        services.review_apply(review=review, by=champion)
 
 
 def test_alignment_scores_must_be_one_to_five(champion, portfolio):
     review = _open(champion)
     with pytest.raises(ValidationError) as error:
-        reviews.review_assess(
+        services.review_assess(
             review=review, scores={**ALL_SEVEN, "skills": (7, "")}, benchmark_notes="", by=champion
         )
     assert "skills_score" in error.value.error_dict
 
 
 def test_a_stale_decision_is_refused(champion, portfolio):
-    from accounts.concurrency import StaleVersion
+    from kam.core.versions import StaleVersion
 
     review = _open(champion)
     lyon = _entry(review, portfolio["lyon"])
-    reviews.review_decide(review=review, entry=lyon, decision="keep", rationale="one", by=champion)
-    reviews.review_decide(
+    services.review_decide(review=review, entry=lyon, decision="keep", rationale="one", by=champion)
+    services.review_decide(
         review=review, entry=lyon, decision="watch", rationale="two", expected_version=1, by=champion
     )
     with pytest.raises(StaleVersion):
-        reviews.review_decide(
+        services.review_decide(
             review=review, entry=lyon, decision="keep", rationale="three", expected_version=1, by=champion
         )
 
@@ -243,7 +242,7 @@ def test_a_stale_decision_is_refused(champion, portfolio):
 def test_the_review_page_compares_with_the_previous_review(client, champion, portfolio):
     first = _open(champion, "Q3 2026")
     _decide_all(first, portfolio, champion)
-    reviews.review_apply(review=first, by=champion)
+    services.review_apply(review=first, by=champion)
     portfolio["lyon"].score.quadrant = Quadrant.STAR
     portfolio["lyon"].score.save()
     second = _open(champion, "Q4 2026")
@@ -293,7 +292,7 @@ def test_the_review_csv_lists_entries_with_decisions(client, champion, portfolio
 def test_the_closed_review_page_is_read_only(client, champion, portfolio):
     review = _open(champion)
     _decide_all(review, portfolio, champion)
-    reviews.review_apply(review=review, by=champion)
+    services.review_apply(review=review, by=champion)
     client.force_login(champion)
     content = client.get(reverse("portfolio:review_detail", args=[review.pk])).content.decode()
     assert "can be read, never changed" in content

@@ -7,10 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Interaction, InteractionKind, PlanStatus
-
-from ..accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
-from ..conftest import ROLES
-from ..factories import AccountFactory, InteractionFactory, StakeholderFactory, UserFactory
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from tests.conftest import ROLES
+from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from programme import services
+from programme.scoring import engine
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with tqdm(unit="accounts", file=self.stderr, disable=options["verbosity"] == 0) as bar:
             try:
-                run = services.recompute_scores(progress=bar.update)
-            except services.RecomputeBusy as busy:
+                run = engine.recompute_scores(progress=bar.update)
+            except engine.RecomputeBusy as busy:
                 raise CommandError(str(busy)) from busy
         seconds = (run.finished_at - run.started_at).total_seconds()
         self.stdout.write(

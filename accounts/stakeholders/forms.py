@@ -1,0 +1,238 @@
+"""accounts.stakeholders.forms"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import DateInput
+from accounts.models import (
+    Account,
+    Interaction,
+    Stakeholder,
+    User,
+)
+from kam.core.forms import _Versioned
+
+
+class StakeholderForm(forms.ModelForm):
+    # The version the person had when the page was opened: a save over someone else's is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "title",
+            "department",
+            "email",
+            "phone",
+            "reports_to",
+            "buying_role",
+            "influence",
+            "attitude",
+            "relationship_strength",
+            "competitor_relationship_strength",
+            "relationship_owner",
+            "needs_organisation",
+            "needs_department",
+            "needs_personal",
+            "left_on",
+        ]
+        widgets = {
+            "needs_organisation": forms.Textarea(attrs={"rows": 2}),
+            "needs_department": forms.Textarea(attrs={"rows": 2}),
+            "needs_personal": forms.Textarea(attrs={"rows": 2}),
+            "left_on": DateInput,
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        colleagues = Stakeholder.objects.filter(account=account, archived_at__isnull=True)
+        if self.instance.pk:
+            colleagues = colleagues.exclude(pk=self.instance.pk)
+        # Offer the account's own people; a posted id from elsewhere is refused by the model's clean().
+        self.fields["reports_to"].queryset = Stakeholder.objects.filter(archived_at__isnull=True).order_by(
+            "name"
+        )
+        self.fields["reports_to"].widget.choices = [("", "—")] + [
+            (s.pk, str(s)) for s in colleagues.order_by("name")
+        ]
+        self.fields["relationship_owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_on", "stakeholders", "participants", "notes"]
+        widgets = {"occurred_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(
+            account=account, archived_at__isnull=True
+        ).order_by("name")
+        self.fields["participants"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["occurred_on"].initial = timezone.localdate
+
+
+def _managers_choices(account: Account, person: Stakeholder | None):
+    """The account's current people, for "reports to"; a person cannot report to themself."""
+    people = Stakeholder.objects.filter(account=account, archived_at__isnull=True).order_by("name")
+    if person is not None and person.pk:
+        people = people.exclude(pk=person.pk)
+    return people
+
+
+class MapStakeholderForm(_Versioned):
+    """Add or edit a person on the map, inline. The essentials first; needs below."""
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "title",
+            "department",
+            "reports_to",
+            "buying_role",
+            "influence",
+            "attitude",
+            "relationship_strength",
+            "competitor_relationship_strength",
+            "relationship_owner",
+            "email",
+            "phone",
+            "needs_organisation",
+            "needs_department",
+            "needs_personal",
+        ]
+        widgets = {
+            "needs_organisation": forms.Textarea(attrs={"rows": 2}),
+            "needs_department": forms.Textarea(attrs={"rows": 2}),
+            "needs_personal": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        # Any current person is offered; one from another account is refused by the model's clean().
+        self.fields["reports_to"].queryset = Stakeholder.objects.filter(archived_at__isnull=True)
+        self.fields["reports_to"].widget.choices = [("", _("nobody on the map"))] + [
+            (s.pk, str(s)) for s in _managers_choices(account, self.instance)
+        ]
+        self.fields["relationship_owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+
+
+class MoveStakeholderForm(forms.Form):
+    reports_to = forms.ModelChoiceField(
+        label=_("reports to"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        empty_label=_("nobody on the map"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, account: Account, person: Stakeholder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].queryset = _managers_choices(account, person)
+        self.fields["reports_to"].initial = person.reports_to_id
+        self.fields["version"].initial = person.version
+
+
+class StakeholderLeftForm(forms.Form):
+    left_on = forms.DateField(label=_("left the customer on"), widget=DateInput, initial=timezone.localdate)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, person: Stakeholder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = person.version
+
+
+class StakeholderRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _our_people(account: Account, user, *, also=()):
+    """Who on our side may have been there: the KAM, the sponsor, the team, whoever logs it (and `also`)."""
+    return (
+        User.objects.filter(
+            Q(is_active=True, pk__in=[account.kam_id, account.executive_sponsor_id, user.pk])
+            | Q(is_active=True, team_memberships__account=account)
+            | Q(pk__in=list(also))
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class QuickInteractionForm(forms.Form):
+    """Log a contact in a few seconds: type, date, who on their side, who on ours, notes."""
+
+    kind = forms.ChoiceField(label=_("type"), choices=Interaction._meta.get_field("kind").choices)
+    occurred_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    stakeholders = forms.ModelMultipleChoiceField(
+        label=_("their people"),
+        queryset=Stakeholder.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("our people"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, account: Account, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(
+            account=account, archived_at__isnull=True, left_on__isnull=True
+        ).order_by("name")
+        self.fields["participants"].queryset = _our_people(account, user)
+        self.fields["participants"].initial = [user.pk]
+
+
+class InteractionEditForm(QuickInteractionForm):
+    """Correct a logged contact inline: the same fields, filled in, with the version it was opened at.
+
+    The people already on it stay offered even if they have since left the customer or our team:
+    correcting the date must not silently drop who was there.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, interaction: Interaction, user, **kwargs):
+        # Field ids of their own: the quick-add form sits in the same section of the page.
+        kwargs.setdefault("auto_id", "id_edit_%s")
+        super().__init__(*args, account=interaction.account, user=user, **kwargs)
+        their_people = [s.pk for s in interaction.stakeholders.all()]
+        our_people = [u.pk for u in interaction.participants.all()]
+        stakeholders = self.fields["stakeholders"]
+        stakeholders.queryset = (
+            Stakeholder.objects.filter(account=interaction.account_id)
+            .filter(Q(archived_at__isnull=True, left_on__isnull=True) | Q(pk__in=their_people))
+            .order_by("name")
+        )
+        self.fields["participants"].queryset = _our_people(interaction.account, user, also=our_people)
+        self.initial.update(
+            kind=interaction.kind,
+            occurred_on=interaction.occurred_on,
+            stakeholders=their_people,
+            participants=our_people,
+            notes=interaction.notes,
+            version=interaction.version,
+        )

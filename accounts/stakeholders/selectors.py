@@ -1,0 +1,189 @@
+"""accounts.stakeholders.selectors"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    Account,
+    Interaction,
+    InteractionKind,
+    Stakeholder,
+    User,
+)
+
+HISTORY_SHOWN = 30
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    person: str  # for an interaction: which contact ("office meeting of 3 Nov 2026")
+    kind: str  # "+", "~", "-"
+    changes: list  # (label, old, new)
+    subject: str = "stakeholder"  # or "interaction"
+
+
+def _history_value(field_name: str, value, *, names: dict, users: dict):
+    from accounts.models import Attitude, BuyingRole, RelationshipStrength
+
+    if value in (None, ""):
+        return "—"
+    choices = {
+        "buying_role": BuyingRole,
+        "attitude": Attitude,
+        "relationship_strength": RelationshipStrength,
+        "competitor_relationship_strength": RelationshipStrength,
+    }
+    if field_name in choices:
+        try:
+            return choices[field_name](value).label
+        except ValueError:
+            return str(value)
+    if field_name == "reports_to_id":
+        return names.get(value, f"#{value}")
+    if field_name == "relationship_owner_id":
+        return str(users.get(value, f"#{value}"))
+    if field_name == "archived_at":
+        return _("removed from the map")
+    return str(value)
+
+
+def stakeholder_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+    """The latest changes to the account's people, each with who, when and old → new (three queries)."""
+    from accounts.stakeholders.services import STAKEHOLDER_FIELDS
+
+    model = Stakeholder.history.model
+    recent = list(
+        model.objects.filter(account_id=account.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    if not recent:
+        return []
+    ids = {h.id for h in recent}
+    chains: dict = {}
+    for record in model.objects.filter(id__in=ids).order_by("history_date", "history_id"):
+        chains.setdefault(record.id, []).append(record)
+    names = {r.id: r.name for chain in chains.values() for r in chain}
+    fields = [
+        f"{name}_id" if name in ("reports_to", "relationship_owner") else name for name in STAKEHOLDER_FIELDS
+    ]
+    fields.append("archived_at")
+    owner_ids = {r.relationship_owner_id for chain in chains.values() for r in chain} - {None}
+    users = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)} if owner_ids else {}
+    labels = {f.attname: f.verbose_name for f in Stakeholder._meta.concrete_fields}
+    labels["archived_at"] = _("on the map")
+    entries = []
+    for record in recent:
+        chain = chains[record.id]
+        index = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+        before = chain[index - 1] if index else None
+        changes = []
+        if before is not None:
+            for name in fields:
+                old, new = getattr(before, name), getattr(record, name)
+                if old != new:
+                    label = labels.get(name, name)
+                    changes.append(
+                        (
+                            label,
+                            _history_value(name, old, names=names, users=users),
+                            _history_value(name, new, names=names, users=users),
+                        )
+                    )
+            if not changes:
+                continue  # a save that changed nothing shown (e.g. only the version)
+        kind = {"+": "+", "-": "-"}.get(record.history_type, "~")
+        if record.archived_at and before is not None and before.archived_at is None:
+            kind = "-"
+        entries.append(HistoryEntry(record.history_date, record.history_user, record.name, kind, changes))
+    return entries
+
+
+def interaction_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+    """The latest corrections and removals of the account's contacts, who made them and old → new.
+
+    Logging a contact is not repeated here (the log shows who logged it); at most four queries.
+    """
+    model = Interaction.history.model
+    recent = list(
+        model.objects.filter(account_id=account.pk, history_type="~")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    if not recent:
+        return []
+    chains: dict = {}
+    for record in model.objects.filter(id__in={h.id for h in recent}).order_by("history_date", "history_id"):
+        chains.setdefault(record.id, []).append(record)
+    records = [r for chain in chains.values() for r in chain]
+    stakeholder_ids = {i for r in records for i in r.stakeholder_ids or ()}
+    user_ids = {i for r in records for i in r.participant_ids or ()}
+    # Removed people and users who left keep their names here: filtered by id only, never by visibility
+    # (a contact's people are shown to everyone who may see the account's log).
+    names = (
+        dict(Stakeholder.objects.filter(pk__in=stakeholder_ids).values_list("pk", "name"))
+        if stakeholder_ids
+        else {}
+    )
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+
+    def people(ids, lookup):
+        return ", ".join(sorted(lookup.get(i, f"#{i}") for i in ids)) or "—"
+
+    entries = []
+    for record in recent:
+        chain = chains[record.id]
+        index = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+        before = chain[index - 1] if index else None
+        label = _("%(kind)s of %(day)s") % {
+            "kind": InteractionKind(record.kind).label.lower()
+            if record.kind in InteractionKind.values
+            else record.kind,
+            "day": date_format(record.occurred_on),
+        }
+        if record.archived_at and (before is None or before.archived_at is None):
+            entries.append(
+                HistoryEntry(record.history_date, record.history_user, label, "-", [], "interaction")
+            )
+            continue
+        if before is None:
+            continue
+        changes = []
+        if before.kind != record.kind:
+            changes.append((_("type"), _kind_label(before.kind), _kind_label(record.kind)))
+        if before.occurred_on != record.occurred_on:
+            changes.append((_("date"), date_format(before.occurred_on), date_format(record.occurred_on)))
+        if before.notes != record.notes:
+            changes.append((_("notes"), before.notes or "—", record.notes or "—"))
+        # A row without people (created by a plain save) cannot say what they were: no change shown.
+        for name, title, lookup in (
+            ("stakeholder_ids", _("their people"), names),
+            ("participant_ids", _("our people"), users),
+        ):
+            old, new = getattr(before, name), getattr(record, name)
+            if old is not None and new is not None and sorted(old) != sorted(new):
+                changes.append((title, people(old, lookup), people(new, lookup)))
+        if changes:
+            entries.append(
+                HistoryEntry(record.history_date, record.history_user, label, "~", changes, "interaction")
+            )
+    return entries
+
+
+def _kind_label(kind: str) -> str:
+    return InteractionKind(kind).label if kind in InteractionKind.values else kind
+
+
+def account_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+    """The page's History: changes to the stakeholder map and to the interaction log, newest first."""
+    entries = stakeholder_history(account=account, limit=limit) + interaction_history(
+        account=account, limit=limit
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

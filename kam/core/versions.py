@@ -1,0 +1,46 @@
+"""No lost updates: a version number per row, checked and bumped in the same UPDATE.
+
+The browser's edit forms carry the version they were loaded at; the API's ETag is the same number.
+When someone saved in between, the write matches no row and the second person is told.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class StaleVersion(Exception):
+    """Someone else saved this record after it was loaded; `current` is what they saved."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else changed this after you opened it."))
+        self.current = current
+
+
+def save_if_unchanged(instance: models.Model, *, expected_version: int, fields: list[str]) -> None:
+    """Write `fields` of `instance` only if the stored version is still `expected_version`."""
+    model = type(instance)
+    values = {name: getattr(instance, name) for name in fields}
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        values["updated_at"] = timezone.now()
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise StaleVersion(model._default_manager.get(pk=instance.pk))
+    instance.version = expected_version + 1
+
+
+def _save_versioned(instance, *, expected_version: int | None, fields: list[str], by=None):
+    """Validate, then insert, or update only if nobody saved since `expected_version` (with history)."""
+    instance.full_clean()
+    if instance.pk is None:
+        instance.save()
+        return instance
+    save_if_unchanged(instance, expected_version=expected_version or 0, fields=fields)
+    # save_if_unchanged writes with UPDATE, which simple-history does not see: record it here.
+    type(instance).history.bulk_history_create([instance], update=True, default_user=by)
+    return instance

@@ -1,0 +1,97 @@
+"""The champion's portfolio dashboard and the league table's CSV export. Thin: ask, read, render."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from programme.dashboard import selectors as portfolio
+
+
+def _require_portfolio(user) -> None:
+    if not permissions.can_view_portfolio(user):
+        raise PermissionDenied(_("The portfolio dashboard is the KAM champion's."))
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    _require_portfolio(request.user)
+    if request.htmx and request.GET.get("partial") == "league":  # the filter form swaps only the table
+        programme, query, rows = portfolio.league_table(params=request.GET)
+        context = {
+            "rows": rows,
+            "query": query,
+            "currency": programme.reporting_currency,
+            "league_columns": portfolio.LEAGUE_COLUMNS,
+        }
+        return render(request, "programme/dashboard.html#league", context)
+    if request.GET.get("partial") == "measures":  # loaded by the page after it is shown
+        programme, measures = portfolio.dashboard_programme_measures()
+        context = {"measures": measures, "currency": programme.reporting_currency}
+        return render(request, "programme/dashboard.html#programme_measures", context)
+    page = portfolio.portfolio_dashboard(user=request.user, params=request.GET)
+    context = {
+        "page": page,
+        "rows": page.rows,
+        "query": page.query,
+        "currency": page.currency,
+        "league_columns": portfolio.LEAGUE_COLUMNS,
+    }
+    return render(request, "programme/dashboard.html", context)
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _text(value) -> str:
+    # A spreadsheet runs a cell starting with = + - @ as a formula: CRM-synced names must not.
+    text = _cell(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+@require_GET
+def league_csv(request):
+    """The league table as filtered and sorted on screen, as CSV for a spreadsheet."""
+    _require_portfolio(request.user)
+    programme, _query, rows = portfolio.league_table(params=request.GET)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"key-accounts-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    currency = programme.reporting_currency
+    writer.writerow(
+        [
+            _("Account"), _("CRM id"), _("Industry"), _("Country"),
+            _("CLV (%(currency)s)") % {"currency": currency},
+            _("Margin after cost-to-serve (%(currency)s)") % {"currency": currency},
+            _("Overall score"), _("Trend"), _("Quadrant"), _("Recommendation"),
+            _("Key account manager"), _("Executive sponsor"), _("Plan status"),
+            _("Last executive visit"), _("Relationship health"), _("Overdue actions"),
+            _("NPS"), _("Share of wallet"), _("Relationship stage"), _("Return on investment"),
+        ]
+    )  # fmt: skip
+    for row in rows:
+        account = row.account
+        writer.writerow(
+            [
+                _text(account.name), _text(account.external_id), _text(account.industry), account.country,
+                _cell(row.clv), _cell(row.margin_after_cost_to_serve), _cell(row.overall), _cell(row.trend),
+                row.quadrant_label, row.score.get_recommendation_display() if row.score else "",
+                _text(account.kam or ""), _text(account.executive_sponsor or ""), row.plan_status_label,
+                _cell(row.last_executive_visit), row.health_label, row.overdue_actions,
+                _cell(row.measures.nps), _cell(row.measures.share_of_wallet),
+                row.measures.relationship_stage_label, _cell(row.measures.return_on_investment),
+            ]
+        )  # fmt: skip
+    return response

@@ -1,0 +1,198 @@
+"""Programme review screens: list and open, the review page, decide, assess, apply, CSV. Thin.
+
+Every view asks kam.permissions (through the services and selectors in programme/reviews.py, which
+refuse anyone but the champion), fragments included. Field errors answer 422, a stale decision 409.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions
+from kam.core.versions import StaleVersion
+from programme.dashboard.views import _text
+from programme.models import ProgrammeReview, ReviewEntry
+from programme.reviews import selectors, services
+from programme.reviews.forms import AlignmentForm, DecisionForm, ReviewOpenForm
+
+PAGE = "programme/review_detail.html"
+
+
+def _require_champion(user) -> None:
+    if not permissions.can_run_reviews(user):
+        raise PermissionDenied(_("Programme reviews are the KAM champion's."))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_list(request):
+    _require_champion(request.user)
+    form = ReviewOpenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Review opened: the portfolio is frozen as it stands today."))
+            return redirect(review)
+    context = {"reviews": selectors.review_list(user=request.user), "form": form}
+    return render(request, "programme/review_list.html", context, status=422 if form.errors else 200)
+
+
+def _page_context(request, review_id: int, **extra) -> dict:
+    page = selectors.review_page(user=request.user, review_id=review_id)
+    forms = {}
+    if page.can_change:
+        for entry in [*page.key_entries, *page.candidate_entries]:
+            entry.form = _decision_form(entry)
+        forms["alignment_form"] = AlignmentForm(review=page.review)
+    return {"page": page, "review": page.review, **forms, **extra}
+
+
+def _decision_form(entry: ReviewEntry, data=None) -> DecisionForm:
+    decision = getattr(entry, "decision_or_none", None)
+    initial = {}
+    if decision:
+        initial = {
+            "decision": decision.decision,
+            "rationale": decision.rationale,
+            "override_reason": decision.override_reason,
+            "version": decision.version,
+        }
+    return DecisionForm(data, entry=entry, initial=initial)
+
+
+@login_required
+@require_GET
+def review_detail(request, review_id: int):
+    _require_champion(request.user)
+    return render(request, PAGE, _page_context(request, review_id))
+
+
+@login_required
+@require_POST
+def review_decide(request, review_id: int, entry_id: int):
+    """Record one entry's decision; htmx gets the entry's row back, with field messages on 422."""
+    _require_champion(request.user)
+    review = get_object_or_404(ProgrammeReview, pk=review_id)
+    entry = get_object_or_404(ReviewEntry.objects.select_related("decision"), pk=entry_id, review=review)
+    entry.decision_or_none = getattr(
+        entry, "decision", None
+    )  # the reverse one-to-one's miss is an AttributeError
+    form = DecisionForm(request.POST, entry=entry)
+    status, conflict = 422, None
+    if form.is_valid():
+        try:
+            decision = services.review_decide(
+                review=review, entry=entry, by=request.user,
+                expected_version=form.cleaned_data.pop("version"), **form.cleaned_data,
+            )  # fmt: skip
+        except StaleVersion as stale:
+            status, conflict = 409, stale.current
+            form.data = form.data.copy()
+            form.data["version"] = stale.current.version  # saving again is then a deliberate choice
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Decision recorded."))
+                return redirect(f"{review.get_absolute_url()}#entry-{entry.pk}")
+            entry.decision_or_none = decision
+            form, status = _decision_form(entry), 200
+    entry.form, entry.conflict = form, conflict
+    context = {"entry": entry, "review": review}
+    if request.htmx:
+        return render(request, "programme/_review_entry_row.html", context, status=status)
+    page_context = _page_context(request, review_id)
+    for e in [*page_context["page"].key_entries, *page_context["page"].candidate_entries]:
+        if e.pk == entry.pk:
+            e.form, e.conflict = form, conflict
+    return render(request, PAGE, page_context, status=status)
+
+
+@login_required
+@require_POST
+def review_alignment(request, review_id: int):
+    _require_champion(request.user)
+    review = get_object_or_404(ProgrammeReview, pk=review_id)
+    form = AlignmentForm(request.POST, review=review)
+    if form.is_valid():
+        try:
+            services.review_assess(
+                review=review, scores=form.scores(), benchmark_notes=form.cleaned_data["benchmark_notes"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Alignment assessment and benchmark notes saved."))
+            return redirect(f"{review.get_absolute_url()}#alignment")
+    context = _page_context(request, review_id)
+    context["alignment_form"] = form
+    return render(request, PAGE, context, status=422)
+
+
+@login_required
+@require_POST
+def review_apply(request, review_id: int):
+    """Apply every decision to the lifecycles and close the review, in one transaction."""
+    _require_champion(request.user)
+    review = get_object_or_404(ProgrammeReview, pk=review_id)
+    try:
+        services.review_apply(review=review, by=request.user)
+    except ValidationError as error:
+        return render(
+            request, PAGE, _page_context(request, review_id, apply_errors=error.messages), status=422
+        )
+    messages.success(request, _("Review applied and closed: the lifecycles have changed."))
+    return redirect(review)
+
+
+@login_required
+@require_GET
+def review_csv(request, review_id: int):
+    page = selectors.review_page(user=request.user, review_id=review_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="programme-review-{page.review.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Account"), _("Status at review"), _("Overall score"), _("Trend"), _("Attractiveness"),
+            _("Relationship strength"), _("CLV"), _("Margin after cost-to-serve"), _("Quadrant"),
+            _("Recommendation"), _("Why"), _("Plan status"), _("Decision"), _("Rationale"), _("Override"),
+            _("Override reason"), _("Decided by"),
+        ]
+    )  # fmt: skip
+    for entry in [*page.key_entries, *page.candidate_entries]:
+        decision = entry.decision_or_none
+        writer.writerow(
+            [
+                _text(entry.account_name), entry.lifecycle_status, entry.overall, entry.overall_trend,
+                entry.attractiveness, entry.relationship, entry.clv, entry.margin_after_cost_to_serve,
+                entry.get_quadrant_display(), entry.get_recommendation_display(), entry.recommendation_reason,
+                entry.plan_status,
+                decision.get_decision_display() if decision else "",
+                _text(decision.rationale if decision else ""),
+                _("yes") if decision and decision.is_override else "",
+                _text(decision.override_reason if decision else ""),
+                _text(decision.decided_by if decision and decision.decided_by else ""),
+            ]
+        )  # fmt: skip
+    return response

@@ -1,0 +1,345 @@
+"""programme.workspace.selectors"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import (
+    Account,
+    AccountPlan,
+    AccountTeamMember,
+    FinancialPeriod,
+    Interaction,
+    LifecycleChange,
+    PlanAction,
+    PlanStatus,
+    Stakeholder,
+)
+from accounts.selectors import FinancialSummary, _window_sum, summarise_financials
+from accounts.stakeholders.selectors import account_history
+from kam.core.money import RateTable
+from kam.core.periods import add_months, trailing_twelve_months
+
+TREND_DAYS = 30
+
+
+SPARKLINE_DAYS = 120
+
+
+def _count(queryset, group_by: str = "account") -> Coalesce:
+    """A correlated COUNT(*) of `queryset` (already filtered on OuterRef) as an integer annotation."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Account]:
+    """Annotate accounts with their score, current plan and every "needs attention" count, in one query."""
+    from accounts.models import DECIDING_ROLES, InteractionKind
+    from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS, DECISION_MAKING_ROLES
+    from programme.models import MANUAL_SCORE_STALE_DAYS, ManualScore, ScoreSnapshot, ScoringSource
+
+    since = today - timedelta(days=CONTACT_WINDOW_DAYS)
+    start, end = trailing_twelve_months(today)
+    current_people = Stakeholder.objects.filter(
+        account=OuterRef("pk"), archived_at__isnull=True, left_on__isnull=True
+    )
+    logged = Interaction.objects.filter(archived_at__isnull=True, stakeholders=OuterRef("pk"))
+    deciders = current_people.filter(buying_role__in=DECISION_MAKING_ROLES)
+    plan_now = AccountPlan.objects.filter(account=OuterRef("pk")).in_force_on(today).order_by("-period_start")
+    replaced = Stakeholder.objects.filter(
+        account=OuterRef("account"),
+        archived_at__isnull=True,
+        left_on__isnull=True,
+        buying_role=OuterRef("buying_role"),
+        updated_at__date__gte=OuterRef("left_on"),
+    )
+    departed = Stakeholder.objects.filter(
+        account=OuterRef("pk"),
+        archived_at__isnull=True,
+        left_on__isnull=False,
+        buying_role__in=DECIDING_ROLES,
+    ).filter(~Exists(replaced))
+    earlier = ScoreSnapshot.objects.filter(
+        account=OuterRef("pk"), taken_on__lte=today - timedelta(days=TREND_DAYS)
+    ).order_by("-taken_on")
+    executive_visits = Interaction.objects.filter(
+        account=OuterRef("pk"), archived_at__isnull=True, kind=InteractionKind.EXECUTIVE_VISIT
+    ).order_by("-occurred_on")
+    from accounts.measures.selectors import with_satisfaction_flags
+
+    annotated = queryset.annotate(
+        score_overall=F("score__overall"),
+        score_quadrant=F("score__quadrant"),
+        score_clv=F("score__clv"),
+        score_computed_at=F("score__computed_at"),
+        score_before=Subquery(earlier.values("overall")[:1]),
+        t12m_margin_after_cost_to_serve=_window_sum("gross_margin", start, end)
+        - Coalesce(_window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
+        plan_id=Subquery(plan_now.values("pk")[:1]),
+        plan_status=Subquery(plan_now.values("status")[:1]),
+        plan_review_due_on=Subquery(plan_now.values("review_due_on")[:1]),
+        overdue_actions=_count(
+            PlanAction.objects.filter(plan__account=OuterRef("pk"))
+            .exclude(plan__status=PlanStatus.CLOSED)
+            .overdue(today),
+            "plan__account",
+        ),
+        deciders_never_contacted=_count(deciders.filter(~Exists(logged))),
+        deciders_not_recent=_count(
+            deciders.filter(Exists(logged)).filter(~Exists(logged.filter(occurred_on__gte=since)))
+        ),
+        active_contacts=_count(current_people.filter(Exists(logged.filter(occurred_on__gte=since)))),
+        departed_deciders=_count(departed),
+        stale_manual_scores=_count(
+            ManualScore.objects.filter(
+                account=OuterRef("pk"),
+                criterion__is_active=True,
+                criterion__source=ScoringSource.MANUAL,
+                scored_on__lt=today - timedelta(days=MANUAL_SCORE_STALE_DAYS),
+            )
+        ),
+        last_executive_visit=Subquery(executive_visits.values("occurred_on")[:1]),
+    )
+    return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year (issue 7)
+
+
+@dataclass
+class AccountRow:
+    account: Account
+    attention: list
+    sparkline: str
+    role: str
+
+    @property
+    def trend(self) -> Decimal | None:
+        return _trend(self.account)
+
+    @property
+    def plan_status_label(self) -> str:
+        return PlanStatus(self.account.plan_status).label if self.account.plan_status else ""
+
+
+def sparkline_points(values: list, *, width: int = 96, height: int = 24) -> str:
+    """SVG polyline points for a small trend line; empty when fewer than two values are known."""
+    values = [v for v in values if v is not None]
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = width / (len(values) - 1)
+    return " ".join(
+        f"{i * step:.1f},{height - 2 - float((v - low) / span) * (height - 4):.1f}"
+        for i, v in enumerate(values)
+    )
+
+
+@dataclass
+class MyAccountsPage:
+    rows: list[AccountRow]
+    currency: str
+    today: date
+    open_actions: int
+    is_team_member: bool
+
+    @property
+    def needing_attention(self) -> int:
+        return sum(1 for row in self.rows if row.attention)
+
+
+def my_accounts(*, user) -> MyAccountsPage:
+    """The accounts `user` manages, sponsors or works on, each with its score, plan and what needs
+    attention; a fixed number of queries whatever the number of accounts."""
+    from accounts.stakeholders.relationships import attention_items
+    from programme.models import Programme, ScoreSnapshot
+
+    today = timezone.localdate()
+    on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
+    snapshots = ScoreSnapshot.objects.filter(taken_on__gte=today - timedelta(days=SPARKLINE_DAYS)).order_by(
+        "taken_on"
+    )
+    accounts = (
+        with_attention(permissions.working_accounts(user, Account.objects.current()), today=today)
+        .annotate(on_team=Exists(on_team))
+        .prefetch_related(Prefetch("score_snapshots", queryset=snapshots, to_attr="recent_snapshots"))
+        .order_by(
+            Case(When(kam=user, then=Value(0)), default=Value(1), output_field=IntegerField()), "name", "pk"
+        )
+    )
+    rows = []
+    for account in accounts:
+        role = "kam" if account.kam_id == user.pk else "team" if account.on_team else "sponsor"
+        rows.append(
+            AccountRow(
+                account=account,
+                attention=attention_items(account, today=today),
+                sparkline=sparkline_points([s.overall for s in account.recent_snapshots]),
+                role=role,
+            )
+        )
+    open_actions = (
+        PlanAction.objects.owned_by(user).still_open().exclude(plan__status=PlanStatus.CLOSED).count()
+    )
+    return MyAccountsPage(
+        rows=rows,
+        currency=Programme.load().reporting_currency,
+        today=today,
+        open_actions=open_actions,
+        is_team_member=any(row.role == "team" for row in rows),
+    )
+
+
+MAP_VIEWS = ("chart", "grid", "list")
+
+
+@dataclass
+class Workspace:
+    """Everything the account page shows beyond `AccountPage`: attention, health, the map, history."""
+
+    attention: list
+    health: object
+    departures: list
+    chart: object
+    grid: object
+    history: list
+    plans: list
+    can_change: bool
+    today: date
+    interaction_editable: set = field(default_factory=set)
+    trend: Decimal | None = None
+    plan_status_label: str = ""
+
+
+def account_workspace(*, user, page: AccountPage) -> Workspace:
+    """The workspace parts of the account page, from what `account_page` loaded plus three queries."""
+    from accounts.stakeholders.pictures import influence_grid, org_chart
+    from accounts.stakeholders.relationships import (
+        attention_items,
+        contact_freshness,
+        relationship_health,
+        unreplaced_departures,
+    )
+
+    today = timezone.localdate()
+    account = page.account
+    for person in page.stakeholders:
+        person.freshness = contact_freshness(person.last_contacted_on, today)
+    placed = list(page.stakeholders)
+    editable = {i.pk for i in page.interactions if permissions.can_change_interaction(user, i, account)}
+    return Workspace(
+        attention=attention_items(account, today=today),
+        health=relationship_health(
+            page.stakeholders, last_executive_visit=account.last_executive_visit, today=today
+        ),
+        departures=unreplaced_departures(page.stakeholders),
+        chart=org_chart(placed),
+        grid=influence_grid([p for p in placed if p.left_on is None]),
+        history=account_history(account=account),
+        plans=list(account.plans.order_by("-period_start")[:3]),
+        can_change=permissions.can_change_account(user, account),
+        today=today,
+        interaction_editable=editable,
+        trend=_trend(account),
+        plan_status_label=PlanStatus(account.plan_status).label if account.plan_status else "",
+    )
+
+
+def _trend(account) -> Decimal | None:
+    if account.score_overall is None or account.score_before is None:
+        return None
+    return account.score_overall - account.score_before
+
+
+RECENT_INTERACTIONS = 25
+
+
+FINANCIAL_MONTHS_SHOWN = 24
+
+
+@dataclass
+class AccountPage:
+    account: Account
+    stakeholders: list[Stakeholder]
+    interactions: list[Interaction]
+    financial_periods: list[FinancialPeriod]
+    summary: FinancialSummary
+    lifecycle_changes: list[LifecycleChange]
+    can_change: bool
+    can_log_interaction: bool
+    can_manage_programme: bool
+
+
+def account_page(*, user, account_id: int) -> AccountPage:
+    """Everything the account page shows; 404 for an account the user may not see."""
+    from programme.models import Programme
+
+    stakeholders = (
+        Stakeholder.objects.filter(archived_at__isnull=True)
+        .select_related("reports_to", "relationship_owner")
+        .annotate(
+            last_contacted_on=Max(
+                "interactions__occurred_on", filter=Q(interactions__archived_at__isnull=True)
+            )
+        )
+        .order_by(F("left_on").asc(nulls_first=True), "-influence", "name")
+    )
+    interactions = (
+        Interaction.objects.filter(archived_at__isnull=True)
+        .select_related("logged_by")
+        .prefetch_related("stakeholders", "participants")
+        .order_by("-occurred_on", "-id")
+    )
+    queryset = (
+        with_attention(Account.objects.current(), today=timezone.localdate())
+        .select_related("kam", "executive_sponsor")
+        .prefetch_related(
+            Prefetch("team_members", queryset=AccountTeamMember.objects.select_related("user")),
+            Prefetch("stakeholders", queryset=stakeholders, to_attr="current_stakeholders"),
+            Prefetch(
+                "interactions",
+                queryset=interactions[:RECENT_INTERACTIONS],
+                to_attr="recent_interactions",
+            ),
+            Prefetch("lifecycle_changes", queryset=LifecycleChange.objects.select_related("changed_by")),
+        )
+    )
+    account = get_object_or_404(permissions.visible_accounts(user, queryset), pk=account_id)
+    _start, end = trailing_twelve_months()
+    periods = list(
+        account.financial_periods.filter(period__gte=add_months(end, -FINANCIAL_MONTHS_SHOWN)).order_by(
+            "-period"
+        )
+    )
+    rates = RateTable.load(Programme.load().reporting_currency)
+    return AccountPage(
+        account=account,
+        stakeholders=account.current_stakeholders,
+        interactions=account.recent_interactions,
+        financial_periods=periods,
+        summary=summarise_financials(periods, rates=rates),
+        lifecycle_changes=list(account.lifecycle_changes.all()),
+        can_change=permissions.can_change_account(user, account),
+        can_log_interaction=permissions.can_log_interaction(user, account),
+        can_manage_programme=permissions.can_manage_programme(user),
+    )
