@@ -1,13 +1,13 @@
-"""The account's own pages: the list, identity, team and figures, its plans and its measures.
+"""The account's own pages: the list, identity, team and figures, and its plans.
 
-The account page itself (the KAM's workspace, which shows the programme's scores) is routed from
-programme/workspace/urls.py; kam/urls.py puts both under /accounts/ in the `accounts` namespace.
+The account page itself and its Measures page show programme scores and reporting-currency figures,
+so they are routed from programme/workspace/urls.py and programme/measures/urls.py; kam/urls.py puts
+all three under /accounts/ in the `accounts` namespace.
 """
 
 from django.urls import path
 
 from accounts import views
-from accounts.measures import urls as measures_urls
 from accounts.plans import urls as plans_urls
 
 urlpatterns = [
@@ -24,5 +24,4 @@ urlpatterns = [
     path("<int:account_id>/financials/new/", views.financial_period_create, name="financial_create"),
     path("<int:account_id>/team/new/", views.team_member_add, name="team_member_add"),
     *plans_urls.urlpatterns,
-    *measures_urls.urlpatterns,
 ]

@@ -24,6 +24,7 @@ from api import filters, selectors, serializers, services
 from api.errors import PayloadTooLarge, PreconditionFailed, PreconditionRequired, error_response
 from api.schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, SURVEY_BATCH, ApiSchema
 from kam.core.versions import StaleVersion
+from programme.models import Programme
 
 # Which service each sync endpoint calls (surveys live in their own module, issue 7).
 UPSERTS = {
@@ -198,7 +199,9 @@ class ScoreViewSet(ReadViewSet):
         instance = args[0] if args else kwargs.get("instance")
         if instance is not None:
             scores = instance if isinstance(instance, list) else [instance]
-            serializer.context["measures"] = measures_by_account([s.account_id for s in scores])
+            serializer.context["measures"] = measures_by_account(
+                [s.account_id for s in scores], rates=Programme.load().rate_table()
+            )
         return serializer
 
 

@@ -3,13 +3,22 @@ from django.urls import include, path
 
 from accounts import urls as accounts_urls
 from kam import views
+from programme.measures import urls as measures_urls
 from programme.workspace import urls as workspace_urls
 
 admin.site.site_header = "kam administration"
 
+# /accounts/: the account's records (accounts), its workspace and its measures (programme), one namespace.
+ACCOUNT_PAGES = accounts_urls.urlpatterns + workspace_urls.urlpatterns + measures_urls.urlpatterns
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include((accounts_urls.urlpatterns + workspace_urls.urlpatterns, "accounts"))),
+    path(
+        "accounts/",
+        include(
+            (accounts_urls.urlpatterns + workspace_urls.urlpatterns + measures_urls.urlpatterns, "accounts")
+        ),
+    ),
     path("portfolio/", include("programme.portfolio_urls")),
     path("programme/", include("programme.urls")),
     path("", include("django.contrib.auth.urls")),

@@ -54,12 +54,6 @@ SHOWN_ROWS = 20
 ORDER_MONTHS_SHOWN = 24
 
 
-def _reporting_rates() -> RateTable:
-    from programme.models import Programme
-
-    return RateTable.load(Programme.load().reporting_currency)
-
-
 @dataclass
 class Converter:
     """Converts into the reporting currency, remembering the first missing rate to show it."""
@@ -91,10 +85,10 @@ class TrailingRevenue:
     convert: Converter
 
 
-def our_trailing_revenue(account: Account, *, today: date | None = None) -> TrailingRevenue:
-    """Our trailing-12-month revenue from the account in the reporting currency (two queries)."""
+def our_trailing_revenue(account: Account, *, rates: RateTable, today: date | None = None) -> TrailingRevenue:
+    """Our trailing-12-month revenue from the account in the reporting currency (one query)."""
     start, end = trailing_twelve_months(today)
-    convert = Converter(_reporting_rates())
+    convert = Converter(rates)
     periods = list(FinancialPeriod.objects.filter(account=account, period__gte=start, period__lt=end))
     amount = convert.total(periods, "revenue") if periods else None
     return TrailingRevenue(amount, convert)
@@ -171,10 +165,13 @@ def _in_force(rows, day_field: str, before: date):
     return next((r for r in rows if getattr(r, day_field) < before), None)
 
 
-def measures_page(*, user, account_id: int, today: date | None = None) -> MeasuresPage:
-    """Everything the Measures page shows, in a fixed number of queries; 404 for an account not visible."""
-    from programme.models import Programme
+def measures_page(
+    *, user, account_id: int, rates: RateTable, default_retention: Decimal, today: date | None = None
+) -> MeasuresPage:
+    """Everything the Measures page shows, in a fixed number of queries; 404 for an account not visible.
 
+    `rates` converts into the programme's reporting currency; `default_retention` is the programme's,
+    shown where the account has no estimate of its own."""
     today = today or timezone.localdate()
     queryset = (
         Account.objects.current()
@@ -182,8 +179,7 @@ def measures_page(*, user, account_id: int, today: date | None = None) -> Measur
         .prefetch_related("team_members")
     )
     account = get_object_or_404(permissions.visible_accounts(user, queryset), pk=account_id)
-    programme = Programme.load()
-    convert = Converter(RateTable.load(programme.reporting_currency))
+    convert = Converter(rates)
 
     # Satisfaction: the last year's figures and the trend by quarter, aggregated in SQL.
     year_ago = today - timedelta(days=365)
@@ -317,7 +313,7 @@ def measures_page(*, user, account_id: int, today: date | None = None) -> Measur
         clv=clv,
         clv_to_investment=measures.clv_to_investment(clv, yearly_investment),
         roi_trend=[(_quarter_label(r.investment.period_start), r.return_on_investment) for r in rows],
-        default_retention=programme.default_retention,
+        default_retention=default_retention,
         retention_changes=list(
             RetentionEstimateChange.objects.filter(account=account).select_related("changed_by")[:SHOWN_ROWS]
         ),
@@ -419,11 +415,11 @@ class AccountMeasures:
 
 
 def measures_by_account(
-    account_ids, *, today: date | None = None, rates: RateTable | None = None
+    account_ids, *, rates: RateTable, today: date | None = None
 ) -> dict[int, AccountMeasures]:
     """NPS and CSAT (12 months), share of wallet, stage and return (last four full quarters) per account.
 
-    Seven queries whatever the number of accounts (five when the caller passes the rate table),
+    Five queries whatever the number of accounts,
     the same definitions as the Measures page.
     """
     ids = list(account_ids)
@@ -431,7 +427,7 @@ def measures_by_account(
     if not ids:
         return result
     today = today or timezone.localdate()
-    convert = Converter(rates or _reporting_rates())
+    convert = Converter(rates)
     year_ago = today - timedelta(days=365)
     for row in (
         Survey.objects.current()
@@ -499,7 +495,7 @@ class ProgrammeMeasures:
 
 
 def programme_measures(
-    measured: dict[int, AccountMeasures], *, today: date | None = None, rates: RateTable | None = None
+    measured: dict[int, AccountMeasures], *, rates: RateTable, today: date | None = None
 ) -> ProgrammeMeasures:
     """KPIs over the key accounts' measures, plus retention from the lifecycle history (two queries)."""
     today = today or timezone.localdate()
@@ -532,7 +528,7 @@ def _status_on(day: date):
     return Subquery(steps.order_by("-effective_on", "-created_at", "-pk").values("to_status")[:1])
 
 
-def programme_retention(*, today: date | None = None, rates: RateTable | None = None):
+def programme_retention(*, rates: RateTable, today: date | None = None):
     """(Share of last year's key accounts still key, share of last year's candidates' revenue kept).
 
     Key a year ago: the last recorded lifecycle step on that day says so, or, for accounts without
@@ -574,7 +570,7 @@ def programme_retention(*, today: date | None = None, rates: RateTable | None = 
     for _account_id, currency, before, now in per_account.iterator(chunk_size=10_000):
         by_currency_before[currency] += before
         by_currency_kept[currency] += min(max(now or zero, zero), before)  # capped per account
-    convert = Converter(rates or _reporting_rates())
+    convert = Converter(rates)
     base, kept = {}, {}
     for currency, total in by_currency_before.items():
         base[currency] = convert(total, currency, end) or zero

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.measures import calculations as measures
+from accounts.measures.selectors import our_trailing_revenue
 from accounts.models import (
     Account,
     AccountInvestment,
@@ -24,6 +25,7 @@ from accounts.models import (
     Survey,
     WalletEstimate,
 )
+from kam.core.money import RateTable
 from kam.core.versions import StaleVersion, save_if_unchanged
 
 
@@ -108,12 +110,13 @@ def wallet_estimate_set(
     estimated_on: date,
     source: str,
     note: str = "",
+    rates: RateTable,
     based_on_id: int | None = None,
     by=None,
 ) -> WalletEstimateSaved:
-    """Add a new estimate of the customer's yearly spend in our categories; earlier ones stay as history."""
-    from accounts.measures.selectors import our_trailing_revenue
+    """Add a new estimate of the customer's yearly spend in our categories; earlier ones stay as history.
 
+    `rates` (into the reporting currency) compare the estimate with our own trailing revenue."""
     account = _lock_account(account)
     _check_based_on(WalletEstimate.objects.filter(account=account, is_current=True).first(), based_on_id)
     errors: dict = {}
@@ -135,7 +138,7 @@ def wallet_estimate_set(
     _clean(estimate, errors)
     estimate.save()
     _mark_current(WalletEstimate, account)
-    revenue = our_trailing_revenue(account)
+    revenue = our_trailing_revenue(account, rates=rates)
     wallet = revenue.convert(estimate.amount, estimate.currency, estimate.estimated_on)
     return WalletEstimateSaved(estimate, measures.wallet_below_our_revenue(revenue.amount, wallet))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models.account import Account
 from accounts.models.fields import MONEY
 from kam.core.currencies import validate_currency
+from kam.core.money import RateTable
 
 
 class FinancialPeriodQuerySet(models.QuerySet):
@@ -69,6 +70,13 @@ class FinancialPeriod(models.Model):
         return self.gross_margin - self.cost_to_serve
 
 
+class ExchangeRateQuerySet(models.QuerySet):
+    def rate_table(self, reporting_currency: str) -> RateTable:
+        """Every rate, in one query, for converting into `reporting_currency`."""
+        rows = self.order_by("currency", "valid_from").values_list("currency", "valid_from", "rate")
+        return RateTable.of(reporting_currency, rows)
+
+
 class ExchangeRate(models.Model):
     """How many units of the programme's reporting currency one unit of `currency` buys, from a date."""
 
@@ -80,6 +88,8 @@ class ExchangeRate(models.Model):
         decimal_places=8,
         validators=[MinValueValidator(Decimal("0.00000001"))],
     )
+
+    objects = ExchangeRateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exchange rate")

@@ -25,13 +25,10 @@ class RateTable:
     _rates: dict[str, list[tuple[date, Decimal]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def load(cls, reporting_currency: str) -> RateTable:
-        from accounts.models import ExchangeRate
-
+    def of(cls, reporting_currency: str, rows) -> RateTable:
+        """From (currency, valid_from, rate) rows ordered by currency and date."""
         table = cls(reporting_currency)
-        for currency, valid_from, rate in ExchangeRate.objects.order_by("currency", "valid_from").values_list(
-            "currency", "valid_from", "rate"
-        ):
+        for currency, valid_from, rate in rows:
             table._rates[currency].append((valid_from, rate))
         return table
 

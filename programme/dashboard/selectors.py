@@ -736,7 +736,7 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
     """Everything the champion's dashboard shows, in a fixed number of queries; the view checks permission."""
     today = today or timezone.localdate()
     programme = Programme.load()
-    rates = RateTable.load(programme.reporting_currency)
+    rates = programme.rate_table()
     query = LeagueQuery.from_params(params or {})
     all_rows = dashboard_key_rows(today=today, rates=rates, measures=True)
     candidates = top_candidates(today, MATRIX_CANDIDATES)
@@ -765,7 +765,7 @@ def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programm
     """
     today = today or timezone.localdate()
     programme = Programme.load()
-    rates = RateTable.load(programme.reporting_currency)
+    rates = programme.rate_table()
     # Like the portfolio totals: the same until the next recompute (or an hour), so only the first
     # view after a night pays for reading every account.
     key = f"{RecomputeRun.objects.cache_key('kam:programme-measures')}:{today.isoformat()}"
@@ -789,5 +789,5 @@ def league_table(*, params=None, today: date | None = None) -> tuple[Programme, 
     today = today or timezone.localdate()
     query = LeagueQuery.from_params(params or {})
     programme = Programme.load()
-    rates = RateTable.load(programme.reporting_currency)
+    rates = programme.rate_table()
     return programme, query, league_rows(dashboard_key_rows(today=today, rates=rates, measures=True), query)

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ExchangeRate
 from kam.core.currencies import validate_currency
+from kam.core.money import RateTable
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -145,3 +147,7 @@ class Programme(models.Model):
     def load(cls) -> Programme:
         programme, _created = cls.objects.get_or_create(pk=1)
         return programme
+
+    def rate_table(self) -> RateTable:
+        """Every exchange rate, for converting money into the reporting currency (one query)."""
+        return ExchangeRate.objects.rate_table(self.reporting_currency)

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import ExchangeRate
 from kam.core.bulk_insert import insert_rows
-from kam.core.money import RateTable
 from kam.core.periods import add_months, month_start
 from programme.models import (
     AccountScore,
@@ -174,7 +174,7 @@ def _window(today: date) -> dict:
 
 def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> None:
     """Per account, the last 24 months' figures in the reporting currency: one aggregate over the months."""
-    rates = RateTable.load(reporting_currency)
+    rates = ExchangeRate.objects.rate_table(reporting_currency)
     currencies = {reporting_currency, *rates._rates}
     months = [add_months(window["previous_start"], i) for i in range(24)]
     # The month's rate per currency, inline (a temporary table would keep PostgreSQL from scanning

@@ -39,7 +39,6 @@ from accounts.models import (
 )
 from accounts.selectors import FinancialSummary, _window_sum, summarise_financials
 from accounts.stakeholders.selectors import account_history
-from kam.core.money import RateTable
 from kam.core.periods import add_months, trailing_twelve_months
 
 TREND_DAYS = 30
@@ -331,7 +330,7 @@ def account_page(*, user, account_id: int) -> AccountPage:
             "-period"
         )
     )
-    rates = RateTable.load(Programme.load().reporting_currency)
+    rates = Programme.load().rate_table()
     return AccountPage(
         account=account,
         stakeholders=account.current_stakeholders,

@@ -10,6 +10,7 @@ from accounts.measures.calculations import last_full_quarters
 from accounts.measures.selectors import measures_by_account, programme_measures, programme_retention
 from accounts.models import LifecycleChange, LifecycleStatus
 from kam.core.periods import add_months, trailing_twelve_months
+from programme.models import Programme
 from tests.accounts.measures_factories import (
     InvestmentFactory,
     StageChangeFactory,
@@ -39,7 +40,7 @@ def measured(account, other_account):
         InvestmentFactory(account=account, period_start=quarter)  # 1,000 PLN a quarter
     StageChangeFactory(account=account, stage="integrated")
     StageChangeFactory(account=other_account, stage="basic")
-    return measures_by_account([account.pk, other_account.pk])
+    return measures_by_account([account.pk, other_account.pk], rates=Programme.load().rate_table())
 
 
 def test_measures_of_many_accounts_match_the_hand_worked_numbers(measured, account, other_account):
@@ -60,11 +61,11 @@ def test_measures_of_many_accounts_take_a_fixed_number_of_queries(
 ):
     more = [AccountFactory(key=True).pk for _ in range(10)]
     with django_assert_num_queries(7):
-        measures_by_account([account.pk, *more])
+        measures_by_account([account.pk, *more], rates=Programme.load().rate_table())
 
 
 def test_programme_kpis_average_nps_total_return_and_stage_distribution(measured):
-    kpis = programme_measures(measured)
+    kpis = programme_measures(measured, rates=Programme.load().rate_table())
     assert kpis.average_nps == D("40.0")
     assert (kpis.total_investment, kpis.total_margin, kpis.return_on_investment) == (
         D("1000.00"),
@@ -89,7 +90,7 @@ def test_retention_is_the_share_of_last_years_key_accounts_still_key(db):
         account=gone, from_status="key", to_status="exited", effective_on=date(2026, 5, 1)
     )
     AccountFactory(status=LifecycleStatus.KEY, key_since=date(2026, 6, 1))  # new this year: does not count
-    key_share, _revenue = programme_retention(today=today)
+    key_share, _revenue = programme_retention(today=today, rates=Programme.load().rate_table())
     assert key_share == D("0.6667")  # 2 of the 3 key a year ago
 
 
@@ -102,5 +103,5 @@ def test_candidates_revenue_retained_is_capped_per_account(db):
         if now:
             FinancialPeriodFactory(account=account, period=add_months(start, 6), revenue=D(now))
     AccountFactory(key=True)  # key accounts are not candidates
-    _keys, revenue = programme_retention(today=today)
+    _keys, revenue = programme_retention(today=today, rates=Programme.load().rate_table())
     assert revenue == D("0.3750")  # (100 + 50 + 0) / 400

@@ -18,6 +18,7 @@ from accounts.models import (
 )
 from kam.core.periods import add_months, trailing_twelve_months
 from kam.core.versions import StaleVersion
+from programme.models import Programme
 from tests.accounts.measures_factories import InvestmentFactory
 from tests.factories import ExchangeRateFactory, FinancialPeriodFactory, StakeholderFactory
 
@@ -76,6 +77,7 @@ def _wallet(account, amount, *, on=date(2026, 1, 10), based_on_id=None, by=None)
         currency=account.currency,
         estimated_on=on,
         source="customer",
+        rates=Programme.load().rate_table(),
         based_on_id=based_on_id,
         by=by,
     )
@@ -123,6 +125,7 @@ def test_a_negative_or_future_wallet_estimate_is_refused_on_its_field(account):
             currency="PLN",
             estimated_on=timezone.localdate() + timedelta(days=3),
             source="customer",
+            rates=Programme.load().rate_table(),
         )
     assert {"amount", "estimated_on"} <= _field_errors(excinfo)
 

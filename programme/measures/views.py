@@ -1,4 +1,7 @@
-"""The account's Measures page and its forms (issue 7). Thin: permission, selector or service, render.
+"""The account's Measures page and its forms. Thin: permission, selector or service, render.
+
+The page converts money into the programme's reporting currency, so it lives with the programme;
+the measures' records, rules and writes are in accounts/measures.
 
 Every view asks kam.permissions itself, fragments included. A form answers 422 with its field
 messages, 409 with the other person's entry beside what the user typed, and on success the
@@ -23,6 +26,18 @@ from accounts.measures import forms, services
 from accounts.measures.selectors import measure_account, measures_page
 from accounts.models import AccountInvestment, RelationshipStageChange, WalletEstimate
 from kam.core.versions import StaleVersion
+from programme.models import Programme
+
+
+def _page(user, account_id: int):
+    programme = Programme.load()
+    return measures_page(
+        user=user,
+        account_id=account_id,
+        rates=programme.rate_table(),
+        default_retention=programme.default_retention,
+    )
+
 
 SECTIONS = ("satisfaction", "orders", "wallet", "stage", "investment", "retention", "summary")
 TEMPLATE = "accounts/measures.html"
@@ -31,7 +46,7 @@ TEMPLATE = "accounts/measures.html"
 @login_required
 @require_GET
 def measures(request, account_id: int):
-    page = measures_page(user=request.user, account_id=account_id)
+    page = _page(request.user, account_id)
     template = TEMPLATE
     partial = request.GET.get("partial")
     if partial:
@@ -90,7 +105,7 @@ def _edit(
                 if warning:
                     messages.warning(request, warning)
                 if request.htmx:
-                    page = measures_page(user=request.user, account_id=account.pk)
+                    page = _page(request.user, account.pk)
                     return render(request, f"{TEMPLATE}#{section}", {"page": page, "account": account})
                 messages.success(request, success)
                 return redirect(reverse("accounts:measures", args=[account.pk]) + f"#{section}")
@@ -132,7 +147,11 @@ def wallet_set(request, account_id: int):
 
     def save(data):
         saved = services.wallet_estimate_set(
-            account=account, by=request.user, based_on_id=data.pop("based_on"), **data
+            account=account,
+            by=request.user,
+            based_on_id=data.pop("based_on"),
+            rates=Programme.load().rate_table(),
+            **data,
         )
         if saved.below_our_revenue:
             return _(
@@ -158,7 +177,10 @@ def stage_set(request, account_id: int):
 
     def save(data):
         services.relationship_stage_set(
-            account=account, by=request.user, based_on_id=data.pop("based_on"), **data
+            account=account,
+            by=request.user,
+            based_on_id=data.pop("based_on"),
+            **data,
         )
 
     return _edit(

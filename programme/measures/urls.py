@@ -1,8 +1,8 @@
-"""The account's Measures page and its forms; part of accounts/urls.py (namespace accounts)."""
+"""The account's Measures page and its forms; mounted under /accounts/ by kam/urls.py."""
 
 from django.urls import path
 
-from accounts.measures import views
+from programme.measures import views
 
 MEASURES = "<int:account_id>/measures/"
 
