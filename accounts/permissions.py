@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.forms import AccountForm, AccountKamForm
+from accounts.models import Account, AccountTeamMember, PlanAction, User
+from accounts.stakeholders.forms import StakeholderForm
+
 
 def is_champion(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_champion)
 
 
 def _account_scope(user) -> Q:
-    from accounts.models import AccountTeamMember
 
     on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
     return Q(kam=user) | Q(executive_sponsor=user) | Q(Exists(on_team))
@@ -23,7 +26,6 @@ def _account_scope(user) -> Q:
 
 def visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The accounts `user` may read: all for the champion; otherwise those they manage, sponsor or work on."""
-    from accounts.models import Account
 
     queryset = Account.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
@@ -71,7 +73,6 @@ def roles(user) -> dict[str, bool]:
 
     EXISTS rather than a COUNT over every account: on every page, with 100,000 accounts, that matters.
     """
-    from accounts.models import Account, AccountTeamMember, User
 
     if not (user and user.is_authenticated):
         return {"champion": False, "kam": False, "sponsor": False, "team_member": False}
@@ -129,7 +130,6 @@ def can_keep_offerings(user) -> bool:
 
 def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
     """Plan actions `user` may read: those of plans they can see, plus any action assigned to them."""
-    from accounts.models import PlanAction
 
     queryset = PlanAction.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
@@ -181,7 +181,6 @@ def can_log_executive_visit(user, account) -> bool:
 
 def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The accounts `user` sponsors (the sponsor's "My accounts"); nobody else's, whatever their role."""
-    from accounts.models import Account
 
     queryset = Account.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
@@ -228,7 +227,6 @@ def can_sync(user) -> bool:
 
 def api_visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """Accounts an API caller may read, archived ones included (marked, so that a CRM learns of them)."""
-    from accounts.models import Account
 
     queryset = Account.objects.all() if queryset is None else queryset
     if is_integration(user):
@@ -238,7 +236,6 @@ def api_visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def api_account_fields(user, account) -> tuple[str, ...]:
     """The account fields `user` may PATCH: the same as their form in the web app (or the CRM's)."""
-    from accounts.forms import AccountForm, AccountKamForm
 
     if is_integration(user):
         return CRM_ACCOUNT_FIELDS if can_sync(user) else ()
@@ -249,7 +246,6 @@ def api_account_fields(user, account) -> tuple[str, ...]:
 
 def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
     """The stakeholder fields `user` may PATCH: the stakeholder form's plain fields (or the CRM's)."""
-    from accounts.stakeholders.forms import StakeholderForm
 
     if is_integration(user):
         return CRM_CONTACT_FIELDS if can_sync(user) else ()
@@ -277,7 +273,6 @@ def can_change_interaction(user, interaction, account) -> bool:
 
 def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The accounts `user` manages, sponsors or works on (their home), even when they are the champion."""
-    from accounts.models import Account
 
     queryset = Account.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):

@@ -17,6 +17,7 @@ from accounts.models import (
     LifecycleStatus,
     PlanStatus,
     Stakeholder,
+    Survey,
 )
 from programme.models import AccountScore, Quadrant
 
@@ -98,7 +99,6 @@ PlanFilter.base_filters["plan_status"] = django_filters.ChoiceFilter(
 
 
 def _survey_filter():
-    from accounts.models import Survey
 
     return filterset(Survey, prefix="account__")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from accounts import permissions
-from accounts.models import AccountPlan, FinancialPeriod, Interaction, PlanAction, Stakeholder
+from accounts.models import AccountPlan, FinancialPeriod, Interaction, PlanAction, Stakeholder, Survey
 from programme.models import AccountScore
 
 
@@ -50,7 +50,6 @@ def plans(*, user) -> QuerySet:
 
 
 def surveys(*, user) -> QuerySet:
-    from accounts.models import Survey
 
     return Survey.objects.filter(account__in=permissions.api_visible_accounts(user)).select_related(
         "account", "stakeholder"

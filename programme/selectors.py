@@ -1,7 +1,4 @@
-"""Reads for the programme's screens: the score card, the criteria page and what-if, the recompute page.
-
-Each is a fixed number of queries whatever the number of criteria, snapshots or accounts.
-"""
+"""Reads for the criteria page. The score card, recompute page and what-if read in programme/scoring."""
 
 from __future__ import annotations
 

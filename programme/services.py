@@ -1,11 +1,7 @@
-"""Every write on the programme: criteria, manual scores, and the nightly recompute of every account's score.
+"""Every write on the programme's settings: criteria, weights and thresholds, and moving an account in or
+out of the programme (its lifecycle). One transaction each, version-checked, with history.
 
-The recompute is set-based: SQL aggregates every metric for all accounts in a handful of queries,
-`programme.scoring` turns them into scores in one pass in memory (the same functions the what-if
-preview calls), the results go to a temporary staging table in chunks (COPY on PostgreSQL), and one
-short transaction at the end upserts the day's snapshots and the current scores from it with
-INSERT … SELECT … ON CONFLICT. A run that dies before that transaction leaves yesterday's results.
-"""
+Scores are written by programme/scoring (the nightly recompute and manual scores)."""
 
 from __future__ import annotations
 
@@ -25,6 +21,7 @@ from accounts.models import (
 )
 from kam.core.versions import StaleVersion, save_if_unchanged
 from programme.models import (
+    AccountScore,
     Criterion,
     Programme,
     ScoreMapping,
@@ -210,7 +207,6 @@ def lifecycle_change(
 
 def _require_override_below_entry(account: Account) -> None:
     """Made key below the entry threshold, on an incomplete score or unscored: the override reason is kept."""
-    from programme.models import AccountScore, Programme
 
     score = AccountScore.objects.filter(account=account).first()
     if score is None:

@@ -1,9 +1,9 @@
-"""Programme screens: criteria and the what-if, recompute runs, and the score card's manual scoring.
+"""Programme screens: criteria, weights and thresholds with the what-if, and the champion's lifecycle
+change of an account.
 
-Thin: every view (fragments too) asks kam.permissions, then calls a selector or a service. Field
+Thin: every view (fragments too) asks accounts.permissions, then calls a selector or a service. Field
 errors answer 422 with the form re-rendered; a save over someone else's answers 409 keeping what
-the user typed.
-"""
+the user typed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""accounts.demo.plans"""
+"""Demo account plans, offerings and the opportunity map for the key accounts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,24 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.demo.records import NEEDS, DemoOptions
 from accounts.models import (
     Account,
+    AccountPlan,
     AccountTeamMember,
+    BuyingCentre,
+    Offering,
+    OpportunityCell,
+    OpportunityStatus,
+    PlanAction,
+    PlanObjective,
+    PlanRisk,
+    PlanStatus,
+    PlanStatusChange,
+    ResourceRequest,
+    ResourceRequestStatus,
     TeamFunction,
     User,
 )
@@ -74,22 +87,6 @@ PLAN_STATUS_BY_INDEX = {0: "draft", 3: "submitted", 5: "submitted", 7: "draft", 
 
 def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
     """Offerings catalogue, whitespace maps and one plan per key account, in a few bulk inserts."""
-    from simple_history.utils import bulk_create_with_history
-
-    from accounts.models import (
-        AccountPlan,
-        BuyingCentre,
-        Offering,
-        OpportunityCell,
-        OpportunityStatus,
-        PlanAction,
-        PlanObjective,
-        PlanRisk,
-        PlanStatus,
-        PlanStatusChange,
-        ResourceRequest,
-        ResourceRequestStatus,
-    )
 
     rng, today = random.Random(options.seed + 5), options.today
     # The catalogue is programme-wide and outlives accounts: add only what is missing.

@@ -39,11 +39,6 @@ class AccountQuerySet(models.QuerySet):
     def sponsored_by(self, user):
         return self.filter(executive_sponsor=user)
 
-    def visible_to(self, user):
-        from accounts import permissions
-
-        return permissions.visible_accounts(user, self)
-
 
 class Account(models.Model):
     """A customer organisation: a candidate, a key account in the programme, or one that left it."""

@@ -1,4 +1,5 @@
-"""accounts.plans.selectors"""
+"""Reads for the plan screens: the plan list and page, My actions, the opportunity map, and open
+resource requests by business unit. Each a fixed number of queries whatever the plan's size."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from accounts.models import (
     PlanStatusChange,
     ResourceRequest,
 )
+from accounts.plans.services import plan_transitions_for
 
 MY_ACTIONS_DONE_SHOWN_DAYS = 30
 
@@ -105,7 +107,6 @@ class PlanPage:
 
 def plan_page(*, user, account_id: int, plan_id: int) -> PlanPage:
     """Everything the plan page shows, in a fixed number of queries; 404 for a plan the user may not see."""
-    from accounts.plans.services import plan_transitions_for
 
     account = _visible_account(user, account_id)
     plan = get_object_or_404(AccountPlan, pk=plan_id, account=account)

@@ -1,4 +1,5 @@
-"""accounts.plans.services"""
+"""Every write on account plans: the plan and its status workflow, objectives, actions, resource
+requests, risks, offerings and the opportunity map. One transaction each, version-checked, with history."""
 
 from __future__ import annotations
 

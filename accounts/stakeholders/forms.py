@@ -1,4 +1,4 @@
-"""accounts.stakeholders.forms"""
+"""Browser forms of the stakeholder map and the interaction log; each error names its field."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""accounts.stakeholders.selectors"""
+"""The account's history as people read it: who changed which person or interaction, old and new value."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import (
     Account,
+    Attitude,
+    BuyingRole,
     Interaction,
     InteractionKind,
+    RelationshipStrength,
     Stakeholder,
     User,
 )
+from accounts.stakeholders.services import STAKEHOLDER_FIELDS
 
 HISTORY_SHOWN = 30
 
@@ -29,7 +33,6 @@ class HistoryEntry:
 
 
 def _history_value(field_name: str, value, *, names: dict, users: dict):
-    from accounts.models import Attitude, BuyingRole, RelationshipStrength
 
     if value in (None, ""):
         return "—"
@@ -55,7 +58,6 @@ def _history_value(field_name: str, value, *, names: dict, users: dict):
 
 def stakeholder_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
     """The latest changes to the account's people, each with who, when and old → new (three queries)."""
-    from accounts.stakeholders.services import STAKEHOLDER_FIELDS
 
     model = Stakeholder.history.model
     recent = list(

@@ -1,4 +1,5 @@
-"""accounts.stakeholders.services"""
+"""Every write on the stakeholder map and the interaction log: record, move, mark as left and
+remove people; log, correct and remove interactions. One transaction each, version-checked, with history."""
 
 from __future__ import annotations
 

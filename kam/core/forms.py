@@ -1,4 +1,4 @@
-"""kam.core.forms"""
+"""Form plumbing every app uses for versioned records."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import (
@@ -335,7 +336,6 @@ class LeagueQuery:
 
     def params(self, **changes) -> str:
         """The query string for a link that keeps the filters and changes one thing (e.g. the sort)."""
-        from urllib.parse import urlencode
 
         values = {name: getattr(self, name) for name in (*LEAGUE_FILTERS, "sort")}
         values.update(changes)

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts.demo.records import KEY_ACCOUNT_NAMES, KEY_ACCOUNT_STORIES
+from accounts.models import Account
 from kam.core.bulk_insert import insert_rows
 from programme.models import (
     AccountScore,
@@ -92,8 +94,6 @@ MANUAL_SCORE_RANGE = {"warm": (4, 10), "cool": (3, 6), "cold": (1, 4)}
 
 def seed_scores(*, today: date, seed: int = 2026) -> None:
     """Criteria, manual scores for the key accounts, a recompute, history behind it, and a final recompute."""
-    from accounts.demo.records import KEY_ACCOUNT_NAMES, KEY_ACCOUNT_STORIES
-    from accounts.models import Account
 
     rng = random.Random(seed)
     warmth = {KEY_ACCOUNT_NAMES[index][0]: story[-1] for index, story in KEY_ACCOUNT_STORIES.items()}

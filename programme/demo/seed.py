@@ -1,4 +1,5 @@
-"""programme.demo.seed"""
+"""The demo programme in one call: people, accounts and their records, then criteria, scores and the
+portfolio. What `manage.py seed_demo` runs."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ from django.db import transaction
 from accounts.demo.measures import seed_measures
 from accounts.demo.plans import seed_plans
 from accounts.demo.records import DemoBuilder, DemoOptions, demo_people, seed_exchange_rates
+from accounts.demo.workspace import seed_workspace
 from accounts.models import (
     User,
 )
+from programme.demo import criteria as programme_demo
 from programme.demo.portfolio import seed_portfolio_demo
+from programme.models import Programme
 
 
 def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None) -> dict[str, User]:
     """Create the demo programme; `progress` is told how many accounts each chunk added."""
-    from programme.demo import criteria as programme_demo
-    from programme.models import Programme
 
     people = demo_people()
     programme = Programme.load()
@@ -35,8 +37,6 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
         seed_plans(options, people)
     seed_measures(options, people)
     with transaction.atomic():
-        from accounts.demo.workspace import seed_workspace
-
         seed_workspace(options, people)
     # After everything above, so that the scores see it; the closed review reads the scores.
     programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history (issue 3)

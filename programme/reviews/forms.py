@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
 from programme.models import AlignmentElement, ReviewDecisionKind
+from programme.reviews.services import DECISIONS_FOR
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 ONE_TO_FIVE = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
@@ -40,7 +41,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, entry, **kwargs):
         super().__init__(*args, **kwargs)
-        from programme.reviews.services import DECISIONS_FOR
 
         allowed = DECISIONS_FOR["key" if entry.is_key else "candidate"]
         self.fields["decision"].choices = [(d.value, d.label) for d in ReviewDecisionKind if d in allowed]

@@ -1,4 +1,4 @@
-"""programme.reviews.selectors"""
+"""Reads for programme reviews: the list, a review's page and its comparison with the previous one."""
 
 from __future__ import annotations
 

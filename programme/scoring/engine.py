@@ -1,4 +1,10 @@
-"""programme.scoring.engine"""
+"""The nightly recompute of every account's score, set-based.
+
+SQL aggregates every metric for all accounts in a handful of queries, `programme.scoring.formulas`
+turns them into scores in one pass in memory (the same functions the what-if calls), the results go
+to a temporary staging table in chunks (COPY on PostgreSQL), and one short transaction at the end
+upserts the day's snapshots and the current scores from it with INSERT … SELECT … ON CONFLICT. A run
+that dies before that transaction leaves yesterday's results."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""programme.scoring.selectors"""
+"""Reads for the score card (overall, groups, CLV and its inputs, breakdown, trend) and the recompute page."""
 
 from __future__ import annotations
 

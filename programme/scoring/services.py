@@ -1,4 +1,4 @@
-"""programme.scoring.services"""
+"""Writes on scores: the champion's "recompute now" and a KAM's manual score of a criterion."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from programme.models import (
     ScoringSource,
 )
 from programme.scoring.engine import CACHE_LOCK_SECONDS
+from programme.tasks import recompute_scores_task
 
 
 def recompute_request(*, by) -> RecomputeRun:
     """The champion starts a recompute now; the worker picks it up (refused while one is running)."""
-    from programme.tasks import recompute_scores_task
 
     if not permissions.can_start_recompute(by):
         raise PermissionDenied(_("Only the KAM champion starts a recompute."))

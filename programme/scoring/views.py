@@ -1,4 +1,6 @@
-"""programme.scoring.views"""
+"""Score screens: the recompute page, the score card fragment and a KAM's manual score of a criterion.
+
+Thin: every view (fragments too) asks accounts.permissions, then calls a selector or a service."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""programme.scoring.what_if"""
+"""The what-if: every account scored with weights and thresholds the champion has not saved yet,
+and how ranks and quadrants would move. Nothing is written."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Account
 from programme.models import (
     AccountScore,
 )
@@ -83,7 +85,6 @@ def _ranks(scores: dict[int, tuple[float | None, bool]]) -> dict[int, int]:
 
 def preview_movement(*, results: dict[int, scoring.AccountResult], entry_threshold: float) -> PreviewSummary:
     """How ranking and quadrants would move against the current scores (2 queries)."""
-    from accounts.models import Account
 
     current = {
         account_id: (None if overall is None else float(overall), float(completeness), quadrant)

@@ -16,6 +16,7 @@ from accounts.models import AccountPlan, InteractionKind, PlanStatus
 from accounts.plans import services
 from accounts.stakeholders import services as stakeholder_services
 from programme.sponsors import selectors as sponsors
+from programme.sponsors.board_brief import board_brief
 from programme.sponsors.forms import ExecutiveVisitForm
 
 
@@ -93,7 +94,6 @@ def sponsor_load(request):
 @require_GET
 def plan_board_brief(request, account_id: int, plan_id: int):
     """The plan as a board brief, laid out for print (one to two pages)."""
-    from programme.sponsors.board_brief import board_brief
 
     brief = board_brief(user=request.user, account_id=account_id, plan_id=plan_id)
     context = {"brief": brief, "page": brief.plan_page, "account": brief.plan_page.account}

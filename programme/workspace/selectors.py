@@ -1,4 +1,8 @@
-"""programme.workspace.selectors"""
+"""Reads for the KAM's workspace: My accounts and the account page.
+
+These screens put an account's records (people, contacts, plans, figures) beside its programme score,
+quadrant, CLV and trend, so they live above both apps. Each read is a fixed number of queries whatever
+the number of accounts, people or interactions."""
 
 from __future__ import annotations
 
@@ -26,20 +30,33 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.measures.selectors import with_satisfaction_flags
 from accounts.models import (
+    DECIDING_ROLES,
     Account,
     AccountPlan,
     AccountTeamMember,
     FinancialPeriod,
     Interaction,
+    InteractionKind,
     LifecycleChange,
     PlanAction,
     PlanStatus,
     Stakeholder,
 )
 from accounts.selectors import FinancialSummary, _window_sum, summarise_financials
+from accounts.stakeholders.pictures import influence_grid, org_chart
+from accounts.stakeholders.relationships import (
+    CONTACT_WINDOW_DAYS,
+    DECISION_MAKING_ROLES,
+    attention_items,
+    contact_freshness,
+    relationship_health,
+    unreplaced_departures,
+)
 from accounts.stakeholders.selectors import account_history
 from kam.core.periods import add_months, trailing_twelve_months
+from programme.models import MANUAL_SCORE_STALE_DAYS, ManualScore, Programme, ScoreSnapshot, ScoringSource
 
 TREND_DAYS = 30
 
@@ -55,9 +72,6 @@ def _count(queryset, group_by: str = "account") -> Coalesce:
 
 def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Account]:
     """Annotate accounts with their score, current plan and every "needs attention" count, in one query."""
-    from accounts.models import DECIDING_ROLES, InteractionKind
-    from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS, DECISION_MAKING_ROLES
-    from programme.models import MANUAL_SCORE_STALE_DAYS, ManualScore, ScoreSnapshot, ScoringSource
 
     since = today - timedelta(days=CONTACT_WINDOW_DAYS)
     start, end = trailing_twelve_months(today)
@@ -86,7 +100,6 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
     executive_visits = Interaction.objects.filter(
         account=OuterRef("pk"), archived_at__isnull=True, kind=InteractionKind.EXECUTIVE_VISIT
     ).order_by("-occurred_on")
-    from accounts.measures.selectors import with_satisfaction_flags
 
     annotated = queryset.annotate(
         score_overall=F("score__overall"),
@@ -170,8 +183,6 @@ class MyAccountsPage:
 def my_accounts(*, user) -> MyAccountsPage:
     """The accounts `user` manages, sponsors or works on, each with its score, plan and what needs
     attention; a fixed number of queries whatever the number of accounts."""
-    from accounts.stakeholders.relationships import attention_items
-    from programme.models import Programme, ScoreSnapshot
 
     today = timezone.localdate()
     on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
@@ -232,13 +243,6 @@ class Workspace:
 
 def account_workspace(*, user, page: AccountPage) -> Workspace:
     """The workspace parts of the account page, from what `account_page` loaded plus three queries."""
-    from accounts.stakeholders.pictures import influence_grid, org_chart
-    from accounts.stakeholders.relationships import (
-        attention_items,
-        contact_freshness,
-        relationship_health,
-        unreplaced_departures,
-    )
 
     today = timezone.localdate()
     account = page.account
@@ -291,7 +295,6 @@ class AccountPage:
 
 def account_page(*, user, account_id: int) -> AccountPage:
     """Everything the account page shows; 404 for an account the user may not see."""
-    from programme.models import Programme
 
     stakeholders = (
         Stakeholder.objects.filter(archived_at__isnull=True)

@@ -1,12 +1,17 @@
-"""programme.workspace.views"""
+"""The KAM's workspace: My accounts and the account page, with the inline (htmx) stakeholder-map and
+interaction editors. Thin: ask accounts.permissions, call a selector or a service, render a section.
+
+An htmx edit answers with the section it changed plus the sections that depend on it, out of band;
+without htmx, the whole page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -68,8 +73,6 @@ def _workspace_context(request, account_id: int, **extra) -> dict:
 
 def _workspace_response(request, account_id: int, sections, *, status: int = 200, **extra):
     """The first section swapped into its place, the others out of band; the whole page without htmx."""
-    from django.http import HttpResponse
-    from django.template.loader import render_to_string
 
     context = _workspace_context(request, account_id, **extra)
     if not request.htmx:
