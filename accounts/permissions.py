@@ -13,25 +13,35 @@ from accounts.forms import AccountForm, AccountKamForm
 from accounts.models import Account, AccountTeamMember, PlanAction, User
 from accounts.stakeholders.forms import StakeholderForm
 
+# --- Roles and accounts ---------------------------------------------------------------------------
+# The champion is programme-wide; an account's KAM, executive sponsor and team members follow from the
+# account's own fields. Creating accounts and moving them in or out of the programme is the champion's.
+
 
 def is_champion(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_champion)
 
 
 def _account_scope(user) -> Q:
-
     on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
     return Q(kam=user) | Q(executive_sponsor=user) | Q(Exists(on_team))
 
 
 def visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The accounts `user` may read: all for the champion; otherwise those they manage, sponsor or work on."""
-
     queryset = Account.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
     if is_champion(user):
         return queryset
+    return queryset.filter(_account_scope(user))
+
+
+def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts `user` manages, sponsors or works on (their home), even when they are the champion."""
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
     return queryset.filter(_account_scope(user))
 
 
@@ -58,11 +68,6 @@ def can_change_account(user, account) -> bool:
     return is_champion(user) or account.kam_id == user.pk
 
 
-def can_log_interaction(user, account) -> bool:
-    """Anyone working the account logs contacts: KAM, team member, sponsor (executive visits), champion."""
-    return can_view_account(user, account)
-
-
 def can_manage_programme(user) -> bool:
     """Create accounts, assign KAMs and sponsors, move lifecycles, set criteria: the champion."""
     return is_champion(user)
@@ -73,7 +78,6 @@ def roles(user) -> dict[str, bool]:
 
     EXISTS rather than a COUNT over every account: on every page, with 100,000 accounts, that matters.
     """
-
     if not (user and user.is_authenticated):
         return {"champion": False, "kam": False, "sponsor": False, "team_member": False}
     current = Account.objects.current()
@@ -99,7 +103,29 @@ def roles(user) -> dict[str, bool]:
     }
 
 
-# --- Account plans (issue 5) -----------------------------------------------------------------------
+# --- Stakeholder map and interactions -------------------------------------------------------------
+# The stakeholder map is the KAM's (can_change_account); contacts are logged by anyone working the
+# account, and a logged contact is changed only by whoever logged it, or by the KAM or champion. A
+# sponsor reads the page and logs executive visits.
+
+
+def can_log_interaction(user, account) -> bool:
+    """Anyone working the account logs contacts: KAM, team member, sponsor (executive visits), champion."""
+    return can_view_account(user, account)
+
+
+def can_change_interaction(user, interaction, account) -> bool:
+    """Correct or remove a logged contact: whoever logged it while they still work the account
+    (a sponsor their executive visits, a team member their calls), or the account's KAM, or the champion."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if can_change_account(user, account):
+        return True
+    # Someone taken off the account no longer rewrites its log, even the contacts they logged there.
+    return interaction.logged_by_id == user.pk and can_view_account(user, account)
+
+
+# --- Account plans --------------------------------------------------------------------------------
 # Reading a plan follows reading its account. Writing splits in three: the plan's content belongs to
 # the KAM (and the champion); approval to the champion or the account's sponsor; an action to its owner.
 
@@ -130,7 +156,6 @@ def can_keep_offerings(user) -> bool:
 
 def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
     """Plan actions `user` may read: those of plans they can see, plus any action assigned to them."""
-
     queryset = PlanAction.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
@@ -140,7 +165,7 @@ def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(Q(owner=user) | Q(Exists(accounts)))
 
 
-# --- Measures (issue 7) ----------------------------------------------------------------------------
+# --- Measures -------------------------------------------------------------------------------------
 # Everyone who reads the account reads its measures; the KAM and the champion record them.
 
 
@@ -154,7 +179,26 @@ def can_set_wallet_estimate(user, account) -> bool:
     return can_change_account(user, account)
 
 
-# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team (issue 6) -----------------
+# --- Qualification criteria and scores ------------------------------------------------------------
+# Reading a score follows reading its account; the KAM scores by hand; criteria and runs are the champion's.
+
+
+def can_manage_criteria(user) -> bool:
+    """Define criteria, weights and thresholds, and try them in the what-if: the champion."""
+    return is_champion(user)
+
+
+def can_start_recompute(user) -> bool:
+    """See the recompute runs and start one now: the champion."""
+    return is_champion(user)
+
+
+def can_score_by_hand(user, account) -> bool:
+    """Give the manual criterion scores: the account's KAM (who knows the customer), or the champion."""
+    return can_change_account(user, account)
+
+
+# --- Portfolio, programme reviews, executive sponsors, KAM team -----------------------------------
 # The dashboard, reviews and the team page are the champion's; a sponsor reads only their own accounts.
 
 
@@ -181,38 +225,21 @@ def can_log_executive_visit(user, account) -> bool:
 
 def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The accounts `user` sponsors (the sponsor's "My accounts"); nobody else's, whatever their role."""
-
     queryset = Account.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
     return queryset.filter(executive_sponsor=user)
 
 
-# --- Qualification scores (issue 3) ----------------------------------------------------------------
-# Reading a score follows reading its account; the KAM scores by hand; criteria and runs are the champion's.
-
-
-def can_manage_criteria(user) -> bool:
-    """Define criteria, weights and thresholds, and try them in the what-if: the champion."""
-    return is_champion(user)
-
-
-def can_start_recompute(user) -> bool:
-    """See the recompute runs and start one now: the champion."""
-    return is_champion(user)
-
-
-def can_score_by_hand(user, account) -> bool:
-    """Give the manual criterion scores: the account's KAM (who knows the customer), or the champion."""
-    return can_change_account(user, account)
-
-
-# --- REST API (issue 4) ----------------------------------------------------------------------------
+# --- The REST API ---------------------------------------------------------------------------------
 # A person using the API sees and changes exactly what the web app lets them. A machine (an integration
 # key, see api/authentication.py) is never a person: it reads the whole programme and, with the sync
 # scope, pushes the CRM's records and changes the CRM's identity fields, nothing else.
 
+
 CRM_ACCOUNT_FIELDS = ("name", "industry", "country", "currency")
+
+
 CRM_CONTACT_FIELDS = ("name", "title", "department", "email", "phone")
 
 
@@ -227,7 +254,6 @@ def can_sync(user) -> bool:
 
 def api_visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """Accounts an API caller may read, archived ones included (marked, so that a CRM learns of them)."""
-
     queryset = Account.objects.all() if queryset is None else queryset
     if is_integration(user):
         return queryset
@@ -236,7 +262,6 @@ def api_visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def api_account_fields(user, account) -> tuple[str, ...]:
     """The account fields `user` may PATCH: the same as their form in the web app (or the CRM's)."""
-
     if is_integration(user):
         return CRM_ACCOUNT_FIELDS if can_sync(user) else ()
     if not can_change_account(user, account):
@@ -246,35 +271,8 @@ def api_account_fields(user, account) -> tuple[str, ...]:
 
 def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
     """The stakeholder fields `user` may PATCH: the stakeholder form's plain fields (or the CRM's)."""
-
     if is_integration(user):
         return CRM_CONTACT_FIELDS if can_sync(user) else ()
     if not can_change_account(user, stakeholder.account):
         return ()
     return tuple(StakeholderForm.Meta.fields)
-
-
-# --- The account workspace (issue 5) ---------------------------------------------------------------
-# The stakeholder map is the KAM's (can_change_account); contacts are logged by anyone working the
-# account (can_log_interaction), and a logged contact is changed only by whoever logged it, or by
-# the KAM or champion. A sponsor reads the page and logs executive visits.
-
-
-def can_change_interaction(user, interaction, account) -> bool:
-    """Correct or remove a logged contact: whoever logged it while they still work the account
-    (a sponsor their executive visits, a team member their calls), or the account's KAM, or the champion."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if can_change_account(user, account):
-        return True
-    # Someone taken off the account no longer rewrites its log, even the contacts they logged there.
-    return interaction.logged_by_id == user.pk and can_view_account(user, account)
-
-
-def working_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The accounts `user` manages, sponsors or works on (their home), even when they are the champion."""
-
-    queryset = Account.objects.all() if queryset is None else queryset
-    if not (user and user.is_authenticated and user.is_active):
-        return queryset.none()
-    return queryset.filter(_account_scope(user))

@@ -99,7 +99,6 @@ PlanFilter.base_filters["plan_status"] = django_filters.ChoiceFilter(
 
 
 def _survey_filter():
-
     return filterset(Survey, prefix="account__")
 
 

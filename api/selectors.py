@@ -50,7 +50,6 @@ def plans(*, user) -> QuerySet:
 
 
 def surveys(*, user) -> QuerySet:
-
     return Survey.objects.filter(account__in=permissions.api_visible_accounts(user)).select_related(
         "account", "stakeholder"
     )

@@ -207,7 +207,6 @@ def lifecycle_change(
 
 def _require_override_below_entry(account: Account) -> None:
     """Made key below the entry threshold, on an incomplete score or unscored: the override reason is kept."""
-
     score = AccountScore.objects.filter(account=account).first()
     if score is None:
         # Nobody has checked it against the criteria yet: as much an override as a score below the line.

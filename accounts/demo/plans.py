@@ -87,7 +87,6 @@ PLAN_STATUS_BY_INDEX = {0: "draft", 3: "submitted", 5: "submitted", 7: "draft", 
 
 def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
     """Offerings catalogue, whitespace maps and one plan per key account, in a few bulk inserts."""
-
     rng, today = random.Random(options.seed + 5), options.today
     # The catalogue is programme-wide and outlives accounts: add only what is missing.
     existing = set(Offering.objects.values_list("name", flat=True))

@@ -107,7 +107,6 @@ class PlanPage:
 
 def plan_page(*, user, account_id: int, plan_id: int) -> PlanPage:
     """Everything the plan page shows, in a fixed number of queries; 404 for a plan the user may not see."""
-
     account = _visible_account(user, account_id)
     plan = get_object_or_404(AccountPlan, pk=plan_id, account=account)
     plan.account = account

@@ -33,7 +33,6 @@ class HistoryEntry:
 
 
 def _history_value(field_name: str, value, *, names: dict, users: dict):
-
     if value in (None, ""):
         return "—"
     choices = {
@@ -58,7 +57,6 @@ def _history_value(field_name: str, value, *, names: dict, users: dict):
 
 def stakeholder_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
     """The latest changes to the account's people, each with who, when and old → new (three queries)."""
-
     model = Stakeholder.history.model
     recent = list(
         model.objects.filter(account_id=account.pk)

@@ -336,7 +336,6 @@ class LeagueQuery:
 
     def params(self, **changes) -> str:
         """The query string for a link that keeps the filters and changes one thing (e.g. the sort)."""
-
         values = {name: getattr(self, name) for name in (*LEAGUE_FILTERS, "sort")}
         values.update(changes)
         return urlencode({k: v for k, v in values.items() if v})

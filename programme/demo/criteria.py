@@ -94,7 +94,6 @@ MANUAL_SCORE_RANGE = {"warm": (4, 10), "cool": (3, 6), "cold": (1, 4)}
 
 def seed_scores(*, today: date, seed: int = 2026) -> None:
     """Criteria, manual scores for the key accounts, a recompute, history behind it, and a final recompute."""
-
     rng = random.Random(seed)
     warmth = {KEY_ACCOUNT_NAMES[index][0]: story[-1] for index, story in KEY_ACCOUNT_STORIES.items()}
     criteria = [c for c in seed_criteria() if c.source == ScoringSource.MANUAL]

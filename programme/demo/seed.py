@@ -21,7 +21,6 @@ from programme.models import Programme
 
 def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None) -> dict[str, User]:
     """Create the demo programme; `progress` is told how many accounts each chunk added."""
-
     people = demo_people()
     programme = Programme.load()
     programme.name = "Northwind Materials key account programme"

@@ -25,7 +25,6 @@ from programme.tasks import recompute_scores_task
 
 def recompute_request(*, by) -> RecomputeRun:
     """The champion starts a recompute now; the worker picks it up (refused while one is running)."""
-
     if not permissions.can_start_recompute(by):
         raise PermissionDenied(_("Only the KAM champion starts a recompute."))
     # A run "running" for over an hour died with its worker: it no longer blocks a new one.

@@ -85,7 +85,6 @@ def _ranks(scores: dict[int, tuple[float | None, bool]]) -> dict[int, int]:
 
 def preview_movement(*, results: dict[int, scoring.AccountResult], entry_threshold: float) -> PreviewSummary:
     """How ranking and quadrants would move against the current scores (2 queries)."""
-
     current = {
         account_id: (None if overall is None else float(overall), float(completeness), quadrant)
         for account_id, overall, completeness, quadrant in AccountScore.objects.values_list(

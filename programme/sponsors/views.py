@@ -94,7 +94,6 @@ def sponsor_load(request):
 @require_GET
 def plan_board_brief(request, account_id: int, plan_id: int):
     """The plan as a board brief, laid out for print (one to two pages)."""
-
     brief = board_brief(user=request.user, account_id=account_id, plan_id=plan_id)
     context = {"brief": brief, "page": brief.plan_page, "account": brief.plan_page.account}
     return render(request, "programme/board_brief.html", context)

@@ -72,7 +72,6 @@ def _count(queryset, group_by: str = "account") -> Coalesce:
 
 def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Account]:
     """Annotate accounts with their score, current plan and every "needs attention" count, in one query."""
-
     since = today - timedelta(days=CONTACT_WINDOW_DAYS)
     start, end = trailing_twelve_months(today)
     current_people = Stakeholder.objects.filter(
@@ -183,7 +182,6 @@ class MyAccountsPage:
 def my_accounts(*, user) -> MyAccountsPage:
     """The accounts `user` manages, sponsors or works on, each with its score, plan and what needs
     attention; a fixed number of queries whatever the number of accounts."""
-
     today = timezone.localdate()
     on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
     snapshots = ScoreSnapshot.objects.filter(taken_on__gte=today - timedelta(days=SPARKLINE_DAYS)).order_by(
@@ -243,7 +241,6 @@ class Workspace:
 
 def account_workspace(*, user, page: AccountPage) -> Workspace:
     """The workspace parts of the account page, from what `account_page` loaded plus three queries."""
-
     today = timezone.localdate()
     account = page.account
     for person in page.stakeholders:
@@ -295,7 +292,6 @@ class AccountPage:
 
 def account_page(*, user, account_id: int) -> AccountPage:
     """Everything the account page shows; 404 for an account the user may not see."""
-
     stakeholders = (
         Stakeholder.objects.filter(archived_at__isnull=True)
         .select_related("reports_to", "relationship_owner")

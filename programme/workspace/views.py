@@ -73,7 +73,6 @@ def _workspace_context(request, account_id: int, **extra) -> dict:
 
 def _workspace_response(request, account_id: int, sections, *, status: int = 200, **extra):
     """The first section swapped into its place, the others out of band; the whole page without htmx."""
-
     context = _workspace_context(request, account_id, **extra)
     if not request.htmx:
         return _full_page(request, context, status=status)
