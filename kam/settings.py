@@ -23,6 +23,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# --- Environment, secret key and hosts ------------------------------------------------------------
 ENVIRONMENT = os.environ.get("KAM_ENVIRONMENT", "development")
 PRODUCTION = ENVIRONMENT == "production"
 
@@ -37,6 +38,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# --- Apps, middleware, URLs, templates, database --------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "programme",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +104,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- People: users, passwords and protection against password guessing ----------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -123,6 +127,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pl", _("Polish")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -130,6 +135,7 @@ TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files (front-end packages from npm) ---------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
@@ -148,18 +154,23 @@ STORAGES = {
     },
 }
 
+# --- E-mail: password reset and the weekly digest --------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
 if os.environ.get("EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# Links in e-mails start with KAM_BASE_URL.
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
 
+# --- Cache (and the recompute's lock outside PostgreSQL) --------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
-# Celery: with no broker configured, tasks run eagerly in-process so that nothing else is needed.
+# --- Background work: Celery and the overnight schedule ---------------------------------------------
+# With no broker configured, tasks run eagerly in-process so that nothing else is needed.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -167,20 +178,45 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_IMPORTS = ["programme.tasks"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
-# The nightly recompute of every account's score (issue 3), at KAM_RECOMPUTE_AT (HH:MM, local time).
+# The nightly recompute of every account's score at KAM_RECOMPUTE_AT (HH:MM, local time); the weekly
+# digest at KAM_DIGEST_CRON ("minute hour day_of_week", e.g. "30 6 mon"), Mondays at 07:00 by default.
 KAM_RECOMPUTE_AT = os.environ.get("KAM_RECOMPUTE_AT", "02:00")
 _recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
-CELERY_BEAT_SCHEDULE["programme-recompute-scores"] = {
-    "task": "programme.tasks.recompute_scores_task",
-    "schedule": crontab(hour=_recompute_hour, minute=_recompute_minute),
+_digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
+CELERY_BEAT_SCHEDULE = {
+    "programme-recompute-scores": {
+        "task": "programme.tasks.recompute_scores_task",
+        "schedule": crontab(hour=_recompute_hour, minute=_recompute_minute),
+    },
+    "weekly-digest": {
+        "task": "programme.digest.send_weekly_digest_task",
+        "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week=_digest_day),
+    },
 }
 
+# --- REST API: integration keys for machines, sessions for people, a budget per key -----------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.authentication.ApiKeyRateThrottle",
+        "api.authentication.PersonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": os.environ.get("KAM_API_KEY_RATE", "600/min"),
+        "api_person": os.environ.get("KAM_API_PERSON_RATE", "300/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "kam API",
@@ -189,40 +225,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"RelationshipStrengthEnum": "accounts.models.RelationshipStrength"},
 }
 
-# --- REST API (issue 4): keys for machines, sessions for people, a budget per key -------------------
-INSTALLED_APPS += ["api"]
-REST_FRAMEWORK.update(
-    {
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            "api.authentication.ApiKeyAuthentication",
-            "rest_framework.authentication.SessionAuthentication",
-        ],
-        "DEFAULT_THROTTLE_CLASSES": [
-            "api.authentication.ApiKeyRateThrottle",
-            "api.authentication.PersonRateThrottle",
-        ],
-        "DEFAULT_THROTTLE_RATES": {
-            "api_key": os.environ.get("KAM_API_KEY_RATE", "600/min"),
-            "api_person": os.environ.get("KAM_API_PERSON_RATE", "300/min"),
-        },
-        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-        "EXCEPTION_HANDLER": "api.errors.exception_handler",
-        "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    }
-)
-SPECTACULAR_SETTINGS.update(
-    {
-        "SERVE_INCLUDE_SCHEMA": False,
-        "COMPONENT_SPLIT_REQUEST": True,
-        "SCHEMA_PATH_PREFIX": "/api/v1",
-        "ENUM_NAME_OVERRIDES": {"RelationshipStrengthEnum": "accounts.models.RelationshipStrength"},
-    }
-)
-
+# --- Logging and security -----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -241,13 +250,3 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-
-# Weekly digest e-mail (issue 6): Mondays at 07:00 unless KAM_DIGEST_CRON says otherwise
-# ("minute hour day_of_week", e.g. "30 6 mon"); links in it start with KAM_BASE_URL.
-KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
-_digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "programme.tasks"]
-CELERY_BEAT_SCHEDULE["weekly-digest"] = {
-    "task": "programme.digest.send_weekly_digest_task",
-    "schedule": crontab(minute=_digest_minute, hour=_digest_hour, day_of_week=_digest_day),
-}
