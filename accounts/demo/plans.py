@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.demo.records import NEEDS, DemoOptions
 from accounts.models import (
+    PLAN_FRESHNESS_DAYS,
     Account,
     AccountTeamMember,
     TeamFunction,
@@ -147,7 +148,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
             sponsor_visits_per_year=rng.choice([2, 3, 4]),
             sponsor_commitments="Opens the annual business review" if account.executive_sponsor else "",
             reviewed_on=reviewed,
-            review_due_on=reviewed + timedelta(days=90) if reviewed else None,
+            review_due_on=reviewed + timedelta(days=PLAN_FRESHNESS_DAYS) if reviewed else None,
             created_by=account.kam,
         )
         plans.append(plan)

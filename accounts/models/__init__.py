@@ -47,7 +47,8 @@ from accounts.plans.models import (
     Strategy,
 )
 from accounts.stakeholders.models import (
-    DECIDING_ROLES,
+    DECISION_MAKING_ROLES,
+    DEPARTURE_ALERT_ROLES,
     Attitude,
     BuyingRole,
     Interaction,
@@ -58,7 +59,8 @@ from accounts.stakeholders.models import (
 )
 
 __all__ = [
-    "DECIDING_ROLES",
+    "DECISION_MAKING_ROLES",
+    "DEPARTURE_ALERT_ROLES",
     "MONEY",
     "OPEN_ACTION_STATUSES",
     "PLAN_FRESHNESS_DAYS",

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.stakeholders.relationships import contact_window_start
 from kam.core.bulk_insert import insert_rows
 from kam.core.money import RateTable
 from kam.core.periods import add_months, month_start
@@ -165,8 +166,8 @@ def _window(today: date) -> dict:
         "month_end": month_end,
         "recent_start": add_months(month_end, -12),
         "previous_start": add_months(month_end, -24),
-        "contacts_since": today - timedelta(days=90),
-        # The last four full quarters, for return on investment (issue 7: investment is per quarter).
+        "contacts_since": contact_window_start(today),
+        # The last four full quarters, for return on investment (investment is recorded per quarter).
         "quarter_end": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
         "quarters_start": add_months(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), -12),
     }
@@ -227,7 +228,7 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
     needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA and metrics.get(r.metric)})
     window = _window(today)
     window["window_start"] = today - timedelta(days=settings.window_days)
-    window["reporting_currency"] = settings.reporting_currency  # measures' money metrics (issue 7)
+    window["reporting_currency"] = settings.reporting_currency  # the measures' money metrics
     select = [
         "a.id",
         "a.status",
