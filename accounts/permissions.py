@@ -98,7 +98,7 @@ def roles(user) -> dict[str, bool]:
     }
 
 
-# --- Account plans (issue 5) -----------------------------------------------------------------------
+# --- Account plans -------------------------------------------------------------------------------
 # Reading a plan follows reading its account. Writing splits in three: the plan's content belongs to
 # the KAM (and the champion); approval to the champion or the account's sponsor; an action to its owner.
 
@@ -140,7 +140,7 @@ def visible_actions(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(Q(owner=user) | Q(Exists(accounts)))
 
 
-# --- Measures (issue 7) ----------------------------------------------------------------------------
+# --- Measures ------------------------------------------------------------------------------------
 # Everyone who reads the account reads its measures; the KAM and the champion record them.
 
 
@@ -154,7 +154,7 @@ def can_set_wallet_estimate(user, account) -> bool:
     return can_change_account(user, account)
 
 
-# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team (issue 6) -----------------
+# --- Portfolio dashboard, programme reviews, executive sponsors, KAM team -------------------------
 # The dashboard, reviews and the team page are the champion's; a sponsor reads only their own accounts.
 
 
@@ -189,7 +189,7 @@ def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(executive_sponsor=user)
 
 
-# --- Qualification scores (issue 3) ----------------------------------------------------------------
+# --- Qualification scores ------------------------------------------------------------------------
 # Reading a score follows reading its account; the KAM scores by hand; criteria and runs are the champion's.
 
 
@@ -208,7 +208,7 @@ def can_score_by_hand(user, account) -> bool:
     return can_change_account(user, account)
 
 
-# --- REST API (issue 4) ----------------------------------------------------------------------------
+# --- REST API ------------------------------------------------------------------------------------
 # A person using the API sees and changes exactly what the web app lets them. A machine (an integration
 # key, see api/authentication.py) is never a person: it reads the whole programme and, with the sync
 # scope, pushes the CRM's records and changes the CRM's identity fields, nothing else.
@@ -258,7 +258,7 @@ def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
     return tuple(StakeholderForm.Meta.fields)
 
 
-# --- The account workspace (issue 5) ---------------------------------------------------------------
+# --- The account workspace -----------------------------------------------------------------------
 # The stakeholder map is the KAM's (can_change_account); contacts are logged by anyone working the
 # account (can_log_interaction), and a logged contact is changed only by whoever logged it, or by
 # the KAM or champion. A sponsor reads the page and logs executive visits.

@@ -169,7 +169,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
-# The nightly recompute of every account's score (issue 3), at KAM_RECOMPUTE_AT (HH:MM, local time).
+# The nightly recompute of every account's score, at KAM_RECOMPUTE_AT (HH:MM, local time).
 KAM_RECOMPUTE_AT = os.environ.get("KAM_RECOMPUTE_AT", "02:00")
 _recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
 CELERY_BEAT_SCHEDULE["programme-recompute-scores"] = {
@@ -191,7 +191,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- REST API (issue 4): keys for machines, sessions for people, a budget per key -------------------
+# --- REST API: keys for machines, sessions for people, a budget per key -------------------
 INSTALLED_APPS += ["api"]
 REST_FRAMEWORK.update(
     {
@@ -242,7 +242,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Weekly digest e-mail (issue 6): Mondays at 07:00 unless KAM_DIGEST_CRON says otherwise
+# Weekly digest e-mail: Mondays at 07:00 unless KAM_DIGEST_CRON says otherwise
 # ("minute hour day_of_week", e.g. "30 6 mon"); links in it start with KAM_BASE_URL.
 KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
 _digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()

@@ -1,6 +1,6 @@
 """Programme screens: criteria and the what-if, recompute runs, and the score card's manual scoring.
 
-Thin: every view (fragments too) asks kam.permissions, then calls a selector or a service. Field
+Thin: every view (fragments too) asks accounts.permissions, then calls a selector or a service. Field
 errors answer 422 with the form re-rendered; a save over someone else's answers 409 keeping what
 the user typed.
 """

@@ -68,7 +68,7 @@ RISKS = [
 ]
 
 
-# Status per key account index: Baltic Steel waits for Magda to submit (JOURNEYS.md); Vistula Foods
+# Status per key account index: Baltic Steel waits for Magda to submit (docs/journeys.md); Vistula Foods
 # waits for Ewa's endorsement; most others are approved or running; one has no plan at all.
 PLAN_STATUS_BY_INDEX = {0: "draft", 3: "submitted", 5: "submitted", 7: "draft", 9: None, 10: "active"}
 

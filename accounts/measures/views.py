@@ -1,6 +1,6 @@
-"""The account's Measures page and its forms (issue 7). Thin: permission, selector or service, render.
+"""The account's Measures page and its forms. Thin: permission, selector or service, render.
 
-Every view asks kam.permissions itself, fragments included. A form answers 422 with its field
+Every view asks accounts.permissions itself, fragments included. A form answers 422 with its field
 messages, 409 with the other person's entry beside what the user typed, and on success the
 refreshed section (htmx) or a redirect back to the page.
 """

@@ -1,6 +1,6 @@
 """The account domain: customers, their people, our contacts with them, their figures and plans.
 
-Names follow ../shared/DOMAIN.md. Money is Decimal with its currency beside it, never float.
+Names follow the domain's words (docs/journeys.md). Money is Decimal with its currency beside it, never float.
 One module per part of the domain; everything is re-exported here so `accounts.models.X` keeps working.
 """
 

@@ -248,4 +248,4 @@ class Interaction(models.Model):
 
 
 # --- Account plans and the opportunity (whitespace) map ------------------------------------------------
-# A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages (issue 5).
+# A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages.

@@ -45,7 +45,7 @@ __all__ = [
     "ScoringSource",
 ]
 
-# Programme reviews and the KAM team (issue 6).
+# Programme reviews and the KAM team.
 from programme.models.reviews import (
     AlignmentAssessment,
     AlignmentElement,

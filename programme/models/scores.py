@@ -1,7 +1,7 @@
 """Qualification criteria, the KAM's manual scores, and each account's computed score and CLV.
 
-The formulas live in `programme/scoring.py` (pure functions); the nightly recompute in
-`programme/services.py` writes `AccountScore` (the current figures) and `ScoreSnapshot` (one per
+The formulas live in `programme/scoring/formulas.py` (pure functions); the nightly recompute in
+`programme/scoring/engine.py` writes `AccountScore` (the current figures) and `ScoreSnapshot` (one per
 account and day, the history that trends and recommendations read).
 """
 
