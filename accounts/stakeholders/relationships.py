@@ -90,6 +90,7 @@ class RelationshipHealth:
     not_recently_contacted: list = field(default_factory=list)
 
     contact_window_days = CONTACT_WINDOW_DAYS
+    contact_due_days = CONTACT_DUE_DAYS
     executive_visit_window_days = EXECUTIVE_VISIT_WINDOW_DAYS
 
     @property

@@ -208,6 +208,7 @@ class Workspace:
     interaction_editable: set = field(default_factory=set)
     trend: Decimal | None = None
     plan_status_label: str = ""
+    trend_days = ACCOUNT_SCORE_TREND_DAYS
 
 
 def account_workspace(*, user, page: AccountPage) -> Workspace:
