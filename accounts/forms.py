@@ -40,7 +40,7 @@ class DateInput(forms.DateInput):
 class AccountForm(forms.ModelForm):
     """The champion's form: identity and who looks after the account.
 
-    The retention estimate is changed on the account's Measures page, with a reason kept (issue 7).
+    The retention estimate is changed on the account's Measures page, with a reason kept.
     """
 
     country = forms.ChoiceField(label=_("country"), choices=[("", "—"), *country_choices()], required=False)

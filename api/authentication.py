@@ -17,7 +17,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class Integration:
     """The machine behind an API key: never a person, so never a champion, KAM or sponsor.
 
-    kam/permissions.py decides what it may see and do from its scope.
+    accounts/permissions.py decides what it may see and do from its scope.
     """
 
     is_authenticated = True

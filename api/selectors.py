@@ -1,4 +1,4 @@
-"""The querysets behind each API list and detail: scoped by kam/permissions.py, a fixed number of queries."""
+"""The querysets behind each API list and detail: scoped by accounts/permissions.py, in fixed queries."""
 
 from __future__ import annotations
 

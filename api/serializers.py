@@ -1,4 +1,4 @@
-"""What the API reads out and what a PATCH may write. Bulk sync input is validated in accounts/sync.py."""
+"""What the API reads out and what a PATCH may write. Bulk sync input is validated in accounts/sync/."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 class MeasureField(serializers.Field):
-    """One of the account's measures (issue 7), read from the page's batch in the serializer's context."""
+    """One of the account's measures, read from the page's batch in the serializer's context."""
 
     def __init__(self, attribute: str, **kwargs):
         self.attribute = attribute

@@ -26,7 +26,7 @@ from api.schema import ACCOUNT_BATCH, CONTACT_BATCH, FINANCIAL_BATCH, SURVEY_BAT
 from kam.core.versions import StaleVersion
 from programme.models import Programme
 
-# Which service each sync endpoint calls (surveys live in their own module, issue 7).
+# Which service each sync endpoint calls (surveys live in their own module, accounts/sync/measures.py).
 UPSERTS = {
     "accounts": sync.accounts_upsert,
     "contacts": sync.contacts_upsert,
@@ -43,7 +43,7 @@ class ApiCursorPagination(CursorPagination):
 
 
 class CanRead(drf_permissions.BasePermission):
-    """Any integration key, or a signed-in person (who then sees what kam/permissions.py lets them)."""
+    """Any integration key, or a signed-in person (who then sees what accounts/permissions.py lets them)."""
 
     def has_permission(self, request, view):
         user = request.user
@@ -254,7 +254,7 @@ def no_such_endpoint(request, *args, **kwargs):
     )
 
 
-# --- Satisfaction surveys (issue 7) -------------------------------------------------------------------
+# --- Satisfaction surveys --------------------------------------------------------------------------
 
 
 @_list_doc("Satisfaction surveys: NPS (0-10) and CSAT (1-5) per respondent")

@@ -1,4 +1,4 @@
-"""Benchmark: load the scale data set (issue 2's target: 100,000 accounts x 24 months in under 3 minutes).
+"""Benchmark: load the scale data set (the target: 100,000 accounts x 24 months in under 3 minutes).
 
 Usage (PostgreSQL; the database is emptied first, so point it at a scratch one):
 

@@ -8,7 +8,7 @@ from accounts import permissions
 @login_required
 @require_GET
 def home(request):
-    """Each role lands where its day starts (JOURNEYS.md): the champion on the portfolio dashboard, a KAM
+    """Each role lands where its day starts (docs/journeys.md): the champion on the portfolio dashboard, a KAM
     or team member on My accounts, a sponsor on their accounts' briefs; anyone else on the account list."""
     roles = permissions.roles(request.user)
     if roles["champion"]:

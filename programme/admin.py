@@ -71,7 +71,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         return False
 
 
-# --- Programme reviews and the KAM team (issue 6) --------------------------------------------------
+# --- Programme reviews and the KAM team ----------------------------------------------------------
 # Reviews are read here, never edited: the review pages' services hold the rules (a closed one never changes).
 
 

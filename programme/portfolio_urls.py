@@ -1,4 +1,4 @@
-"""The champion's portfolio (dashboard, reviews, sponsors, KAM team) and the sponsor's home (issue 6)."""
+"""The champion's portfolio (dashboard, reviews, sponsors, KAM team) and the sponsor's home."""
 
 from django.urls import path
 

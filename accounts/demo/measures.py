@@ -1,6 +1,6 @@
-"""Demo measures (issue 7): surveys, order counts, wallet estimates, stages, investment, retention changes.
+"""Demo measures: surveys, order counts, wallet estimates, stages, investment, retention changes.
 
-Called once from accounts/demo.py after the plans. Every key account gets two years of history,
+Called once from programme/demo/seed.py after the plans. Every key account gets two years of history,
 in a few bulk inserts; Baltic Steel's NPS has just fallen (the KAM's home flags it) and one account
 has not been surveyed for over a year, so the flags have something to show.
 """

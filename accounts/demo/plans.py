@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.demo.records import NEEDS, DemoOptions
 from accounts.models import (
+    PLAN_FRESHNESS_DAYS,
     Account,
     AccountPlan,
     AccountTeamMember,
@@ -80,7 +81,7 @@ RISKS = [
 ]
 
 
-# Status per key account index: Baltic Steel waits for Magda to submit (JOURNEYS.md); Vistula Foods
+# Status per key account index: Baltic Steel waits for Magda to submit (docs/journeys.md); Vistula Foods
 # waits for Ewa's endorsement; most others are approved or running; one has no plan at all.
 PLAN_STATUS_BY_INDEX = {0: "draft", 3: "submitted", 5: "submitted", 7: "draft", 9: None, 10: "active"}
 
@@ -143,7 +144,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
             sponsor_visits_per_year=rng.choice([2, 3, 4]),
             sponsor_commitments="Opens the annual business review" if account.executive_sponsor else "",
             reviewed_on=reviewed,
-            review_due_on=reviewed + timedelta(days=90) if reviewed else None,
+            review_due_on=reviewed + timedelta(days=PLAN_FRESHNESS_DAYS) if reviewed else None,
             created_by=account.kam,
         )
         plans.append(plan)

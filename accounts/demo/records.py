@@ -292,7 +292,7 @@ class KeyAccountStory(NamedTuple):
     warmth: str  # how their people are to us (WARMTH)
 
 
-# Key accounts with a story the portfolio pages tell (JOURNEYS.md, Jan at the end of the quarter), by
+# Key accounts with a story the portfolio pages tell (docs/journeys.md, Jan at the end of the quarter), by
 # position among the key accounts: two slide into Streamline, one of them serving at a loss for four
 # quarters (proposed for review for exit), the other on watch; one has shrunk, but the relationship
 # holds (Status, on watch). The other key accounts are Strategic.
@@ -648,7 +648,7 @@ class DemoBuilder:
             self._baltic_steel_story(accounts[0], people_by_account.get(accounts[0].pk, []))
 
     def _baltic_steel_story(self, account: Account, people: list[Stakeholder]) -> None:
-        """Magda's Monday (JOURNEYS.md): a neutral, decisive procurement director last met 104 days ago."""
+        """Magda's Monday (docs/journeys.md): a neutral, decisive procurement director met 104 days ago."""
         director = next((p for p in people if p.title == "Procurement Director"), None)
         if not director:
             return

@@ -1,6 +1,6 @@
-"""Demo data for the account workspace (issue 5): one big stakeholder map, and a coach who left.
+"""Demo data for the account workspace: one big stakeholder map, and a coach who left.
 
-Called with one line from accounts/demo.py after the accounts, maps and plans exist.
+Called with one line from programme/demo/seed.py after the accounts, maps and plans exist.
 - Magda's second account grows to 150 people on three levels under their directors, so the map can be
   seen staying readable at that size;
 - at Baltic Steel, a coach left ten days ago and nobody holds the role yet: the page shows the alert.

@@ -1,4 +1,4 @@
-"""Admin for the measures (issue 7); imported by admin.py. History rows are read, not edited here:
+"""Admin for the measures; imported by admin.py. History rows are read, not edited here:
 the services keep each account's current wallet estimate and stage in step with its history."""
 
 from django.contrib import admin

@@ -1,4 +1,4 @@
-"""The programme's measures as pure functions on plain values (issue 7): no database, no request.
+"""The programme's measures as pure functions on plain values: no database, no request.
 
 Selectors and the nightly scoring feed them numbers; the tests check them against hand-worked
 figures. None means "cannot be said" (no answers, no estimate, nothing invested), never zero.

@@ -1,4 +1,4 @@
-"""Browser forms for the account's measures. They parse; the services (measures_services.py) decide.
+"""Browser forms for the account's measures. They parse; the services (accounts/measures/services.py) decide.
 
 Each form that replaces a current value carries what the user saw (`based_on` or `version`), so a
 save over someone else's newer entry is refused and shown to them.

@@ -1,4 +1,4 @@
-"""What the programme promises to measure per account (issue 7): satisfaction, share of wallet,
+"""What the programme promises to measure per account: satisfaction, share of wallet,
 relationship stage, what we invest and the retention estimate's history.
 
 Each measure keeps its history as rows. Where a screen or the nightly scoring needs "the current

@@ -1,4 +1,4 @@
-"""Reads for the account's Measures page (issue 7): a fixed number of queries whatever the history's size.
+"""Reads for the account's Measures page: a fixed number of queries whatever the history's size.
 
 Money is converted to the programme's reporting currency with the rate table (one query); a
 missing rate leaves the figure blank and says which, rather than adding unlike currencies.
@@ -333,7 +333,7 @@ def measure_account(*, user, account_id: int) -> Account:
     return get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
 
 
-# --- Flags for the KAM's home (issue 7): NPS fell by 2+, or no survey for over a year ---------------
+# --- Flags for the KAM's home: NPS fell by 2+, or no survey for over a year ---------------
 
 
 def with_satisfaction_flags(queryset: QuerySet[Account], *, today: date | None = None) -> QuerySet[Account]:
@@ -483,7 +483,7 @@ def measures_by_account(
 
 @dataclass
 class ProgrammeMeasures:
-    """The champion's programme KPIs for the measures (issue 7)."""
+    """The champion's programme KPIs for the measures."""
 
     average_nps: Decimal | None
     key_account_retention: Decimal | None

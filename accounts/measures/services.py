@@ -1,4 +1,4 @@
-"""Every write to an account's measures (issue 7): one transaction each, field errors before writing.
+"""Every write to an account's measures: one transaction each, field errors before writing.
 
 Kept apart from services.py so that the measures merge without touching the plan and account code.
 """

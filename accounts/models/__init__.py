@@ -1,6 +1,6 @@
 """The account domain: customers, their people, our contacts with them, their figures and plans.
 
-Names follow ../shared/DOMAIN.md. Money is Decimal with its currency beside it, never float.
+Names follow the domain's words (docs/journeys.md). Money is Decimal with its currency beside it, never float.
 One module per part of the domain; everything is re-exported here so `accounts.models.X` keeps working.
 """
 
@@ -47,7 +47,8 @@ from accounts.plans.models import (
     Strategy,
 )
 from accounts.stakeholders.models import (
-    DECIDING_ROLES,
+    DECISION_MAKING_ROLES,
+    DEPARTURE_ALERT_ROLES,
     Attitude,
     BuyingRole,
     Interaction,
@@ -58,7 +59,8 @@ from accounts.stakeholders.models import (
 )
 
 __all__ = [
-    "DECIDING_ROLES",
+    "DECISION_MAKING_ROLES",
+    "DEPARTURE_ALERT_ROLES",
     "MONEY",
     "OPEN_ACTION_STATUSES",
     "PLAN_FRESHNESS_DAYS",

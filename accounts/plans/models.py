@@ -20,7 +20,7 @@ from accounts.models.fields import MONEY, version_field
 from accounts.models.people import TeamFunction
 
 # --- Account plans and the opportunity (whitespace) map ------------------------------------------------
-# A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages (issue 5).
+# A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages.
 
 PLAN_FRESHNESS_DAYS = 90
 

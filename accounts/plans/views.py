@@ -1,6 +1,6 @@
 """Account plan, whitespace map, offerings catalogue and My actions screens. Thin, like views.py.
 
-Each view asks kam.permissions itself (fragments included: a fragment URL can be requested directly).
+Each view asks accounts.permissions itself (fragments included: a fragment URL can be requested directly).
 Forms validate on the server: field errors answer 422, a save over someone else's answers 409 with
 their values beside what the user typed (kept in the form). The pages let htmx swap both.
 """

@@ -23,8 +23,12 @@ class BuyingRole(models.TextChoices):
     COACH = "coach", _("Coach")
 
 
-# Roles whose departure leaves a hole the KAM must fill (see the workspace's "people leave" alert).
-DECIDING_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER, BuyingRole.COACH)
+# The people who decide a purchase: relationship health counts and courts them (DOMAIN.md, Numbers),
+# and so does the recompute's SQL (programme/scoring/metrics.py builds its IN list from this).
+DECISION_MAKING_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER)
+# Roles whose departure leaves a hole the KAM must fill: the deciders and the coach who guides us
+# (the workspace's "people leave" alert, and relationship health).
+DEPARTURE_ALERT_ROLES = (*DECISION_MAKING_ROLES, BuyingRole.COACH)
 
 
 class Attitude(models.IntegerChoices):
@@ -50,7 +54,7 @@ class StakeholderQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True, left_on__isnull=True)
 
     def decision_makers(self):
-        return self.filter(buying_role__in=[BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER])
+        return self.filter(buying_role__in=DECISION_MAKING_ROLES)
 
 
 class Stakeholder(models.Model):
@@ -244,4 +248,4 @@ class Interaction(models.Model):
 
 
 # --- Account plans and the opportunity (whitespace) map ------------------------------------------------
-# A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages (issue 5).
+# A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages.

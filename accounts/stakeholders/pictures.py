@@ -1,6 +1,6 @@
 """Where each person goes on the stakeholder map: pure geometry, no database, no templates.
 
-Two pictures of the same people (issue 5):
+Two pictures of the same people:
 - the org chart, built from `reports_to`. A plain tidy tree is unreadable once a manager has dozens of
   reports (150 people side by side is 30,000 px wide), so people without reports of their own are
   stacked in columns under their manager, hanging off a spine; only managers spread sideways.

@@ -1,9 +1,12 @@
-"""Relationship health and "what needs attention": pure rules on values a selector has already loaded.
+"""Relationship health and "what needs attention": the rules, on values a selector has already loaded.
 
-DOMAIN.md, Numbers: decision makers covered, the share of them neutral or better, contacts in the last
-90 days, single-threaded risk (one active contact only), executive-visit recency. The KAM's home reads
-the same rules as SQL annotations (accounts/selectors.py); these functions are the page's and the
-tests' plain-Python statement of them.
+The one home of the relationship rules every screen applies: the contact window, the executive-visit
+window, and the health verdict (`RelationshipHealth.verdict`) that the account page, My accounts, the
+champion's dashboard and league table, and the sponsor's brief all show. The buying roles they count
+are in accounts/stakeholders/models.py (DECISION_MAKING_ROLES, DEPARTURE_ALERT_ROLES); the queries
+that load the figures for many accounts at once are in accounts/stakeholders/selectors.py; the
+recompute's SQL twins of the same figures are in programme/scoring/metrics.py, built from these
+constants, and a test proves both agree on the demo programme.
 """
 
 from __future__ import annotations
@@ -11,38 +14,84 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.models import DECIDING_ROLES, Attitude, BuyingRole
+from accounts.models import DECISION_MAKING_ROLES, DEPARTURE_ALERT_ROLES, Attitude
 
+# A person is an active contact while an interaction with them was logged in the last 90 days
+# (DOMAIN.md: "contacts in the last 90 days"); a decision maker outside it is "not recently contacted".
 CONTACT_WINDOW_DAYS = 90
-EXECUTIVE_VISIT_DUE_DAYS = 183
-DECISION_MAKING_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER)
+# A contact older than two thirds of the window is "due" on the map: time to call before it goes stale.
+CONTACT_DUE_DAYS = CONTACT_WINDOW_DAYS * 2 // 3
+# A key account wants an executive visit at least every six months (DOMAIN.md: executive-visit recency).
+EXECUTIVE_VISIT_WINDOW_DAYS = 183
+
+
+def contact_window_start(today: date) -> date:
+    """The first day of the contact window ending `today`: a contact on or after it is recent."""
+    return today - timedelta(days=CONTACT_WINDOW_DAYS)
+
+
+def executive_visit_due(last_executive_visit: date | None, today: date) -> bool:
+    """No executive visit ever, or none within the executive-visit window."""
+    return last_executive_visit is None or last_executive_visit < today - timedelta(
+        days=EXECUTIVE_VISIT_WINDOW_DAYS
+    )
 
 
 def contact_freshness(last_contacted_on: date | None, today: date) -> str:
-    """'never', 'stale' (over 90 days), 'due' (over 60 days) or 'fresh': the map's last-contact mark."""
+    """'never', 'stale' (outside the contact window), 'due' (past two thirds of it) or 'fresh': the
+    map's last-contact mark."""
     if last_contacted_on is None:
         return "never"
     age = (today - last_contacted_on).days
     if age > CONTACT_WINDOW_DAYS:
         return "stale"
-    if age > CONTACT_WINDOW_DAYS * 2 // 3:
+    if age > CONTACT_DUE_DAYS:
         return "due"
     return "fresh"
 
 
+class HealthVerdict(models.TextChoices):
+    """An account's relationship health in one word, ordered worst first."""
+
+    WEAK = "weak", gettext_lazy("Weak")
+    AT_RISK = "at_risk", gettext_lazy("At risk")
+    GOOD = "good", gettext_lazy("Good")
+
+
 @dataclass
 class RelationshipHealth:
+    """The relationship figures of one account and the verdict drawn from them.
+
+    It weighs what DOMAIN.md names for relationship health, plus the map being out of date:
+    - decision makers (decision maker, economic buyer) mapped, and how many of them were contacted
+      within the contact window (CONTACT_WINDOW_DAYS);
+    - the share of decision makers neutral or better to us;
+    - active contacts: current people contacted within the contact window (one only: single-threaded);
+    - executive-visit recency (none within EXECUTIVE_VISIT_WINDOW_DAYS: due);
+    - a decision maker, economic buyer or coach who left and whose role nobody on the map holds since.
+    The verdict is *weak* when no decision maker is mapped or at most one person is in contact with
+    us; *at risk* when a decision maker was not contacted within the window, fewer than half of them
+    are neutral or better, the executive visit is due, or a deciding person left unreplaced; *good*
+    otherwise. Satisfaction (NPS) is a measure of its own, shown beside it, and not weighed here.
+    """
+
     decision_makers: int
     decision_makers_contacted: int
     decision_makers_favourable: int
     active_contacts: int
     last_executive_visit: date | None
     today: date
+    departed_unreplaced: int = 0
     never_contacted: list = field(default_factory=list)
     not_recently_contacted: list = field(default_factory=list)
+
+    contact_window_days = CONTACT_WINDOW_DAYS
+    contact_due_days = CONTACT_DUE_DAYS
+    executive_visit_window_days = EXECUTIVE_VISIT_WINDOW_DAYS
 
     @property
     def single_threaded(self) -> bool:
@@ -62,16 +111,51 @@ class RelationshipHealth:
 
     @property
     def executive_visit_due(self) -> bool:
-        days = self.days_since_executive_visit
-        return days is None or days > EXECUTIVE_VISIT_DUE_DAYS
+        return executive_visit_due(self.last_executive_visit, self.today)
+
+    @property
+    def concerns(self) -> list[str]:
+        """Why the verdict is not good, one short sentence a signal, worst first."""
+        items = []
+        if not self.decision_makers:
+            items.append(_("No decision maker on the map"))
+        if self.active_contacts <= 1:
+            items.append(_("At most one person contacted in %(days)d days") % {"days": CONTACT_WINDOW_DAYS})
+        if self.departed_unreplaced:
+            items.append(_("A decision maker, economic buyer or coach left and is not replaced"))
+        if self.decision_makers_contacted < self.decision_makers:
+            items.append(_("Decision makers not contacted in %(days)d days") % {"days": CONTACT_WINDOW_DAYS})
+        if self.decision_makers and self.decision_makers_favourable * 2 < self.decision_makers:
+            items.append(_("Most decision makers are not neutral or better"))
+        if self.executive_visit_due:
+            items.append(_("No executive visit in six months"))
+        return items
+
+    @property
+    def verdict(self) -> HealthVerdict:
+        if self.decision_makers == 0 or self.active_contacts <= 1:
+            return HealthVerdict.WEAK
+        if (
+            self.departed_unreplaced
+            or self.decision_makers_contacted < self.decision_makers
+            or self.decision_makers_favourable * 2 < self.decision_makers
+            or self.executive_visit_due
+        ):
+            return HealthVerdict.AT_RISK
+        return HealthVerdict.GOOD
+
+    @property
+    def label(self) -> str:
+        return self.verdict.label
 
 
 def relationship_health(
     stakeholders, *, last_executive_visit: date | None, today: date
 ) -> RelationshipHealth:
-    """Health of the account's relationships from its current stakeholders (each with `last_contacted_on`)."""
-    since = today - timedelta(days=CONTACT_WINDOW_DAYS)
-    current = [s for s in stakeholders if s.left_on is None]
+    """Health of the account's relationships from its stakeholders as the map shows them (each with
+    `last_contacted_on`; people who left included, so that an unreplaced departure counts)."""
+    since = contact_window_start(today)
+    current = [s for s in stakeholders if s.left_on is None and s.archived_at is None]
     deciders = [s for s in current if s.buying_role in DECISION_MAKING_ROLES]
     return RelationshipHealth(
         decision_makers=len(deciders),
@@ -82,8 +166,22 @@ def relationship_health(
         active_contacts=sum(1 for s in current if s.last_contacted_on and s.last_contacted_on >= since),
         last_executive_visit=last_executive_visit,
         today=today,
+        departed_unreplaced=len(unreplaced_departures(stakeholders)),
         never_contacted=[s for s in deciders if s.last_contacted_on is None],
         not_recently_contacted=[s for s in deciders if s.last_contacted_on and s.last_contacted_on < since],
+    )
+
+
+def health_from_figures(account, *, today: date) -> RelationshipHealth:
+    """Health of an account annotated by `accounts.stakeholders.selectors.relationship_figures`."""
+    return RelationshipHealth(
+        decision_makers=account.decision_makers,
+        decision_makers_contacted=account.decision_makers_contacted,
+        decision_makers_favourable=account.decision_makers_favourable,
+        active_contacts=account.active_contacts,
+        last_executive_visit=account.last_executive_visit,
+        today=today,
+        departed_unreplaced=account.departed_deciders,
     )
 
 
@@ -96,7 +194,7 @@ def unreplaced_departures(stakeholders) -> list:
         if (
             person.left_on is None
             or person.archived_at is not None
-            or person.buying_role not in DECIDING_ROLES
+            or person.buying_role not in DEPARTURE_ALERT_ROLES
         ):
             continue
         replaced = any(
@@ -202,7 +300,7 @@ def attention_items(account, *, today: date) -> list[Attention]:
 
 
 def satisfaction_attention(account) -> list[Attention]:
-    """Issue 7: the KAM's home flags a fall in NPS of 2 or more, and a key account unsurveyed for a year."""
+    """The KAM's home flags a fall in NPS of 2 or more, and a key account unsurveyed for a year."""
     items = []
     if getattr(account, "nps_fell", False):
         items.append(Attention(_("NPS fell by 2 or more in the last survey"), "alert", "measures"))

@@ -1,4 +1,4 @@
-"""Satisfaction surveys from the CRM (issue 7): the same contract as the other sync endpoints.
+"""Satisfaction surveys from the CRM: the same contract as the other sync endpoints.
 
 External id as the key, at most 1,000 records, validated whole and written in one transaction or
 not at all, references resolved in one query each, unchanged rows untouched (idempotent).

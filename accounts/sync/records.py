@@ -1,6 +1,6 @@
 """Set-based upserts from a CRM: accounts, contacts and monthly financials, by external id.
 
-The contract (issue 4): a batch is validated whole before anything is written, and written in one
+The contract: a batch is validated whole before anything is written, and written in one
 transaction or not at all; references are resolved for the whole batch in one query; rows that would
 not change are not touched (their `updated_at` and version stay); the CRM owns identity fields only,
 so what people entered in kam (lifecycle, KAM, sponsor, influence, attitude, relationships, needs,
@@ -545,7 +545,7 @@ def financials_upsert(*, records: list) -> SyncResult:
             check.add("days_to_pay", _("Must be a whole number of days from 0 to 32767."))
         elif days is not MISSING:
             values["days_to_pay"] = days
-        orders = record.get("order_count", MISSING)  # optional: gives the repeat-order rate (issue 7)
+        orders = record.get("order_count", MISSING)  # optional: gives the repeat-order rate
         if (
             orders is not MISSING
             and orders is not None

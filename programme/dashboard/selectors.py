@@ -19,7 +19,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -29,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -43,21 +43,20 @@ from accounts.models import (
     Account,
     AccountPlan,
     AccountTeamMember,
-    Attitude,
-    Interaction,
-    InteractionKind,
     LifecycleStatus,
     PlanAction,
     PlanStatus,
-    Stakeholder,
     TeamFunction,
 )
 from accounts.plans.selectors import open_resource_requests_by_business_unit
+from accounts.stakeholders.relationships import HealthVerdict, RelationshipHealth, health_from_figures
+from accounts.stakeholders.selectors import relationship_figures
 from accounts.templatetags.kam_format import money
 from kam.core.money import RateTable
 from kam.core.periods import add_months
 from programme.dashboard.matrix import MatrixLayout, MatrixPoint, layout_matrix
 from programme.models import (
+    PORTFOLIO_SCORE_TREND_DAYS,
     AccountScore,
     Programme,
     ProgrammeReview,
@@ -71,9 +70,6 @@ from programme.models import (
 
 MATRIX_CANDIDATES = 200
 RECOMMENDED_CANDIDATES_SHOWN = 25
-EXECUTIVE_VISIT_WITHIN_DAYS = 183  # six months (DOMAIN.md: executive-visit recency)
-CONTACTS_WITHIN_DAYS = 90
-TREND_DAYS = 90
 CADENCE_MONTHS = {ReviewCadence.QUARTERLY: 3, ReviewCadence.HALF_YEARLY: 6, ReviewCadence.YEARLY: 12}
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
@@ -91,41 +87,29 @@ def _snapshot_before(day: date, field_name: str) -> Subquery:
 
 def key_accounts_annotated(*, today: date):
     """Every current key account with what the league table, matrix and health checks read, one query."""
-    visits = Interaction.objects.filter(
-        account=OuterRef("pk"), kind=InteractionKind.EXECUTIVE_VISIT, archived_at__isnull=True
-    )
     current_plan = (
         AccountPlan.objects.filter(account=OuterRef("pk")).in_force_on(today).order_by("-period_start")
     )
-    stakeholders = Stakeholder.objects.current().filter(account=OuterRef("pk"))
-    since = today - timedelta(days=CONTACTS_WITHIN_DAYS)
     overdue = PlanAction.objects.filter(
         plan__account=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES, due_on__lt=today
     ).exclude(plan__status=PlanStatus.CLOSED)
     overdue = overdue.order_by().values("plan__account").annotate(n=Count("pk")).values("n")
-    before = today - timedelta(days=TREND_DAYS)
+    before = today - timedelta(days=PORTFOLIO_SCORE_TREND_DAYS)
     return (
         Account.objects.current()
         .key_accounts()
         .select_related("kam", "executive_sponsor", "score")
         .defer("score__breakdown")  # per-criterion detail: the score card's, not the portfolio's
         .annotate(
-            last_executive_visit=Subquery(
-                visits.order_by().values("account").annotate(last=Max("occurred_on")).values("last")
-            ),
             plan_status=Subquery(current_plan.values("status")[:1]),
             plan_id=Subquery(current_plan.values("pk")[:1]),
-            decision_makers=_count(stakeholders.decision_makers()),
-            decision_makers_supportive=_count(
-                stakeholders.decision_makers().filter(attitude__gte=Attitude.NEUTRAL)
-            ),
-            active_contacts=_count(stakeholders.filter(interactions__occurred_on__gte=since)),
             has_team_outside_sales=Exists(
                 AccountTeamMember.objects.filter(account=OuterRef("pk")).exclude(function=TeamFunction.SALES)
             ),
             overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
             overall_before=_snapshot_before(before, "overall"),
             clv_before=_snapshot_before(before, "clv"),
+            **relationship_figures(today=today),
         )
         .order_by("name")
     )
@@ -140,10 +124,7 @@ class LeagueRow:
     score: AccountScore | None
     plan_status: str
     plan_id: int | None
-    last_executive_visit: date | None
-    decision_makers: int
-    decision_makers_supportive: int
-    active_contacts: int
+    relationship: RelationshipHealth
     has_team_outside_sales: bool
     overdue_actions: int
     overall_before: Decimal | None
@@ -151,7 +132,7 @@ class LeagueRow:
     today: date
     url: str = ""
     plan_url: str = ""
-    # NPS, share of wallet, relationship stage and return (issue 7), filled for all rows at once.
+    # NPS, share of wallet, relationship stage and return, filled for all rows at once.
     measures: AccountMeasures = field(default_factory=AccountMeasures)
 
     @property
@@ -195,41 +176,36 @@ class LeagueRow:
         return self.plan_status in (PlanStatus.APPROVED, PlanStatus.ACTIVE)
 
     @property
+    def last_executive_visit(self) -> date | None:
+        return self.relationship.last_executive_visit
+
+    @property
+    def decision_makers(self) -> int:
+        return self.relationship.decision_makers
+
+    @property
+    def active_contacts(self) -> int:
+        return self.relationship.active_contacts
+
+    @property
     def visit_overdue(self) -> bool:
-        limit = self.today - timedelta(days=EXECUTIVE_VISIT_WITHIN_DAYS)
-        return self.last_executive_visit is None or self.last_executive_visit < limit
+        return self.relationship.executive_visit_due
 
     @property
     def health(self) -> str:
-        """weak / at_risk / good from the relationship signals (DOMAIN.md, relationship health)."""
-        return relationship_health(
-            decision_makers=self.decision_makers,
-            supportive=self.decision_makers_supportive,
-            active_contacts=self.active_contacts,
-            visit_overdue=self.visit_overdue,
-        )
+        """weak / at_risk / good: relationships.RelationshipHealth.verdict, as on every screen."""
+        return self.relationship.verdict
 
     @property
     def health_label(self) -> str:
-        return HEALTH_LABELS[self.health]
+        return self.relationship.label
 
 
-HEALTH_LABELS = {"good": _lazy("Good"), "at_risk": _lazy("At risk"), "weak": _lazy("Weak")}
 # Choice labels looked up once, not through get_FOO_display() per row (it rebuilds the choices each
 # call: about a tenth of the league table's rendering). The labels stay lazy: translated when shown.
 QUADRANT_LABELS = dict(Quadrant.choices)
 PLAN_STATUS_LABELS = dict(PlanStatus.choices)
 RECOMMENDATION_LABELS = dict(Recommendation.choices)
-
-
-def relationship_health(*, decision_makers: int, supportive: int, active_contacts: int, visit_overdue: bool):
-    """Weak: no decision maker mapped or single-threaded; at risk: most decision makers not on our side,
-    or no executive visit in six months; good otherwise."""
-    if decision_makers == 0 or active_contacts <= 1:
-        return "weak"
-    if supportive * 2 < decision_makers or visit_overdue:
-        return "at_risk"
-    return "good"
 
 
 def _row(account: Account, today: date) -> LeagueRow:
@@ -238,10 +214,7 @@ def _row(account: Account, today: date) -> LeagueRow:
         score=getattr(account, "score", None) if _has_score(account) else None,
         plan_status=account.plan_status or "",
         plan_id=account.plan_id,
-        last_executive_visit=account.last_executive_visit,
-        decision_makers=account.decision_makers,
-        decision_makers_supportive=account.decision_makers_supportive,
-        active_contacts=account.active_contacts,
+        relationship=health_from_figures(account, today=today),
         has_team_outside_sales=account.has_team_outside_sales,
         overdue_actions=account.overdue_actions,
         overall_before=account.overall_before,
@@ -272,7 +245,7 @@ LEAGUE_SORTS = {
     "sponsor": lambda r: str(r.account.executive_sponsor or ""),
     "plan": lambda r: r.plan_status,
     "visit": lambda r: r.last_executive_visit,
-    "health": lambda r: ("weak", "at_risk", "good").index(r.health),
+    "health": lambda r: list(HealthVerdict).index(r.health),
     "nps": lambda r: r.measures.nps,
     "wallet": lambda r: r.measures.share_of_wallet,
     "stage": lambda r: r.measures.relationship_stage_rank,
@@ -285,7 +258,7 @@ LEAGUE_COLUMNS = [
     ("clv", _lazy("Lifetime value"), True),
     ("margin", _lazy("Margin after cost-to-serve"), True),
     ("overall", _lazy("Score"), True),
-    ("trend", _lazy("Trend, 90 days"), True),
+    ("trend", format_lazy(_lazy("Trend, {days} days"), days=PORTFOLIO_SCORE_TREND_DAYS), True),
     ("quadrant", _lazy("Quadrant"), False),
     ("kam", _lazy("KAM"), False),
     ("sponsor", _lazy("Sponsor"), False),
@@ -439,6 +412,7 @@ class Dashboard:
     recommendations: list[RecommendationItem]
     kams: list[KamFigures]
     filter_options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    trend_days = PORTFOLIO_SCORE_TREND_DAYS  # the league table's trend and each KAM's CLV growth
 
     @property
     def marks(self) -> list[MatrixMark]:
@@ -532,7 +506,7 @@ CANDIDATE_FIELDS = [
 
 
 def top_candidates(today: date, limit: int, *, recommended_only: bool = False):
-    before = today - timedelta(days=TREND_DAYS)
+    before = today - timedelta(days=PORTFOLIO_SCORE_TREND_DAYS)
     scores = AccountScore.objects.filter(
         account__status=LifecycleStatus.CANDIDATE, account__archived_at__isnull=True, overall__isnull=False
     )
@@ -594,7 +568,10 @@ def _reason(recommendation: str, overall, trend, counts: dict, programme: Progra
         "count": counts.get(counted, 0),
     }
     if trend is not None:
-        text += " " + _("Trend over %(days)s days: %(trend)+.0f.") % {"days": TREND_DAYS, "trend": trend}
+        text += " " + _("Trend over %(days)s days: %(trend)+.0f.") % {
+            "days": PORTFOLIO_SCORE_TREND_DAYS,
+            "trend": trend,
+        }
     return text
 
 

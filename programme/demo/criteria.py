@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.demo.records import KEY_ACCOUNT_NAMES, KEY_ACCOUNT_STORIES
 from accounts.models import Account
+from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS
 from kam.core.bulk_insert import insert_rows
 from programme.models import (
     AccountScore,
@@ -43,7 +44,8 @@ DEFAULT_CRITERIA = [
     ("Reference or strategic value", A, "1.5", "", PERCENTILE, [],
      "Opens a new market, a reference name, a technology partner: the KAM judges."),
     ("People we meet", R, "2", "active_contacts_90d", BANDS,
-     [[0, 0], [1, 3], [3, 6], [5, 8], [8, 10]], "Their people we met in the last 90 days."),
+     [[0, 0], [1, 3], [3, 6], [5, 8], [8, 10]],
+     f"Their people we met in the last {CONTACT_WINDOW_DAYS} days."),
     ("Decision makers covered", R, "2", "decision_makers_covered", BANDS,
      [[0, 0], [1, 5], [2, 8], [3, 10]], "Decision makers and economic buyers we have a relationship with."),
     ("Decision makers on our side", R, "2", "decision_makers_favourable", BANDS,

@@ -1,6 +1,6 @@
 """Demo data for the portfolio pages: last quarter's closed programme review and the KAM team's skills.
 
-Called with one line from accounts/demo.py; idempotent (a second seed adds nothing).
+Called with one line from programme/demo/seed.py; idempotent (a second seed adds nothing).
 """
 
 from __future__ import annotations

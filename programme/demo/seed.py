@@ -38,7 +38,7 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
     with transaction.atomic():
         seed_workspace(options, people)
     # After everything above, so that the scores see it; the closed review reads the scores.
-    programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history (issue 3)
+    programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history
     seed_portfolio_demo(options, people)
     return people
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, LifecycleChange, LifecycleStatus, PlanAction, PlanStatus, User
+from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS
 from programme.dashboard import selectors as dashboard
 from programme.models import AccountScore, Programme, Recommendation
 from programme.sponsors import selectors as sponsors
@@ -59,7 +60,10 @@ def _kam_attention(row: dashboard.LeagueRow) -> list[str]:
     if row.decision_makers == 0:
         items.append(_("no decision maker on the stakeholder map"))
     if row.active_contacts <= 1:
-        items.append(_("single-threaded: at most one person contacted in 90 days"))
+        items.append(
+            _("single-threaded: at most one person contacted in %(days)d days")
+            % {"days": CONTACT_WINDOW_DAYS}
+        )
     if row.visit_overdue:
         items.append(_("no executive visit in six months"))
     return items

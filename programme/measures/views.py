@@ -3,7 +3,7 @@
 The page converts money into the programme's reporting currency, so it lives with the programme;
 the measures' records, rules and writes are in accounts/measures.
 
-Every view asks kam.permissions itself, fragments included. A form answers 422 with its field
+Every view asks accounts.permissions itself, fragments included. A form answers 422 with its field
 messages, 409 with the other person's entry beside what the user typed, and on success the
 refreshed section (htmx) or a redirect back to the page.
 """

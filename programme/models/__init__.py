@@ -1,8 +1,11 @@
 """The programme: its settings, qualification criteria and scores; reviews join in their own module."""
 
 from programme.models.scores import (
+    ACCOUNT_SCORE_TREND_DAYS,
     COMPLETENESS_REQUIRED,
     MANUAL_SCORE_STALE_DAYS,
+    PORTFOLIO_SCORE_TREND_DAYS,
+    SCORE_HISTORY_DAYS,
     AccountScore,
     Criterion,
     CriterionGroup,
@@ -19,9 +22,12 @@ from programme.models.scores import (
 from programme.models.settings import PERCENT, SCORE_RANGE, Programme, ReviewCadence
 
 __all__ = [
+    "ACCOUNT_SCORE_TREND_DAYS",
     "COMPLETENESS_REQUIRED",
     "MANUAL_SCORE_STALE_DAYS",
     "PERCENT",
+    "PORTFOLIO_SCORE_TREND_DAYS",
+    "SCORE_HISTORY_DAYS",
     "SCORE_RANGE",
     "AccountScore",
     "Criterion",
@@ -39,7 +45,7 @@ __all__ = [
     "ScoringSource",
 ]
 
-# Programme reviews and the KAM team (issue 6).
+# Programme reviews and the KAM team.
 from programme.models.reviews import (
     AlignmentAssessment,
     AlignmentElement,

@@ -1,7 +1,7 @@
 """Qualification criteria, the KAM's manual scores, and each account's computed score and CLV.
 
-The formulas live in `programme/scoring.py` (pure functions); the nightly recompute in
-`programme/services.py` writes `AccountScore` (the current figures) and `ScoreSnapshot` (one per
+The formulas live in `programme/scoring/formulas.py` (pure functions); the nightly recompute in
+`programme/scoring/engine.py` writes `AccountScore` (the current figures) and `ScoreSnapshot` (one per
 account and day, the history that trends and recommendations read).
 """
 
@@ -22,6 +22,13 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 # An account scored on less than this share of its criteria's weight is shown as incomplete.
 COMPLETENESS_REQUIRED = Decimal("0.60")
 MANUAL_SCORE_STALE_DAYS = 365
+# How far back a score's trend looks, one window per screen that shows one:
+# the account page and My accounts show the overall score's change over the last 30 days;
+ACCOUNT_SCORE_TREND_DAYS = 30
+# the champion's league table, recommendations and review snapshots over the last 90 days (a quarter);
+PORTFOLIO_SCORE_TREND_DAYS = 90
+# the score card charts the last 180 days of daily snapshots.
+SCORE_HISTORY_DAYS = 180
 
 
 class CriterionGroup(models.TextChoices):

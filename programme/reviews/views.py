@@ -1,6 +1,6 @@
 """Programme review screens: list and open, the review page, decide, assess, apply, CSV. Thin.
 
-Every view asks kam.permissions (through the services and selectors in programme/reviews.py, which
+Every view asks accounts.permissions (through the services and selectors in programme/reviews/, which
 refuse anyone but the champion), fragments included. Field errors answer 422, a stale decision 409.
 """
 

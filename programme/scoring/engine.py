@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ExchangeRate
+from accounts.stakeholders.relationships import contact_window_start
 from kam.core.bulk_insert import insert_rows
 from kam.core.periods import add_months, month_start
 from programme.models import (
@@ -171,8 +172,8 @@ def _window(today: date) -> dict:
         "month_end": month_end,
         "recent_start": add_months(month_end, -12),
         "previous_start": add_months(month_end, -24),
-        "contacts_since": today - timedelta(days=90),
-        # The last four full quarters, for return on investment (issue 7: investment is per quarter).
+        "contacts_since": contact_window_start(today),
+        # The last four full quarters, for return on investment (investment is recorded per quarter).
         "quarter_end": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
         "quarters_start": add_months(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), -12),
     }
@@ -233,7 +234,7 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
     needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA and metrics.get(r.metric)})
     window = _window(today)
     window["window_start"] = today - timedelta(days=settings.window_days)
-    window["reporting_currency"] = settings.reporting_currency  # measures' money metrics (issue 7)
+    window["reporting_currency"] = settings.reporting_currency  # the measures' money metrics
     select = [
         "a.id",
         "a.status",

@@ -1,6 +1,6 @@
 """The formulas of qualification and lifetime value: pure functions on plain values.
 
-No database here: `programme/services.py` feeds these functions the figures its SQL aggregates for
+No database here: `programme/scoring/engine.py` feeds these functions the figures its SQL aggregates for
 every account, and the what-if preview feeds them a proposed set of criteria. Floats inside (100,000
 accounts a night); results are rounded when they are stored.
 """

@@ -4,7 +4,8 @@ A metric is one of:
 - an `expression` over `f`, the account's financial figures for the last 24 full months, already in
   the programme's reporting currency (the recompute aggregates them once, see FINANCIAL_COLUMNS);
 - an `sql` subquery returning `account_id, value` for every account that has a value, which may use
-  the parameters `%(today)s`, `%(recent_start)s` (first month of the trailing 12) and `%(month_end)s`,
+  the parameters `%(today)s`, `%(recent_start)s` (first month of the trailing 12), `%(month_end)s`
+  and `%(contacts_since)s` (first day of the contact window, accounts.stakeholders.relationships),
   and the work tables `scoring_financials` (as `f` above) and `scoring_rates` (currency, period, rate);
 - or `derive`d in Python from the lifetime-value figures (CLV needs per-account retention).
 
@@ -18,7 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import DECISION_MAKING_ROLES, Attitude
+from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS
 
 # The per-account financial aggregate (a temporary table built by each recompute) has these columns.
 FINANCIAL_COLUMNS = (
@@ -132,9 +137,23 @@ register(
     )
 )
 
+
 # --- Relationship health (DOMAIN.md: decision makers covered, attitude, active contacts) ----------
+# The SQL twins of accounts/stakeholders/relationships.py, built from the same constants: the
+# decision-making roles as an IN list, the contact window as the `contacts_since` parameter.
+def _sql_strings(values) -> str:
+    """Values as a comma-separated list of SQL string literals (quotes doubled)."""
+    return ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+
+
 _CURRENT_PEOPLE = "s.archived_at IS NULL AND s.left_on IS NULL"
-_DECIDING = "s.buying_role IN ('decision_maker', 'economic_buyer')"
+_DECIDING = f"s.buying_role IN ({_sql_strings(DECISION_MAKING_ROLES)})"
+# People with a logged (not removed) interaction within the contact window ending on `today`.
+_RECENTLY_CONTACTED = (
+    "SELECT DISTINCT link.stakeholder_id FROM accounts_interaction_stakeholders link "
+    "JOIN accounts_interaction i ON i.id = link.interaction_id "
+    "WHERE i.archived_at IS NULL AND i.occurred_on >= %(contacts_since)s AND i.occurred_on <= %(today)s"
+)
 register(
     Metric(
         "stakeholders",
@@ -162,40 +181,50 @@ register(
 )
 register(
     Metric(
+        "decision_makers_contacted",
+        format_lazy(_("Decision makers contacted in the last {days} days"), days=CONTACT_WINDOW_DAYS),
+        unit="people",
+        # As relationship health's "decision makers contacted"; zero when people are mapped.
+        sql=(
+            "SELECT s.account_id, "
+            f"SUM(CASE WHEN {_DECIDING} AND recent.stakeholder_id IS NOT NULL THEN 1 ELSE 0 END) AS value "
+            f"FROM accounts_stakeholder s LEFT JOIN ({_RECENTLY_CONTACTED}) recent "
+            f"ON recent.stakeholder_id = s.id WHERE {_CURRENT_PEOPLE} GROUP BY s.account_id"
+        ),
+    )
+)
+register(
+    Metric(
         "decision_makers_favourable",
         _("Share of decision makers neutral or better %"),
         unit="percent",
         sql=(
             "SELECT s.account_id, "
-            "100.0 * SUM(CASE WHEN s.attitude >= 0 THEN 1 ELSE 0 END) / COUNT(*) AS value "
+            f"100.0 * SUM(CASE WHEN s.attitude >= {int(Attitude.NEUTRAL)} THEN 1 ELSE 0 END) / COUNT(*) "
+            "AS value "
             f"FROM accounts_stakeholder s WHERE {_CURRENT_PEOPLE} AND {_DECIDING} GROUP BY s.account_id"
         ),
     )
 )
 register(
     Metric(
+        # The name is stored on criteria; the window it counts is CONTACT_WINDOW_DAYS.
         "active_contacts_90d",
-        _("People contacted in the last 90 days"),
+        format_lazy(_("People contacted in the last {days} days"), days=CONTACT_WINDOW_DAYS),
         unit="people",
-        # Zero for an account with people mapped and nobody contacted lately (a fact, not a gap).
+        # Current people only, as relationship health's active contacts. Zero for an account with
+        # people mapped and nobody contacted lately (a fact, not a gap).
         sql=(
-            "SELECT account_id, SUM(value) AS value FROM ("
-            f"SELECT s.account_id, 0 AS value FROM accounts_stakeholder s WHERE {_CURRENT_PEOPLE} "
-            "GROUP BY s.account_id "
-            "UNION ALL "
-            "SELECT i.account_id, COUNT(DISTINCT link.stakeholder_id) AS value "
-            "FROM accounts_interaction i "
-            "JOIN accounts_interaction_stakeholders link ON link.interaction_id = i.id "
-            "WHERE i.archived_at IS NULL "
-            "AND i.occurred_on > %(contacts_since)s AND i.occurred_on <= %(today)s "
-            "GROUP BY i.account_id"
-            ") contacts GROUP BY account_id"
+            "SELECT s.account_id, COUNT(recent.stakeholder_id) AS value "
+            f"FROM accounts_stakeholder s LEFT JOIN ({_RECENTLY_CONTACTED}) recent "
+            f"ON recent.stakeholder_id = s.id WHERE {_CURRENT_PEOPLE} GROUP BY s.account_id"
         ),
     )
 )
 
-# --- Programme measures (issue 7): satisfaction, orders, share of wallet, stage, return --------------
-# The recompute's per-account figures in the reporting currency (programme/services.py FINANCIALS_TABLE).
+# --- Programme measures: satisfaction, orders, share of wallet, stage, return -----------------------
+# The recompute's per-account figures in the reporting currency (programme/scoring/engine.py
+# FINANCIALS_TABLE).
 _FINANCIALS = "scoring_financials"
 
 

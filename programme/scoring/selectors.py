@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from programme.models import (
+    SCORE_HISTORY_DAYS,
     AccountScore,
     Criterion,
     CriterionGroup,
@@ -23,7 +24,6 @@ from programme.scoring import formulas as scoring
 from programme.scoring import metrics
 
 TREND_WIDTH, TREND_HEIGHT = 240, 60
-TREND_DAYS = 180
 
 
 RUNS_SHOWN = 10
@@ -132,7 +132,7 @@ def score_card(*, user, account, today: date | None = None) -> ScoreCard:
             )
         )
     snapshots = list(
-        ScoreSnapshot.objects.filter(account=account, taken_on__gt=today - timedelta(days=TREND_DAYS))
+        ScoreSnapshot.objects.filter(account=account, taken_on__gt=today - timedelta(days=SCORE_HISTORY_DAYS))
         .order_by("taken_on")
         .values_list("taken_on", "overall", "clv")
     )

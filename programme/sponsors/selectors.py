@@ -6,11 +6,11 @@ A sponsor reads only the accounts they sponsor: every read here starts from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,7 +27,8 @@ from accounts.models import (
     PlanStatus,
     Stakeholder,
 )
-from programme.dashboard.selectors import EXECUTIVE_VISIT_WITHIN_DAYS, relationship_health
+from accounts.stakeholders.relationships import RelationshipHealth, executive_visit_due, relationship_health
+from accounts.stakeholders.selectors import mapped_people
 from programme.models import Programme
 
 UPCOMING_ACTIONS = 6
@@ -74,8 +75,7 @@ class SponsoredAccount:
 
     @property
     def visit_due(self) -> bool:
-        last = self.account.last_executive_visit
-        return last is None or last < self.today - timedelta(days=EXECUTIVE_VISIT_WITHIN_DAYS)
+        return executive_visit_due(self.account.last_executive_visit, self.today)
 
     @property
     def behind_commitment(self) -> bool:
@@ -110,11 +110,10 @@ class SponsorBrief:
     upcoming_actions: list
     stakeholders: list[Stakeholder]
     last_visit: Interaction | None
-    health: str
+    health: RelationshipHealth
     can_endorse: bool
     can_log_visit: bool
     today: date
-    health_figures: dict = field(default_factory=dict)
 
     @property
     def supporters(self) -> list[Stakeholder]:
@@ -165,15 +164,10 @@ def sponsor_brief(*, user, account_id: int, today: date | None = None) -> Sponso
     in_force = [p for p in plans if p.period_start <= today]
     plan = in_force[-1] if in_force else (plans[0] if plans else None)
     awaiting = next((p for p in plans if p.status == PlanStatus.SUBMITTED), None)
-    since = today - timedelta(days=90)
-    stakeholders = list(
-        Stakeholder.objects.current()
+    people = list(
+        mapped_people()
         .filter(account=account)
         .select_related("relationship_owner")
-        .annotate(
-            last_contacted_on=Max("interactions__occurred_on"),
-            recent_contacts=Count("interactions", filter=Q(interactions__occurred_on__gte=since)),
-        )
         .order_by("-influence", "name")
     )
     last_visit = (
@@ -184,15 +178,11 @@ def sponsor_brief(*, user, account_id: int, today: date | None = None) -> Sponso
         .order_by("-occurred_on", "-id")
         .first()
     )
-    deciders = [s for s in stakeholders if s.buying_role in ("decision_maker", "economic_buyer")]
-    figures = {
-        "decision_makers": len(deciders),
-        "supportive": sum(1 for s in deciders if s.attitude >= 0),
-        "active_contacts": sum(1 for s in stakeholders if s.recent_contacts),
-    }
-    visit_overdue = last_visit is None or last_visit.occurred_on < today - timedelta(
-        days=EXECUTIVE_VISIT_WITHIN_DAYS
+    health = relationship_health(
+        people, last_executive_visit=last_visit.occurred_on if last_visit else None, today=today
     )
+    # The brief shows who is at the customer now; those who left count only in the health verdict.
+    stakeholders = [s for s in people if s.left_on is None]
     return SponsorBrief(
         account=account,
         plan=plan,
@@ -202,16 +192,10 @@ def sponsor_brief(*, user, account_id: int, today: date | None = None) -> Sponso
         upcoming_actions=(plan.open_actions[:UPCOMING_ACTIONS] if plan else []),
         stakeholders=stakeholders,
         last_visit=last_visit,
-        health=relationship_health(
-            decision_makers=figures["decision_makers"],
-            supportive=figures["supportive"],
-            active_contacts=figures["active_contacts"],
-            visit_overdue=visit_overdue,
-        ),
+        health=health,
         can_endorse=awaiting is not None and permissions.can_approve_plan(user, account),
         can_log_visit=permissions.can_log_executive_visit(user, account),
         today=today,
-        health_figures={**figures, "visit_overdue": visit_overdue},
     )
 
 

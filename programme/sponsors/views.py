@@ -1,5 +1,5 @@
 """The executive sponsor's "My accounts", the one-page brief, endorsing a plan, logging a visit;
-and the champion's sponsor load page. Thin: ask kam.permissions, call a selector or service, render."""
+and the champion's sponsor load page. Thin: ask accounts.permissions, call a selector or service, render."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Reads for the KAM's workspace: My accounts and the account page.
 
-These screens put an account's records (people, contacts, plans, figures) beside its programme score,
-quadrant, CLV and trend, so they live above both apps. Each read is a fixed number of queries whatever
-the number of accounts, people or interactions."""
+They live in the programme because they show programme figures (scores, trends, stale manual scores)
+beside the account's own records (plan, people, interactions, financials).
+"""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -32,13 +30,11 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.measures.selectors import with_satisfaction_flags
 from accounts.models import (
-    DECIDING_ROLES,
     Account,
     AccountPlan,
     AccountTeamMember,
     FinancialPeriod,
     Interaction,
-    InteractionKind,
     LifecycleChange,
     PlanAction,
     PlanStatus,
@@ -47,19 +43,21 @@ from accounts.models import (
 from accounts.selectors import FinancialSummary, _window_sum, summarise_financials
 from accounts.stakeholders.pictures import influence_grid, org_chart
 from accounts.stakeholders.relationships import (
-    CONTACT_WINDOW_DAYS,
-    DECISION_MAKING_ROLES,
     attention_items,
     contact_freshness,
     relationship_health,
     unreplaced_departures,
 )
-from accounts.stakeholders.selectors import account_history
+from accounts.stakeholders.selectors import account_history, mapped_people, relationship_figures
 from kam.core.periods import add_months, trailing_twelve_months
-from programme.models import MANUAL_SCORE_STALE_DAYS, ManualScore, Programme, ScoreSnapshot, ScoringSource
-
-TREND_DAYS = 30
-
+from programme.models import (
+    ACCOUNT_SCORE_TREND_DAYS,
+    MANUAL_SCORE_STALE_DAYS,
+    ManualScore,
+    Programme,
+    ScoreSnapshot,
+    ScoringSource,
+)
 
 SPARKLINE_DAYS = 120
 
@@ -71,35 +69,13 @@ def _count(queryset, group_by: str = "account") -> Coalesce:
 
 
 def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Account]:
-    """Annotate accounts with their score, current plan and every "needs attention" count, in one query."""
-    since = today - timedelta(days=CONTACT_WINDOW_DAYS)
+    """Annotate accounts with their score, current plan, relationship figures and every "needs
+    attention" count, in one query."""
     start, end = trailing_twelve_months(today)
-    current_people = Stakeholder.objects.filter(
-        account=OuterRef("pk"), archived_at__isnull=True, left_on__isnull=True
-    )
-    logged = Interaction.objects.filter(archived_at__isnull=True, stakeholders=OuterRef("pk"))
-    deciders = current_people.filter(buying_role__in=DECISION_MAKING_ROLES)
     plan_now = AccountPlan.objects.filter(account=OuterRef("pk")).in_force_on(today).order_by("-period_start")
-    replaced = Stakeholder.objects.filter(
-        account=OuterRef("account"),
-        archived_at__isnull=True,
-        left_on__isnull=True,
-        buying_role=OuterRef("buying_role"),
-        updated_at__date__gte=OuterRef("left_on"),
-    )
-    departed = Stakeholder.objects.filter(
-        account=OuterRef("pk"),
-        archived_at__isnull=True,
-        left_on__isnull=False,
-        buying_role__in=DECIDING_ROLES,
-    ).filter(~Exists(replaced))
     earlier = ScoreSnapshot.objects.filter(
-        account=OuterRef("pk"), taken_on__lte=today - timedelta(days=TREND_DAYS)
+        account=OuterRef("pk"), taken_on__lte=today - timedelta(days=ACCOUNT_SCORE_TREND_DAYS)
     ).order_by("-taken_on")
-    executive_visits = Interaction.objects.filter(
-        account=OuterRef("pk"), archived_at__isnull=True, kind=InteractionKind.EXECUTIVE_VISIT
-    ).order_by("-occurred_on")
-
     annotated = queryset.annotate(
         score_overall=F("score__overall"),
         score_quadrant=F("score__quadrant"),
@@ -117,12 +93,6 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
             .overdue(today),
             "plan__account",
         ),
-        deciders_never_contacted=_count(deciders.filter(~Exists(logged))),
-        deciders_not_recent=_count(
-            deciders.filter(Exists(logged)).filter(~Exists(logged.filter(occurred_on__gte=since)))
-        ),
-        active_contacts=_count(current_people.filter(Exists(logged.filter(occurred_on__gte=since)))),
-        departed_deciders=_count(departed),
         stale_manual_scores=_count(
             ManualScore.objects.filter(
                 account=OuterRef("pk"),
@@ -131,9 +101,9 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
                 scored_on__lt=today - timedelta(days=MANUAL_SCORE_STALE_DAYS),
             )
         ),
-        last_executive_visit=Subquery(executive_visits.values("occurred_on")[:1]),
+        **relationship_figures(today=today),
     )
-    return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year (issue 7)
+    return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year
 
 
 @dataclass
@@ -237,6 +207,7 @@ class Workspace:
     interaction_editable: set = field(default_factory=set)
     trend: Decimal | None = None
     plan_status_label: str = ""
+    trend_days = ACCOUNT_SCORE_TREND_DAYS
 
 
 def account_workspace(*, user, page: AccountPage) -> Workspace:
@@ -293,13 +264,8 @@ class AccountPage:
 def account_page(*, user, account_id: int) -> AccountPage:
     """Everything the account page shows; 404 for an account the user may not see."""
     stakeholders = (
-        Stakeholder.objects.filter(archived_at__isnull=True)
+        mapped_people()
         .select_related("reports_to", "relationship_owner")
-        .annotate(
-            last_contacted_on=Max(
-                "interactions__occurred_on", filter=Q(interactions__archived_at__isnull=True)
-            )
-        )
         .order_by(F("left_on").asc(nulls_first=True), "-influence", "name")
     )
     interactions = (

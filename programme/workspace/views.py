@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from accounts.models import DECIDING_ROLES, Attitude, Interaction, Stakeholder
+from accounts.models import DEPARTURE_ALERT_ROLES, Attitude, Interaction, Stakeholder
 from accounts.stakeholders import services as stakeholder_services
 from accounts.stakeholders.forms import (
     InteractionEditForm,
@@ -58,7 +58,7 @@ def _workspace_context(request, account_id: int, **extra) -> dict:
         "map_view": _map_view(request),
         "map_views": [("chart", _("Org chart")), ("grid", _("Influence and attitude")), ("list", _("List"))],
         "attitudes": Attitude.choices,
-        "deciding_roles": [str(role) for role in DECIDING_ROLES],
+        "deciding_roles": [str(role) for role in DEPARTURE_ALERT_ROLES],
         "interaction_form": None,
         "interaction_editor": None,
     }

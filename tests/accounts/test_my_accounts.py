@@ -49,7 +49,7 @@ def _healthy(account, kam):
     )
     people = [StakeholderFactory(account=account, buying_role=BuyingRole.DECISION_MAKER) for _ in range(2)]
     InteractionFactory(account=account, stakeholders=people, occurred_on=today - timedelta(days=3))
-    SurveyFactory(account=account, surveyed_on=today - timedelta(days=20), nps=9)  # issue 7
+    SurveyFactory(account=account, surveyed_on=today - timedelta(days=20), nps=9)  # surveyed lately
     return people
 
 

@@ -1,4 +1,5 @@
-"""Reads for every role and key: each list shows exactly what kam/permissions.py allows, in fixed queries."""
+"""Reads for every role and key: each list shows exactly what accounts/permissions.py allows, in fixed
+queries."""
 
 from datetime import date
 
@@ -209,7 +210,7 @@ def test_lists_run_a_fixed_number_of_queries_for_small_and_large_data(
     api, read_key, client, champion, programme, resource, django_assert_max_num_queries
 ):
     accounts = AccountFactory.create_batch(2)
-    # Scores also carry the page's measures (issue 7): programme, rates and five reads for the whole page.
+    # Scores also carry the page's measures: programme, rates and five reads for the whole page.
     measures = 7 if resource == "scores" else 0
     for size in (1, 12):
         for account in accounts:

@@ -1,4 +1,4 @@
-"""Satisfaction surveys from the CRM: POST /api/v1/sync/surveys/ and GET /api/v1/surveys/ (issue 7)."""
+"""Satisfaction surveys from the CRM: POST /api/v1/sync/surveys/ and GET /api/v1/surveys/."""
 
 from datetime import timedelta
 

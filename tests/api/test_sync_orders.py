@@ -1,4 +1,4 @@
-"""The financials sync accepts an optional monthly order count (issue 7: the repeat-order rate)."""
+"""The financials sync accepts an optional monthly order count (it gives the repeat-order rate)."""
 
 from datetime import date
 

@@ -250,7 +250,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_25_and_100_key_accounts(
     client, champion, programme, django_assert_max_num_queries
 ):
     build_portfolio(25, 30)
-    # 10 for the dashboard, 8 for the measures (issue 7): rates, five per-account reads, retention twice.
+    # 10 for the dashboard, 8 for the measures: rates, five per-account reads, retention twice.
     small = _dashboard_queries(client, champion, django_assert_max_num_queries, 20)
     build_portfolio(75, 220)
     large = _dashboard_queries(client, champion, django_assert_max_num_queries, 20)

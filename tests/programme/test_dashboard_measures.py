@@ -1,4 +1,5 @@
-"""The champion's dashboard shows the measures (issue 7): league-table columns and programme KPIs."""
+"""The champion's dashboard shows the measures (NPS, share of wallet, stage, return): league-table
+columns and programme KPIs."""
 
 from datetime import timedelta
 from decimal import Decimal as D

@@ -1,4 +1,4 @@
-"""The measures as metrics in the scoring registry (issue 7): computed for all accounts by the recompute."""
+"""The measures as metrics in the scoring registry: computed for all accounts by the recompute."""
 
 from datetime import date
 from decimal import Decimal

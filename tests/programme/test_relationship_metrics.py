@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import BuyingRole
+from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS, relationship_health
+from accounts.stakeholders.selectors import mapped_people
 from programme.models import AccountScore
 from programme.scoring import engine
 from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory
@@ -39,3 +41,23 @@ def test_people_mapped_but_not_covered_or_met_count_as_zero_and_nobody_mapped_as
     assert _values(cold, criteria) == {"decision_makers_covered": 0, "active_contacts_90d": 0}
     assert _values(warm, criteria) == {"decision_makers_covered": 1, "active_contacts_90d": 1}
     assert _values(unmapped, criteria) == {"decision_makers_covered": None, "active_contacts_90d": None}
+
+
+def test_the_recompute_counts_contacts_in_the_contact_window_as_the_account_page_does(programme):
+    criteria = {"active_contacts_90d": CriterionFactory(metric="active_contacts_90d", group="relationship")}
+    first_day = TODAY - timedelta(days=CONTACT_WINDOW_DAYS)
+    on_the_edge = AccountFactory(name="Met on the window's first day")
+    met = StakeholderFactory(account=on_the_edge)
+    StakeholderFactory(account=on_the_edge)
+    InteractionFactory(account=on_the_edge, occurred_on=first_day, stakeholders=[met])
+    gone = AccountFactory(name="Met someone who left since")
+    StakeholderFactory(account=gone)
+    leaver = StakeholderFactory(account=gone, left_on=TODAY - timedelta(days=2))
+    InteractionFactory(account=gone, occurred_on=TODAY - timedelta(days=5), stakeholders=[leaver])
+
+    engine.recompute_scores(today=TODAY)
+
+    for account, expected in ((on_the_edge, 1), (gone, 0)):
+        people = list(mapped_people().filter(account=account))
+        on_the_page = relationship_health(people, last_executive_visit=None, today=TODAY).active_contacts
+        assert (on_the_page, _values(account, criteria)["active_contacts_90d"]) == (expected, expected)
