@@ -153,9 +153,9 @@ class Account(models.Model):
     def clean(self):
         errors = limits.check_days(self, "key_since", "exited_on") | limits.check_notes(self, "exit_reason")
         if not errors and self.key_since and self.exited_on and self.exited_on < self.key_since:
-            errors["exited_on"] = _("An account cannot leave the programme before it joined it (%(day)s).") % {
-                "day": date_format(self.key_since)
-            }
+            errors["exited_on"] = _(
+                "An account cannot leave the programme before it joined it (%(day)s)."
+            ) % {"day": date_format(self.key_since)}
         if errors:
             raise ValidationError(errors)
 

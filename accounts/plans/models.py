@@ -204,11 +204,16 @@ class AccountPlan(models.Model):
             raise ValidationError(errors)
         if self.period_start and self.period_end and self.period_end <= self.period_start:
             raise ValidationError({"period_end": _("The period must end after it starts.")})
-        if self.period_start and self.period_end and (
-            (self.period_end - self.period_start).days > limits.LONGEST_PLAN_DAYS
+        if (
+            self.period_start
+            and self.period_end
+            and ((self.period_end - self.period_start).days > limits.LONGEST_PLAN_DAYS)
         ):
             raise ValidationError(
-                {"period_end": _("A plan covers at most %(years)d years.") % {"years": limits.LONGEST_PLAN_DAYS // 366}}
+                {
+                    "period_end": _("A plan covers at most %(years)d years.")
+                    % {"years": limits.LONGEST_PLAN_DAYS // 366}
+                }
             )
 
     @property

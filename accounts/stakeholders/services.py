@@ -141,8 +141,21 @@ def stakeholder_record(
     *, stakeholder: Stakeholder, expected_version: int | None = None, by=None
 ) -> Stakeholder:
     """Add a person to the map, or change one if nobody saved them since `expected_version`."""
-    if stakeholder.left_on and stakeholder.left_on > timezone.localdate():
-        raise ValidationError({"left_on": _("Mark people as gone once they have left.")})
+    return _stakeholder_write(
+        stakeholder, expected_version=expected_version, fields=STAKEHOLDER_FIELDS, by=by
+    )
+
+
+@transaction.atomic
+def stakeholder_update(
+    *, stakeholder: Stakeholder, changes: dict, expected_version: int, by=None
+) -> Stakeholder:
+    """Change some of a person's fields (an API PATCH) under the same rules as the map's editor."""
+    unknown = set(changes) - set(STAKEHOLDER_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(stakeholder, name, value)
     return _stakeholder_write(
         stakeholder, expected_version=expected_version, fields=STAKEHOLDER_FIELDS, by=by
     )
@@ -161,9 +174,7 @@ def stakeholder_move(
 def stakeholder_mark_left(
     *, stakeholder: Stakeholder, left_on: date, expected_version: int, by=None
 ) -> Stakeholder:
-    """The person left the customer: kept on the map, greyed, with the date."""
-    if left_on > timezone.localdate():
-        raise ValidationError({"left_on": _("Mark people as gone once they have left.")})
+    """The person left the customer: kept on the map, greyed, with the date (not in the future)."""
     stakeholder.left_on = left_on
     return _stakeholder_write(stakeholder, expected_version=expected_version, fields=["left_on"], by=by)
 

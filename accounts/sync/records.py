@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account, FinancialPeriod, Stakeholder
+from kam.core import limits
 from kam.core.currencies import country_codes, currency_codes
 from kam.core.periods import parse_month
 
@@ -529,6 +530,9 @@ def financials_upsert(*, records: list) -> SyncResult:
                 period = parse_month(period)
             except ValueError as error:
                 check.add("period", str(error))
+                period = None
+            if period and not limits.month_in_range(period):
+                check.add("period", limits.month_out_of_range_message())
                 period = None
         values = {
             "revenue": check.money("revenue"),

@@ -62,7 +62,9 @@ def test_a_contact_moving_account_leaves_no_stranger_on_the_old_org_chart(two_cu
     # The old account's chart holds only its own people, none hanging from a stranger.
     chart = _chart_of("OLD")
     assert {box.person.name for box in chart.boxes} == {"Barbara Boss", "Rita Report"}
-    assert all(box.person.reports_to is None or box.person.reports_to.account_id == old.pk for box in chart.boxes)
+    assert all(
+        box.person.reports_to is None or box.person.reports_to.account_id == old.pk for box in chart.boxes
+    )
     # The contacts stay in the old account's log, without him.
     assert list(meeting.stakeholders.all()) == [rita]
     assert list(lunch.stakeholders.all()) == []
@@ -160,7 +162,7 @@ def test_concurrent_syncs_of_the_same_new_accounts_count_each_creation_once():
         try:
             barrier.wait()
             results[n] = sync.accounts_upsert(records=records)
-        except Exception as error:  # noqa: BLE001 - reported below, on the main thread
+        except Exception as error:
             failures.append(error)
         finally:
             connections.close_all()
@@ -188,13 +190,15 @@ def test_concurrent_identical_syncs_create_once_and_leave_the_rest_unchanged():
         pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
     barrier = threading.Barrier(SYNCS)
     results, failures = [None] * SYNCS, []
-    records = [{"external_id": f"SAME-{i}", "name": f"Customer {i}", "currency": "EUR"} for i in range(RECORDS)]
+    records = [
+        {"external_id": f"SAME-{i}", "name": f"Customer {i}", "currency": "EUR"} for i in range(RECORDS)
+    ]
 
     def run(n: int):
         try:
             barrier.wait()
             results[n] = sync.accounts_upsert(records=records)
-        except Exception as error:  # noqa: BLE001 - reported below, on the main thread
+        except Exception as error:
             failures.append(error)
         finally:
             connections.close_all()
@@ -207,5 +211,7 @@ def test_concurrent_identical_syncs_create_once_and_leave_the_rest_unchanged():
     assert not failures
     assert sum(r.created for r in results) == RECORDS
     assert sum(r.unchanged for r in results) == RECORDS * (SYNCS - 1)
-    assert set(Account.objects.filter(external_id__startswith="SAME-").values_list("version", flat=True)) == {1}
+    assert set(Account.objects.filter(external_id__startswith="SAME-").values_list("version", flat=True)) == {
+        1
+    }
     assert Account.history.filter(external_id__startswith="SAME-").count() == RECORDS
