@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account, FinancialPeriod, Stakeholder
+from accounts.stakeholders import services as stakeholder_services
 from kam.core import limits
 from kam.core.currencies import country_codes, currency_codes
 from kam.core.periods import parse_month
@@ -415,7 +416,7 @@ def contacts_upsert(*, records: list) -> SyncResult:
     by_external_id = {row["external_id"]: row for row in people.values() if row["external_id"]}
 
     rows: dict[str, dict] = {}
-    created, updated, pending_managers = [], [], {}
+    created, updated, pending_managers, moved = [], [], {}, []
     for external_id, (index, values, manager_ref) in parsed.items():
         check.index, check.external_id = index, external_id
         account_id = account_ids.get(values["account_external_id"])
@@ -446,6 +447,12 @@ def contacts_upsert(*, records: list) -> SyncResult:
                 else:
                     pending_managers[external_id] = manager_ref  # new in this batch: linked after insert
         contact = by_external_id.get(external_id)
+        if contact is not None and contact["account_id"] != account_id:
+            moved.append(external_id)
+            if manager_ref is MISSING and not _stays_at(
+                contact["reports_to_id"], account_id, parsed, account_ids, people
+            ):
+                values["reports_to_id"] = None  # a manager left behind at the old account
         if contact is None:
             contact = CONTACTS.new_row({"external_id": external_id, **values})
             created.append(contact)
@@ -464,7 +471,18 @@ def contacts_upsert(*, records: list) -> SyncResult:
             linked.append(Stakeholder(pk=rows[external_id]["id"], reports_to_id=rows[manager_ref]["id"]))
         Stakeholder.objects.bulk_update(linked, ["reports_to"])
     CONTACTS.record_history(created, updated)
+    stakeholder_services.stakeholders_moved_account(moved_ids=[rows[e]["id"] for e in moved])
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
+
+
+def _stays_at(manager_id, account_id: int, parsed, account_ids, people) -> bool:
+    """Whether the stored manager `manager_id` works at `account_id` once the batch is written."""
+    manager = people.get(manager_id)
+    if manager is None:
+        return False  # every person at the batch's accounts was loaded: this one works elsewhere
+    if manager["external_id"] in parsed:
+        return account_ids.get(parsed[manager["external_id"]][1]["account_external_id"]) == account_id
+    return manager["account_id"] == account_id
 
 
 def _manager_account(manager_ref, parsed, account_ids, by_external_id) -> int | None:
