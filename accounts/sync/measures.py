@@ -141,7 +141,7 @@ def surveys_upsert(*, records: list) -> SyncResult:
         elif _changed(survey, row):
             updated.append({**survey, **row, "version": survey["version"] + 1})
     check.raise_if_any()
-    SURVEYS.upsert(created + updated)
+    created, updated = SURVEYS.upsert(created, updated)
     SURVEYS.record_history(created, updated)
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
 
