@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from accounts.measures.selectors import measures_by_account
+from accounts.stakeholders import services as stakeholder_services
 from accounts.sync import measures as measures_sync
 from accounts.sync import records as sync
 from api import filters, selectors, serializers, services
@@ -40,6 +41,14 @@ class ApiCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = "id"  # unique and never changes: a cursor stays valid while rows are added or edited
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # DRF checks the cursor's offset but not its position, which is an id here: "p=x" would reach
+        # the query and fail there.
+        if cursor is not None and cursor.position is not None and not cursor.position.isdigit():
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class CanRead(drf_permissions.BasePermission):
@@ -103,8 +112,13 @@ class PatchMixin:
             return self.patch_serializer_class
         return super().get_serializer_class()
 
+    def apply_patch(self, *, instance, changes: dict, expected_version: int, by) -> None:
+        services.record_patch(instance=instance, changes=changes, expected_version=expected_version, by=by)
+
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
+        if getattr(instance, "archived_at", None) is not None:
+            raise exceptions.NotFound()  # removed in kam: readable for the CRM to learn of it, not changed
         allowed = type(self).allowed_fields(request.user, instance)
         if not allowed:
             raise exceptions.PermissionDenied(_("You may read this record but not change it."))
@@ -126,7 +140,7 @@ class PatchMixin:
         patch = self.patch_serializer_class(instance, data=request.data, partial=True)
         patch.is_valid(raise_exception=True)
         try:
-            services.record_patch(
+            self.apply_patch(
                 instance=instance, changes=patch.validated_data, expected_version=version, by=request.user
             )
         except StaleVersion as error:
@@ -164,6 +178,15 @@ class ContactViewSet(PatchMixin, mixins.UpdateModelMixin, ReadViewSet):
     selector = selectors.contacts
     allowed_fields = permissions.api_contact_fields
     http_method_names = ["get", "patch", "head", "options"]
+
+    def apply_patch(self, *, instance, changes: dict, expected_version: int, by) -> None:
+        # The map's own service: the same rules, version check and history as the browser's editor.
+        stakeholder_services.stakeholder_update(
+            stakeholder=instance,
+            changes=changes,
+            expected_version=expected_version,
+            by=by if getattr(by, "pk", None) else None,  # an integration key is not one of our users
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],

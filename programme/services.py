@@ -157,6 +157,10 @@ ALLOWED_LIFECYCLE_STEPS = {
 }
 
 
+# The account's fields a lifecycle step writes its effective date into.
+LIFECYCLE_DATE_FIELDS = {"key_since": "effective_on", "exited_on": "effective_on"}
+
+
 @transaction.atomic
 def lifecycle_change(
     *,
@@ -192,7 +196,15 @@ def lifecycle_change(
     else:
         account.exited_on, account.exit_reason = effective_on, reason
     account.status = to_status
-    account.full_clean()
+    try:
+        account.full_clean()
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        # The step's date lands in key_since or exited_on; the person typed it as effective_on.
+        raise ValidationError(
+            {LIFECYCLE_DATE_FIELDS.get(name, name): messages for name, messages in error.message_dict.items()}
+        ) from error
     account.save()
     return LifecycleChange.objects.create(
         account=account,

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models.account import Account
 from accounts.models.fields import MONEY, version_field
+from kam.core import limits
 from kam.core.currencies import validate_currency
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -100,6 +101,7 @@ class Survey(models.Model):
             errors["respondent_name"] = _("Name the respondent or pick the stakeholder who answered.")
         if self.stakeholder_id and self.account_id and self.stakeholder.account_id != self.account_id:
             errors["stakeholder"] = _("This person is not at this account.")
+        errors |= limits.check_notes(self, "comment")
         if errors:
             raise ValidationError(errors)
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models.people import TeamFunction
+from kam.core import limits
 from kam.core.currencies import validate_country, validate_currency
 
 
@@ -141,6 +144,15 @@ class Account(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.pk])
+
+    def clean(self):
+        errors = limits.check_days(self, "key_since", "exited_on") | limits.check_notes(self, "exit_reason")
+        if not errors and self.key_since and self.exited_on and self.exited_on < self.key_since:
+            errors["exited_on"] = _(
+                "An account cannot leave the programme before it joined it (%(day)s)."
+            ) % {"day": date_format(self.key_since)}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_key(self) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models.account import Account
 from accounts.models.fields import MONEY
+from kam.core import limits
 from kam.core.currencies import validate_currency
 from kam.core.money import RateTable
 
@@ -64,6 +65,8 @@ class FinancialPeriod(models.Model):
     def clean(self):
         if self.period and self.period.day != 1:
             raise ValidationError({"period": _("A financial period is a month: use its first day.")})
+        if self.period and not limits.month_in_range(self.period):
+            raise ValidationError({"period": limits.month_out_of_range_message()})
 
     @property
     def margin_after_cost_to_serve(self) -> Decimal:

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models.account import Account
 from accounts.models.fields import MONEY, version_field
 from accounts.models.people import TeamFunction
+from kam.core import limits
 
 # --- Account plans and the opportunity (whitespace) map ------------------------------------------------
 # A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages.
@@ -198,8 +199,22 @@ class AccountPlan(models.Model):
         return reverse("accounts:plan_detail", args=[self.account_id, self.pk])
 
     def clean(self):
+        errors = limits.check_days(self, "period_start", "period_end")
+        if errors:
+            raise ValidationError(errors)
         if self.period_start and self.period_end and self.period_end <= self.period_start:
             raise ValidationError({"period_end": _("The period must end after it starts.")})
+        if (
+            self.period_start
+            and self.period_end
+            and ((self.period_end - self.period_start).days > limits.LONGEST_PLAN_DAYS)
+        ):
+            raise ValidationError(
+                {
+                    "period_end": _("A plan covers at most %(years)d years.")
+                    % {"years": limits.LONGEST_PLAN_DAYS // 366}
+                }
+            )
 
     @property
     def content_is_editable(self) -> bool:

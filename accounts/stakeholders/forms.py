@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from accounts.models import (
     Stakeholder,
     User,
 )
+from kam.core import limits
 from kam.core.forms import _Versioned
 
 
@@ -51,16 +53,10 @@ class StakeholderForm(forms.ModelForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.account = account
-        colleagues = Stakeholder.objects.filter(account=account, archived_at__isnull=True)
-        if self.instance.pk:
-            colleagues = colleagues.exclude(pk=self.instance.pk)
-        # Offer the account's own people; a posted id from elsewhere is refused by the model's clean().
-        self.fields["reports_to"].queryset = Stakeholder.objects.filter(archived_at__isnull=True).order_by(
-            "name"
-        )
-        self.fields["reports_to"].widget.choices = [("", "—")] + [
-            (s.pk, str(s)) for s in colleagues.order_by("name")
-        ]
+        # Only the account's own people: an id from elsewhere is "not a valid choice", naming nobody.
+        self.fields["reports_to"].queryset = _managers_choices(account, self.instance)
+        self.fields["reports_to"].empty_label = "—"
+        _cap_notes(self, "needs_organisation", "needs_department", "needs_personal")
         self.fields["relationship_owner"].queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name"
         )
@@ -84,6 +80,16 @@ class InteractionForm(forms.ModelForm):
             "first_name", "last_name"
         )
         self.fields["occurred_on"].initial = timezone.localdate
+        _cap_notes(self, "notes")
+
+
+def _cap_notes(form, *names: str) -> None:
+    """The same limit as the model's and the sync's, told in the field (and by the browser's maxlength)."""
+    for name in names:
+        field = form.fields[name]
+        field.max_length = limits.NOTE_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(limits.NOTE_MAX_LENGTH))
+        field.widget.attrs["maxlength"] = str(limits.NOTE_MAX_LENGTH)
 
 
 def _managers_choices(account: Account, person: Stakeholder | None):
@@ -125,11 +131,10 @@ class MapStakeholderForm(_Versioned):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.account = account
-        # Any current person is offered; one from another account is refused by the model's clean().
-        self.fields["reports_to"].queryset = Stakeholder.objects.filter(archived_at__isnull=True)
-        self.fields["reports_to"].widget.choices = [("", _("nobody on the map"))] + [
-            (s.pk, str(s)) for s in _managers_choices(account, self.instance)
-        ]
+        # Only the account's own people: an id from elsewhere is "not a valid choice", naming nobody.
+        self.fields["reports_to"].queryset = _managers_choices(account, self.instance)
+        self.fields["reports_to"].empty_label = _("nobody on the map")
+        _cap_notes(self, "needs_organisation", "needs_department", "needs_personal")
         self.fields["relationship_owner"].queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name", "username"
         )
@@ -195,7 +200,12 @@ class QuickInteractionForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        label=_("notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=limits.NOTE_MAX_LENGTH,
+    )
 
     def __init__(self, *args, account: Account, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models.account import Account
+from kam.core import limits
 
 
 class BuyingRole(models.TextChoices):
@@ -142,15 +144,19 @@ class Stakeholder(models.Model):
         return f"{self.name} ({self.title})" if self.title else self.name
 
     def clean(self):
+        errors = limits.check_notes(self, "needs_organisation", "needs_department", "needs_personal")
+        if self.left_on is not None and self.left_on > timezone.localdate():
+            errors["left_on"] = _("Mark people as gone once they have left.")
+        errors = limits.check_days(self, "left_on") | errors
+        if errors:
+            raise ValidationError(errors)
         if self.reports_to_id is None:
             return
         if self.pk and self.reports_to_id == self.pk:
             raise ValidationError({"reports_to": _("A stakeholder cannot report to themself.")})
-        manager = self.reports_to
-        if manager.account_id != self.account_id:
-            raise ValidationError(
-                {"reports_to": _("%(name)s works at another account.") % {"name": manager.name}}
-            )
+        # Names nobody: the caller may not be allowed to see who works at the other account.
+        if self.reports_to.account_id != self.account_id:
+            raise ValidationError({"reports_to": _("Choose someone at this account.")})
         if self.pk:
             self._check_no_reporting_cycle()
 
@@ -245,6 +251,11 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
+
+    def clean(self):
+        errors = limits.check_days(self, "occurred_on") | limits.check_notes(self, "notes")
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- Account plans and the opportunity (whitespace) map ------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,8 +142,22 @@ def stakeholder_record(
     *, stakeholder: Stakeholder, expected_version: int | None = None, by=None
 ) -> Stakeholder:
     """Add a person to the map, or change one if nobody saved them since `expected_version`."""
-    if stakeholder.left_on and stakeholder.left_on > timezone.localdate():
-        raise ValidationError({"left_on": _("Mark people as gone once they have left.")})
+    return _stakeholder_write(
+        stakeholder, expected_version=expected_version, fields=STAKEHOLDER_FIELDS, by=by
+    )
+
+
+@transaction.atomic
+def stakeholder_update(
+    *, stakeholder: Stakeholder, changes: dict, expected_version: int, by=None
+) -> Stakeholder:
+    """Change some of a person's fields (an API PATCH) under the same rules as the map's editor."""
+    unknown = set(changes) - set(STAKEHOLDER_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(stakeholder, name, value)
+    stakeholder._history_user = by  # None for a machine, whatever the request's user is
     return _stakeholder_write(
         stakeholder, expected_version=expected_version, fields=STAKEHOLDER_FIELDS, by=by
     )
@@ -162,9 +176,7 @@ def stakeholder_move(
 def stakeholder_mark_left(
     *, stakeholder: Stakeholder, left_on: date, expected_version: int, by=None
 ) -> Stakeholder:
-    """The person left the customer: kept on the map, greyed, with the date."""
-    if left_on > timezone.localdate():
-        raise ValidationError({"left_on": _("Mark people as gone once they have left.")})
+    """The person left the customer: kept on the map, greyed, with the date (not in the future)."""
     stakeholder.left_on = left_on
     return _stakeholder_write(stakeholder, expected_version=expected_version, fields=["left_on"], by=by)
 
@@ -179,6 +191,75 @@ def stakeholder_remove(*, stakeholder: Stakeholder, expected_version: int, by=No
         person.reports_to_id = stakeholder.reports_to_id
         _save_versioned(person, expected_version=person.version, fields=["reports_to"], by=by)
     return stakeholder
+
+
+MOVED_ACCOUNT_REASON = "Moved to another account"
+
+
+@transaction.atomic
+def stakeholders_moved_account(*, moved_ids, by=None) -> None:
+    """People now at another account keep no link to their old one.
+
+    Whoever reported to them there stops reporting to them, and so do they to a manager left behind
+    (reports_to cleared, version bumped, history kept); they are taken off the old account's
+    interactions, which stay in its log without them (version bumped, history kept). The contacts are
+    not moved along: they happened with the old account, whose log and health figures must keep them,
+    and a person at one account must never show on another account's chart or log.
+    """
+    moved_ids = list(moved_ids)
+    if not moved_ids:
+        return
+    now = timezone.now()
+    strays = list(
+        Stakeholder.objects.select_for_update()
+        .filter(Q(reports_to_id__in=moved_ids) | Q(pk__in=moved_ids), reports_to__isnull=False)
+        .exclude(reports_to__account_id=F("account_id"))
+    )
+    if strays:
+        Stakeholder.objects.filter(pk__in=[p.pk for p in strays]).update(
+            reports_to=None, version=F("version") + 1, updated_at=now
+        )
+        for person in strays:
+            person.reports_to, person.version, person.updated_at = None, person.version + 1, now
+            person._history_user = by  # None for the CRM, whatever the request's user is
+        Stakeholder.history.bulk_history_create(
+            strays, update=True, default_user=by, default_date=now, default_change_reason=MOVED_ACCOUNT_REASON
+        )
+
+    links = Interaction.stakeholders.through.objects.filter(stakeholder_id__in=moved_ids).exclude(
+        interaction__account_id=F("stakeholder__account_id")
+    )
+    left_behind = list(
+        Interaction.objects.select_for_update().filter(pk__in=links.values("interaction_id")).order_by("pk")
+    )
+    if not left_behind:
+        return
+    for interaction in left_behind:
+        interaction._history_user = by
+        _record_interaction_before_change(interaction)
+    links.delete()
+    Interaction.objects.filter(pk__in=[i.pk for i in left_behind]).update(
+        version=F("version") + 1, updated_at=now
+    )
+    people = _people_of([i.pk for i in left_behind])
+    for interaction in left_behind:
+        interaction.version, interaction.updated_at = interaction.version + 1, now
+        stakeholders, participants = people[interaction.pk]
+        _record_interaction(
+            interaction, by=by, stakeholders=stakeholders, participants=participants, when=now
+        )
+
+
+def _people_of(interaction_ids: list[int]) -> dict[int, tuple[list[int], list[int]]]:
+    """Who is linked to each interaction, on their side and ours, in two queries."""
+    people: dict[int, tuple[list[int], list[int]]] = {pk: ([], []) for pk in interaction_ids}
+    theirs = Interaction.stakeholders.through.objects.filter(interaction_id__in=interaction_ids)
+    for interaction_id, stakeholder_id in theirs.values_list("interaction_id", "stakeholder_id"):
+        people[interaction_id][0].append(stakeholder_id)
+    ours = Interaction.participants.through.objects.filter(interaction_id__in=interaction_ids)
+    for interaction_id, user_id in ours.values_list("interaction_id", "user_id"):
+        people[interaction_id][1].append(user_id)
+    return people
 
 
 INTERACTION_FIELDS = ["kind", "occurred_on", "notes"]

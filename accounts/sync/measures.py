@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Stakeholder, Survey
 from accounts.sync.records import MISSING, SyncResult, _account_ids, _changed, _Checker, _Table
+from kam.core import limits
 
 SURVEY_RECORD_FIELDS = (
     "external_id",
@@ -38,18 +39,23 @@ SURVEYS = _Table(Survey, unique=("external_id",), update=(*SURVEY_CRM_FIELDS, "v
 
 
 def _score(check: _Checker, name: str, low: int, high: int):
+    """A whole-number answer: MISSING when left out, None when sent as null (or after an error)."""
     value = check.record.get(name, MISSING)
     if value is MISSING or value is None:
-        return None
+        return value
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         check.add(name, _("Must be a whole number from %(low)d to %(high)d.") % {"low": low, "high": high})
-        return MISSING
+        return None
     return value
 
 
 def _day(check: _Checker, name: str):
-    text = check.text(name, max_length=10, required=True)
+    """The day answered: MISSING when left out (an update keeps the stored one), None after an error."""
+    text = check.text(name, max_length=10)
+    if text is MISSING or text is None:
+        return text
     if not text:
+        check.add(name, _("This field may not be blank."))
         return None
     try:
         day = date.fromisoformat(text)
@@ -59,16 +65,29 @@ def _day(check: _Checker, name: str):
     if day > timezone.localdate():
         check.add(name, _("A survey is dated when it was answered: not in the future."))
         return None
+    if not day >= limits.EARLIEST_DAY:
+        check.add(name, limits.day_out_of_range_message())
+        return None
     return day
+
+
+def _blank(value) -> bool:
+    return value is MISSING or value in ("", None)
 
 
 @transaction.atomic
 def surveys_upsert(*, records: list) -> SyncResult:
-    """Create or update satisfaction answers by external id; NPS 0-10 and/or CSAT 1-5, never in the future."""
+    """Create or update satisfaction answers by external id; NPS 0-10 and/or CSAT 1-5, never in the future.
+
+    As on every sync endpoint, a field left out of an update is left as it is; an explicit null clears
+    it (an answer, the comment, the link to a contact). A new survey needs its date, an answer and a
+    respondent.
+    """
     check = _Checker(records, SURVEY_RECORD_FIELDS)
     parsed: dict[str, tuple[int, dict, str | None, str]] = {}
     seen: dict = {}
     for index, record in enumerate(records):
+        problems = len(check.errors)
         if not check.start(index, record):
             continue
         external_id = check.text("external_id", max_length=100, required=True)
@@ -79,21 +98,22 @@ def surveys_upsert(*, records: list) -> SyncResult:
             "respondent_name": check.text("respondent_name", max_length=200),
             "nps": _score(check, "nps", 0, 10),
             "csat": _score(check, "csat", 1, 5),
-            "comment": check.text("comment", max_length=10_000),
+            "comment": check.text("comment", max_length=limits.NOTE_MAX_LENGTH),
         }
-        if values["nps"] is None and values["csat"] is None:
-            check.add("nps", _("Give an NPS answer (0-10), a CSAT (1-5), or both."))
-        if values["respondent_name"] in (MISSING, "", None) and person_ref in (MISSING, "", None):
-            check.add("respondent_name", _("Name the respondent or give the stakeholder's external id."))
-        if external_id and not check.duplicate(external_id, seen, "external_id"):
+        if (
+            external_id
+            and not check.duplicate(external_id, seen, "external_id")
+            and len(check.errors) == problems
+        ):
             parsed[external_id] = (index, values, person_ref, account_ref)
-    check.raise_if_any()
+    # Not refused yet: the rules that need the stored survey are checked below, so that one answer
+    # names every problem of the batch.
 
     account_ids = _account_ids(a for _i, _v, _p, a in parsed.values())
     people = {
         s.external_id: s
         for s in Stakeholder.objects.filter(
-            external_id__in={p for _i, _v, p, _a in parsed.values() if p not in (MISSING, "", None)}
+            external_id__in={p for _i, _v, p, _a in parsed.values() if not _blank(p)}
         )
     }
     existing = {row["external_id"]: row for row in SURVEYS.existing(external_id__in=parsed)}
@@ -104,28 +124,45 @@ def surveys_upsert(*, records: list) -> SyncResult:
         if account_id is None:
             check.add("account_external_id", _("No account has this external id; sync the account first."))
             continue
-        person = people.get(person_ref) if person_ref not in (MISSING, "", None) else None
-        if person_ref not in (MISSING, "", None) and (person is None or person.account_id != account_id):
+        person = None if _blank(person_ref) else people.get(person_ref)
+        if not _blank(person_ref) and (person is None or person.account_id != account_id):
             check.add("stakeholder_external_id", _("No contact with this external id works at this account."))
             continue
-        row = {
-            "account_id": account_id,
-            "surveyed_on": values["surveyed_on"],
-            "stakeholder_id": person.pk if person else None,
-            # The respondent's name is kept with the answer, so that it survives the contact's removal.
-            "respondent_name": values["respondent_name"]
-            if values["respondent_name"] not in (MISSING, None, "")
-            else (person.name if person else ""),
-            "nps": values["nps"],
-            "csat": values["csat"],
-            "comment": values["comment"] if values["comment"] not in (MISSING, None) else "",
-        }
         survey = existing.get(external_id)
+        row = _merged(survey, values, account_id=account_id, person_ref=person_ref, person=person)
+        if row["surveyed_on"] is None:
+            check.add("surveyed_on", _("This field is required."))
+        if row["nps"] is None and row["csat"] is None:
+            check.add("nps", _("Give an NPS answer (0-10), a CSAT (1-5), or both."))
+        if not row["respondent_name"] and row["stakeholder_id"] is None:
+            check.add("respondent_name", _("Name the respondent or give the stakeholder's external id."))
         if survey is None:
             created.append(SURVEYS.new_row({"external_id": external_id, **row}))
         elif _changed(survey, row):
             updated.append({**survey, **row, "version": survey["version"] + 1})
     check.raise_if_any()
-    SURVEYS.upsert(created + updated)
+    created, updated = SURVEYS.upsert(created, updated)
     SURVEYS.record_history(created, updated)
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
+
+
+def _merged(survey: dict | None, values: dict, *, account_id: int, person_ref, person) -> dict:
+    """The survey as it will be stored: the stored row (or nothing) with the fields the record sent."""
+    row = {name: (survey or {}).get(name) for name in SURVEY_CRM_FIELDS}
+    row["account_id"] = account_id
+    row["comment"] = row["comment"] or ""
+    row["respondent_name"] = row["respondent_name"] or ""
+    for name in ("surveyed_on", "nps", "csat"):
+        if values[name] is not MISSING:
+            row[name] = values[name]
+    if values["comment"] is not MISSING:
+        row["comment"] = values["comment"] or ""
+    if person_ref is not MISSING:
+        row["stakeholder_id"] = person.pk if person else None
+    name = values["respondent_name"]
+    if not _blank(name):
+        row["respondent_name"] = name
+    elif name is not MISSING or survey is None or (person_ref is not MISSING and person is not None):
+        # The respondent's name is kept with the answer, so that it survives the contact's removal.
+        row["respondent_name"] = person.name if person else ""
+    return row

@@ -18,12 +18,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account, FinancialPeriod, Stakeholder
+from accounts.stakeholders import services as stakeholder_services
+from kam.core import limits
 from kam.core.currencies import country_codes, currency_codes
 from kam.core.periods import parse_month
 
@@ -239,16 +241,23 @@ class _Table:
         rows = self.model.objects.select_for_update().filter(*conditions, **lookup)
         return list(rows.values("id", *self.columns))
 
-    def upsert(self, rows: list[dict]) -> dict[tuple, int]:
-        """Insert new rows and update changed ones; returns the id of each row by its unique key."""
+    def upsert(self, created: list[dict], updated: list[dict]) -> tuple[list[dict], list[dict]]:
+        """Insert new rows and update changed ones; returns the rows really created and really updated.
+
+        Every row gets its id. On PostgreSQL the database has the last word: a row planned as new that
+        another sync inserted meanwhile becomes an update if it differs (its version moving on from the
+        stored one) and is left alone if it does not, so concurrent syncs count each creation once.
+        """
+        rows = created + updated
         if not rows:
-            return {}
+            return [], []
         now = timezone.now()
         for row in rows:
             row["updated_at"] = now
             if row.get("created_at") is None:
                 row["created_at"] = now
         if connection.vendor != "postgresql":
+            # SQLite lets one writer at a time hold the database: the plan read under it stays true.
             objects = [self.model(**row) for row in rows]
             self.model.objects.bulk_create(
                 objects,
@@ -259,26 +268,53 @@ class _Table:
             ids = {tuple(getattr(o, name) for name in self.unique): o.pk for o in objects}
             if None in ids.values():  # a backend that does not return ids from an upsert
                 ids = self._read_ids(rows)
-        else:
-            quote = connection.ops.quote_name
-            table = quote(self.model._meta.db_table)
-            columns = ", ".join(quote(f.column) for f in self.fields)
-            conflict = ", ".join(quote(self.model._meta.get_field(n).column) for n in self.unique)
-            updates = ", ".join(
-                f"{quote(c)} = EXCLUDED.{quote(c)}"
-                for c in (self.model._meta.get_field(n).column for n in self.update)
-            )
-            returning = ", ".join(quote(self.model._meta.get_field(n).column) for n in self.unique)
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES {self._values(rows, self.columns)} "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates} RETURNING {quote('id')}, {returning}"
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-                ids = {tuple(key): pk for pk, *key in cursor.fetchall()}
+            for row in rows:
+                row["id"] = ids[tuple(row[name] for name in self.unique)]
+            return created, updated
+        written = self._merge(rows)
+        really_created, really_updated, untouched = [], [], []
         for row in rows:
-            row["id"] = ids[tuple(row[name] for name in self.unique)]
-        return ids
+            hit = written.get(tuple(row[name] for name in self.unique))
+            if hit is None:
+                untouched.append(row)  # written the same by a concurrent sync: nothing changed
+                continue
+            stored, inserted = hit
+            row.update(stored)
+            (really_created if inserted else really_updated).append(row)
+        if untouched:
+            ids = self._read_ids(untouched)
+            for row in untouched:
+                row["id"] = ids[tuple(row[name] for name in self.unique)]
+        return really_created, really_updated
+
+    def _merge(self, rows: list[dict]) -> dict[tuple, tuple[dict, bool]]:
+        """One INSERT … ON CONFLICT DO UPDATE … WHERE changed … RETURNING the rows written, new or not."""
+        quote = connection.ops.quote_name
+        column = {f.attname: f.column for f in self.fields}
+        table = quote(self.model._meta.db_table)
+        compared = [n for n in self.update if n not in ("version", "updated_at")]
+        updates = [f"{quote(column[n])} = EXCLUDED.{quote(column[n])}" for n in self.update if n != "version"]
+        if "version" in self.update:
+            # From the stored version, not the planned one: the row may have been written since it was read.
+            updates.append(f"{quote('version')} = stored.{quote('version')} + 1")
+        stored_values = ", ".join(f"stored.{quote(column[n])}" for n in compared)
+        new_values = ", ".join(f"EXCLUDED.{quote(column[n])}" for n in compared)
+        returning = ", ".join(quote(column[n]) for n in self.columns)
+        sql = (
+            f"INSERT INTO {table} AS stored ({', '.join(quote(f.column) for f in self.fields)}) "
+            f"VALUES {self._values(rows, self.columns)} "
+            f"ON CONFLICT ({', '.join(quote(column[n]) for n in self.unique)}) "
+            f"DO UPDATE SET {', '.join(updates)} "
+            f"WHERE ({stored_values}) IS DISTINCT FROM ({new_values}) "
+            f"RETURNING {quote('id')}, {returning}, (xmax = 0)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            written = {}
+            for pk, *values, inserted in cursor.fetchall():
+                stored = dict(zip(self.columns, values, strict=True), id=pk)
+                written[tuple(stored[name] for name in self.unique)] = (stored, inserted)
+        return written
 
     def _read_ids(self, rows):
         values = [row[self.unique[0]] for row in rows]
@@ -351,7 +387,7 @@ def accounts_upsert(*, records: list) -> SyncResult:
             created.append(ACCOUNTS.new_row({"external_id": external_id, **values}))
         elif _changed(row, values):
             updated.append({**row, **values, "version": row["version"] + 1})
-    ACCOUNTS.upsert(created + updated)
+    created, updated = ACCOUNTS.upsert(created, updated)
     ACCOUNTS.record_history(created, updated)
     return SyncResult(len(created), len(updated), len(batch) - len(created) - len(updated))
 
@@ -414,7 +450,7 @@ def contacts_upsert(*, records: list) -> SyncResult:
     by_external_id = {row["external_id"]: row for row in people.values() if row["external_id"]}
 
     rows: dict[str, dict] = {}
-    created, updated, pending_managers = [], [], {}
+    created, updated, pending_managers, moved = [], [], {}, []
     for external_id, (index, values, manager_ref) in parsed.items():
         check.index, check.external_id = index, external_id
         account_id = account_ids.get(values["account_external_id"])
@@ -445,6 +481,12 @@ def contacts_upsert(*, records: list) -> SyncResult:
                 else:
                     pending_managers[external_id] = manager_ref  # new in this batch: linked after insert
         contact = by_external_id.get(external_id)
+        if contact is not None and contact["account_id"] != account_id:
+            moved.append(external_id)
+            if manager_ref is MISSING and not _stays_at(
+                contact["reports_to_id"], account_id, parsed, account_ids, people
+            ):
+                values["reports_to_id"] = None  # a manager left behind at the old account
         if contact is None:
             contact = CONTACTS.new_row({"external_id": external_id, **values})
             created.append(contact)
@@ -455,15 +497,38 @@ def contacts_upsert(*, records: list) -> SyncResult:
     _check_no_reporting_cycles(check, parsed, rows, people, pending_managers)
     check.raise_if_any()
 
-    CONTACTS.upsert(created + updated)
+    created, updated = CONTACTS.upsert(created, updated)
     if pending_managers:
-        linked = []
-        for external_id, manager_ref in pending_managers.items():
-            rows[external_id]["reports_to_id"] = rows[manager_ref]["id"]
-            linked.append(Stakeholder(pk=rows[external_id]["id"], reports_to_id=rows[manager_ref]["id"]))
-        Stakeholder.objects.bulk_update(linked, ["reports_to"])
+        updated += _link_new_managers(rows, pending_managers, written={r["id"] for r in created + updated})
     CONTACTS.record_history(created, updated)
+    if moved:
+        stakeholder_services.stakeholders_moved_account(moved_ids=[rows[e]["id"] for e in moved])
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
+
+
+def _link_new_managers(rows: dict, pending_managers: dict, *, written: set) -> list[dict]:
+    """Point people at managers inserted by the same batch; returns rows changed by that alone."""
+    linked = []
+    for external_id, manager_ref in pending_managers.items():
+        rows[external_id]["reports_to_id"] = rows[manager_ref]["id"]
+        linked.append(Stakeholder(pk=rows[external_id]["id"], reports_to_id=rows[manager_ref]["id"]))
+    Stakeholder.objects.bulk_update(linked, ["reports_to"])
+    # A row the upsert found unchanged changes here: its version moves on, and its history says so.
+    relinked = [rows[e]["id"] for e in pending_managers if rows[e]["id"] not in written]
+    if not relinked:
+        return []
+    Stakeholder.objects.filter(pk__in=relinked).update(version=F("version") + 1)
+    return list(Stakeholder.objects.filter(pk__in=relinked).values("id", *CONTACTS.columns))
+
+
+def _stays_at(manager_id, account_id: int, parsed, account_ids, people) -> bool:
+    """Whether the stored manager `manager_id` works at `account_id` once the batch is written."""
+    manager = people.get(manager_id)
+    if manager is None:
+        return False  # every person at the batch's accounts was loaded: this one works elsewhere
+    if manager["external_id"] in parsed:
+        return account_ids.get(parsed[manager["external_id"]][1]["account_external_id"]) == account_id
+    return manager["account_id"] == account_id
 
 
 def _manager_account(manager_ref, parsed, account_ids, by_external_id) -> int | None:
@@ -529,6 +594,9 @@ def financials_upsert(*, records: list) -> SyncResult:
                 period = parse_month(period)
             except ValueError as error:
                 check.add("period", str(error))
+                period = None
+            if period and not limits.month_in_range(period):
+                check.add("period", limits.month_out_of_range_message())
                 period = None
         values = {
             "revenue": check.money("revenue"),
@@ -596,7 +664,7 @@ def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) ->
             created.append(FINANCIALS.new_row(values))
         elif _changed(row, values):
             updated.append({**row, **values})
-    FINANCIALS.upsert(created + updated)
+    created, updated = FINANCIALS.upsert(created, updated)
     return len(created), len(updated)
 
 

@@ -10,12 +10,13 @@ refreshed section (htmx) or a redirect back to the page.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -197,11 +198,18 @@ def investment_record(request, account_id: int):
     initial = {"currency": account.currency}
     quarter = request.GET.get("quarter")
     if quarter:
+        try:
+            quarter = date.fromisoformat(quarter)
+        except ValueError:
+            return HttpResponseBadRequest(
+                _("“quarter” must be the quarter's first day, written YYYY-MM-DD (e.g. 2026-04-01)."),
+                content_type="text/plain; charset=utf-8",
+            )
         investment = AccountInvestment.objects.filter(account=account, period_start=quarter).first()
         if investment is None:
             raise Http404
         fields = [*AccountInvestment.COST_FIELDS, "currency", "note", "version"]
-        initial = {name: getattr(investment, name) for name in fields} | {"period_start": quarter}
+        initial = {name: getattr(investment, name) for name in fields} | {"period_start": quarter.isoformat()}
     form = forms.InvestmentForm(_posted(request), initial=initial)
 
     def save(data):

@@ -119,6 +119,8 @@ def test_too_many_requests_for_one_key_get_429_with_retry_after(api, sync_key, r
     }
     from api.authentication import ApiKeyRateThrottle
 
+    # Kept before the change: restored from api_settings, it would still be the overridden 3/min.
+    original = ApiKeyRateThrottle.THROTTLE_RATES
     ApiKeyRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     try:
         statuses = [api(sync_key).get("/api/v1/accounts/").status_code for _ in range(4)]
@@ -128,9 +130,7 @@ def test_too_many_requests_for_one_key_get_429_with_retry_after(api, sync_key, r
         assert response.json()["errors"][0]["message"]
         assert api(read_key).get("/api/v1/accounts/").status_code == 200  # each key has its own budget
     finally:
-        from rest_framework.settings import api_settings
-
-        ApiKeyRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ApiKeyRateThrottle.THROTTLE_RATES = original
 
 
 @pytest.mark.parametrize("path", [ACCOUNTS, CONTACTS, FINANCIALS])
