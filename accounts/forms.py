@@ -12,6 +12,7 @@ from accounts.models import (
     User,
 )
 from kam.core.currencies import country_choices
+from kam.core.forms import VersionedForm
 from kam.core.periods import parse_month
 
 
@@ -37,10 +38,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VersionedForm, forms.ModelForm):
     """The champion's form: identity and who looks after the account.
 
-    The retention estimate is changed on the account's Measures page, with a reason kept (issue 7).
+    The retention estimate is changed on the account's Measures page, with a reason kept.
     """
 
     country = forms.ChoiceField(label=_("country"), choices=[("", "—"), *country_choices()], required=False)

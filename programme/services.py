@@ -196,6 +196,10 @@ def lifecycle_change(
         account.exited_on, account.exit_reason = effective_on, reason
     account.status = to_status
     account.full_clean()
+    # A change like any other: the version moves on, so a form or an API client that read the account
+    # before is told, and the history names who moved it.
+    account.version += 1
+    account._history_user = by
     account.save()
     return LifecycleChange.objects.create(
         account=account,

@@ -1,17 +1,25 @@
-"""kam.core.forms"""
+"""The one base of every browser form that edits a versioned record."""
 
 from __future__ import annotations
 
 from django import forms
 
 
-class _Versioned(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionedForm(forms.Form):
+    """Sends back the version the record had when the form was opened, so a later save can be refused.
 
-    def __init__(self, *args, **kwargs):
+    A plain form names its record with `record=`; a model form (`class F(VersionedForm, forms.ModelForm)`)
+    uses its instance. A form opened on a blank (a new record, an empty cell) sends no version; the
+    services refuse a change of a stored record without one as stale, like one with an older version.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        record = record if record is not None else getattr(self, "instance", None)
+        if record is not None and record.pk:
+            self.fields["version"].initial = record.version
 
     @property
     def expected_version(self) -> int | None:
