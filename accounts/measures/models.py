@@ -203,7 +203,9 @@ class AccountInvestment(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="investments")
     period_start = models.DateField(_("quarter"), help_text=_("The first day of the quarter."))
-    kam_time_cost = models.DecimalField(_("KAM time"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY)
+    kam_time_cost = models.DecimalField(
+        _("KAM time"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY
+    )
     team_time_cost = models.DecimalField(
         _("account team time"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY
     )
