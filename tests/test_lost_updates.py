@@ -1,6 +1,5 @@
 """The audit's lost updates, as the people involved would live them: each second save is told, never lost."""
 
-
 import pytest
 from django.test import Client
 from django.urls import reverse
