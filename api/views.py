@@ -6,6 +6,7 @@ where it has one); a PATCH needs If-Match with that ETag and answers 412, changi
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -133,6 +134,10 @@ class PatchMixin:
             self.save_patch(instance, patch.validated_data, expected_version=version, by=request.user)
         except StaleVersion as error:
             raise PreconditionFailed() from error
+        except DjangoValidationError as error:  # the model's own rules, as the browser hears them: a 400
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            ) from error
         data = self.serializer_class(instance).data
         return Response(data, headers={"ETag": etag_of(instance)})
 

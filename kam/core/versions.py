@@ -41,9 +41,9 @@ def save_versioned(instance, *, expected_version: int | None, fields: list[str],
     naming `by`. An update without an expected version is refused like a stale one.
     """
     instance.full_clean()
+    # History names `by`, never whoever the request happens to carry (an integration key is no user).
+    instance._history_user = by
     if instance.pk is None:
-        if by is not None:
-            instance._history_user = by
         instance.save()
         return instance
     save_if_unchanged(instance, expected_version=expected_version or 0, fields=fields)

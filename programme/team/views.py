@@ -14,6 +14,7 @@ from accounts.models import User
 from kam.core import conflicts
 from programme.models import SkillsProfile
 from programme.team import selectors as kam_team
+from programme.team import services as team_services
 from programme.team.forms import SkillsProfileForm, TrainingRecordForm
 
 
@@ -50,7 +51,7 @@ def skills_edit(request, user_id: int):
     if request.method == "POST":
         submission = conflicts.submit(
             form,
-            lambda f: kam_team.skills_profile_save(
+            lambda f: team_services.skills_profile_save(
                 profile=f.instance, expected_version=f.expected_version, by=request.user
             ),
         )
@@ -70,7 +71,7 @@ def training_add(request, user_id: int):
     form = TrainingRecordForm(request.POST, auto_id=f"training-{manager.pk}-%s")
     if form.is_valid():
         try:
-            kam_team.training_record_add(user=manager, by=request.user, **form.cleaned_data)
+            team_services.training_record_add(user=manager, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
