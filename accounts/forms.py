@@ -12,6 +12,7 @@ from accounts.models import (
     User,
 )
 from kam.core.currencies import country_choices
+from kam.core.forms import VersionedForm
 from kam.core.periods import parse_month
 
 
@@ -37,7 +38,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VersionedForm, forms.ModelForm):
     """The champion's form: identity and who looks after the account.
 
     The retention estimate is changed on the account's Measures page, with a reason kept.

@@ -9,13 +9,18 @@ from accounts.models import (
     AccountTeamMember,
     FinancialPeriod,
 )
+from kam.core.versions import save_versioned
+
+# What a person or the CRM edits on an account; the lifecycle moves only through its own service.
+ACCOUNT_FIELDS = ["name", "external_id", "industry", "country", "currency", "kam", "executive_sponsor"]
 
 
 @transaction.atomic
-def account_save(*, account: Account) -> Account:
-    account.full_clean()
-    account.save()
-    return account
+def account_save(
+    *, account: Account, expected_version: int | None = None, fields: list[str] | None = None, by=None
+) -> Account:
+    """Add an account, or change `fields` of one if nobody saved it since `expected_version`."""
+    return save_versioned(account, expected_version=expected_version, fields=fields or ACCOUNT_FIELDS, by=by)
 
 
 @transaction.atomic

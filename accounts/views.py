@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from accounts.stakeholders.forms import (
     InteractionForm,
     StakeholderForm,
 )
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 
 PAGE_SIZE = 50
 
@@ -64,21 +64,25 @@ def account_list(request):
     )
 
 
-def _form_page(request, form, *, account, title, save, success_message):
-    """Validate, save through a service, and re-show field messages on failure (nothing half-saved)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+def _form_page(request, form, *, account, title, save, success_message, describe=None):
+    """Validate, save through a service, and re-show field messages on failure (nothing half-saved).
+
+    A save over someone else's answers 409 with what was typed kept and their values beside it.
+    """
+    conflict, current = None, None
+    status = 200
+    if request.method == "POST":
+        submission = conflicts.submit(form, save, describe=describe)
+        if submission.saved:
             messages.success(request, success_message)
             return redirect(account.get_absolute_url() if account else "accounts:list")
-    status = 400 if request.method == "POST" else 200
+        status = 409 if submission.status == 409 else 400
+        conflict, current = submission.their_values, submission.current
+    context = {"form": form, "account": account, "title": title, "conflict": conflict, "current": current}
     return render(
         request,
         "accounts/form.html",
-        {"form": form, "account": account, "title": title},
+        context,
         status=status,
     )
 
@@ -94,7 +98,7 @@ def account_create(request):
         form,
         account=None,
         title=_("New account"),
-        save=lambda f: services.account_save(account=f.instance),
+        save=lambda f: services.account_save(account=f.instance, by=request.user),
         success_message=_("Account added."),
     )
 
@@ -110,7 +114,12 @@ def account_edit(request, account_id: int):
         form,
         account=account,
         title=_("Edit %(name)s") % {"name": account.name},
-        save=lambda f: services.account_save(account=f.instance),
+        save=lambda f: services.account_save(
+            account=f.instance,
+            expected_version=f.expected_version,
+            fields=list(f._meta.fields),
+            by=request.user,
+        ),
         success_message=_("Account saved."),
     )
 
@@ -128,28 +137,12 @@ def stakeholder_edit(request, account_id: int, stakeholder_id: int | None = None
         form,
         account=account,
         title=_("Edit %(name)s") % {"name": stakeholder.name} if stakeholder else _("New stakeholder"),
-        save=lambda f: _stakeholder_full_page_save(f, by=request.user),
+        # The same service and version check as the map's inline editor.
+        save=lambda f: stakeholder_services.stakeholder_record(
+            stakeholder=f.instance, expected_version=f.expected_version, by=request.user
+        ),
         success_message=_("Stakeholder saved."),
     )
-
-
-def _stakeholder_full_page_save(form, *, by) -> None:
-    """The page without htmx saves through the same version check as the map's inline editor."""
-    loaded = form.instance.version if form.instance.pk else None
-    try:
-        stakeholder_services.stakeholder_record(
-            stakeholder=form.instance, expected_version=form.cleaned_data.get("version") or loaded, by=by
-        )
-    except StaleVersion as stale:
-        form.data = form.data.copy()
-        form.data["version"] = stale.current.version
-        raise ValidationError(
-            _(
-                "Someone else changed %(name)s after you opened this page; what you typed is kept. "
-                "Save again to replace their change."
-            )
-            % {"name": stale.current.name}
-        ) from stale
 
 
 @login_required

@@ -17,6 +17,10 @@ def record_patch(*, instance, changes: dict, expected_version: int, by) -> None:
         setattr(instance, name, value)
     instance.full_clean()
     save_if_unchanged(instance, expected_version=expected_version, fields=list(changes))
-    # A person is recorded as the author; a machine (an integration key) is not one of our users.
-    instance._history_user = by if getattr(by, "pk", None) else None
+    instance._history_user = author(by)
     type(instance).history.bulk_history_create([instance], update=True)
+
+
+def author(by):
+    """Who history names: a person; a machine (an integration key) is not one of our users."""
+    return by if getattr(by, "pk", None) else None

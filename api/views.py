@@ -6,6 +6,7 @@ where it has one); a PATCH needs If-Match with that ETag and answers 412, changi
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
+from accounts import services as account_services
 from accounts.measures.selectors import measures_by_account
 from accounts.stakeholders import services as stakeholder_services
 from accounts.sync import measures as measures_sync
@@ -107,13 +109,14 @@ class PatchMixin:
     patch_serializer_class = None
     allowed_fields = None  # permissions predicate: (user, instance) -> field names
 
+    def save_patch(self, instance, changes: dict, *, expected_version: int, by) -> None:
+        """The record's own service; a record without one goes through the generic versioned patch."""
+        services.record_patch(instance=instance, changes=changes, expected_version=expected_version, by=by)
+
     def get_serializer_class(self):
         if self.request.method == "PATCH":
             return self.patch_serializer_class
         return super().get_serializer_class()
-
-    def apply_patch(self, *, instance, changes: dict, expected_version: int, by) -> None:
-        services.record_patch(instance=instance, changes=changes, expected_version=expected_version, by=by)
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -140,11 +143,13 @@ class PatchMixin:
         patch = self.patch_serializer_class(instance, data=request.data, partial=True)
         patch.is_valid(raise_exception=True)
         try:
-            self.apply_patch(
-                instance=instance, changes=patch.validated_data, expected_version=version, by=request.user
-            )
+            self.save_patch(instance, patch.validated_data, expected_version=version, by=request.user)
         except StaleVersion as error:
             raise PreconditionFailed() from error
+        except DjangoValidationError as error:  # the model's own rules, as the browser hears them: a 400
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            ) from error
         data = self.serializer_class(instance).data
         return Response(data, headers={"ETag": etag_of(instance)})
 
@@ -161,6 +166,14 @@ class AccountViewSet(PatchMixin, mixins.UpdateModelMixin, ReadViewSet):
     selector = selectors.accounts
     allowed_fields = permissions.api_account_fields
     http_method_names = ["get", "patch", "head", "options"]
+
+    def save_patch(self, instance, changes: dict, *, expected_version: int, by) -> None:
+        # The same service as the browser's edit form: one version check, one history.
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        account_services.account_save(
+            account=instance, expected_version=expected_version, fields=list(changes), by=services.author(by)
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
@@ -179,13 +192,10 @@ class ContactViewSet(PatchMixin, mixins.UpdateModelMixin, ReadViewSet):
     allowed_fields = permissions.api_contact_fields
     http_method_names = ["get", "patch", "head", "options"]
 
-    def apply_patch(self, *, instance, changes: dict, expected_version: int, by) -> None:
+    def save_patch(self, instance, changes: dict, *, expected_version: int, by) -> None:
         # The map's own service: the same rules, version check and history as the browser's editor.
         stakeholder_services.stakeholder_update(
-            stakeholder=instance,
-            changes=changes,
-            expected_version=expected_version,
-            by=by if getattr(by, "pk", None) else None,  # an integration key is not one of our users
+            stakeholder=instance, changes=changes, expected_version=expected_version, by=services.author(by)
         )
 
     @extend_schema(

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
 from accounts.models import LifecycleStatus
+from kam.core.forms import VersionedForm
 from programme.models import Criterion, ScoreMapping, ScoringSource
 from programme.scoring import formulas as scoring
 from programme.scoring import metrics
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(VersionedForm, forms.ModelForm):
     metric = forms.ChoiceField(label=_("metric"), required=False)
     bands = forms.CharField(
         label=_("bands"),
@@ -24,7 +25,6 @@ class CriterionForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"placeholder": "[[0, 2], [100000, 6], [500000, 10]]"}),
         help_text=_("For bands: ascending [from, score] pairs; a value below the first band scores 0."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Criterion
@@ -46,7 +46,6 @@ class CriterionForm(forms.ModelForm):
         self.fields["metric"].choices = [("", _("— scored by hand —")), *metrics.choices()]
         if self.instance.pk and not self.is_bound:
             self.initial["bands"] = json.dumps(self.instance.bands) if self.instance.bands else ""
-            self.initial["version"] = self.instance.version
 
     def clean_bands(self):
         text = (self.cleaned_data.get("bands") or "").strip()
@@ -138,10 +137,11 @@ class WhatIfForm(forms.Form):
         return {c.pk: self.cleaned_data.get(f"version_{c.pk}") or 0 for c in self.criteria}
 
 
-class ManualScoreForm(forms.Form):
+class ManualScoreForm(VersionedForm):
+    """A score by hand, with the version of the score it replaces (none if it was blank)."""
+
     score = forms.DecimalField(label=_("score (0-10)"), min_value=0, max_value=10, decimal_places=1)
     justification = forms.CharField(label=_("why"), max_length=500)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class LifecycleForm(forms.Form):

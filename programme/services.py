@@ -205,6 +205,10 @@ def lifecycle_change(
         raise ValidationError(
             {LIFECYCLE_DATE_FIELDS.get(name, name): messages for name, messages in error.message_dict.items()}
         ) from error
+    # A change like any other: the version moves on, so a form or an API client that read the account
+    # before is told, and the history names who moved it.
+    account.version += 1
+    account._history_user = by
     account.save()
     return LifecycleChange.objects.create(
         account=account,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from accounts.views import _form_page, _visible_account
+from kam.core import conflicts
 from kam.core.versions import StaleVersion
 from programme import selectors, services
 from programme.forms import CriterionForm, LifecycleForm, WhatIfForm
@@ -27,14 +28,6 @@ from programme.scoring import engine, what_if
 def _require_champion(user, check, message):
     if not check(user):
         raise PermissionDenied(message)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _what_if_form(data=None):
@@ -106,14 +99,13 @@ def criteria_weights_save(request):
             if isinstance(stale.current, Programme):
                 # Show theirs; what this user typed stays in the form, and saving again replaces theirs.
                 conflict = stale.current
-                form.data = form.data.copy()
-                form.data["programme_version"] = stale.current.version
+                conflicts.keep_what_was_typed(form, stale.current, seen="programme_version")
             else:
                 form.add_error(
                     None, _("Someone changed a criterion meanwhile: reload the page before saving.")
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            conflicts.attach_errors(form, error)
         else:
             messages.success(request, _("Weights and thresholds saved; they count from the next recompute."))
             return redirect("programme:criteria")
@@ -131,23 +123,16 @@ def criterion_edit(request, criterion_id: int | None = None):
     form = CriterionForm(request.POST if request.method == "POST" else None, instance=criterion)
     status, conflict = 200, None
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.criterion_save(
-                    criterion=form.instance,
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except StaleVersion as stale:
-                status, conflict = 409, stale.current
-                form.data = form.data.copy()
-                form.data["version"] = stale.current.version
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Criterion saved; it counts from the next recompute."))
-                return redirect("programme:criteria")
+        submission = conflicts.submit(
+            form,
+            lambda f: services.criterion_save(
+                criterion=f.instance, by=request.user, expected_version=f.expected_version
+            ),
+        )
+        if submission.saved:
+            messages.success(request, _("Criterion saved; it counts from the next recompute."))
+            return redirect("programme:criteria")
+        status, conflict = submission.status, submission.current
     return render(
         request,
         "programme/criterion_form.html",

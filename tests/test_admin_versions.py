@@ -73,7 +73,7 @@ def test_a_browser_form_opened_before_an_admin_edit_is_told(client, admin_user):
     browser.force_login(kam)
     edit = reverse("accounts:stakeholder_edit", args=[person.account_id, person.pk])
     response = browser.post(edit, PERSON | {"title": "CEO", "version": 1})
-    assert response.status_code == 400 and "Someone else changed Irena Zając" in response.content.decode()
+    assert response.status_code == 409 and "Someone else changed Irena Zając" in response.content.decode()
     person.refresh_from_db()
     assert person.title == "CFO"
 

@@ -1,9 +1,11 @@
-"""Admin for the measures; imported by admin.py. History rows are read, not edited here:
-the services keep each account's current wallet estimate and stage in step with its history."""
+"""Admin for the measures; imported by admin.py. History rows are read, not edited here: the services
+keep each account's current wallet estimate and stage in step with its history. Surveys and
+investments are corrected here through the same services, version-checked, as everywhere else."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.measures import services
 from accounts.models import (
     AccountInvestment,
     RelationshipStageChange,
@@ -11,6 +13,7 @@ from accounts.models import (
     Survey,
     WalletEstimate,
 )
+from kam.core.admin import VersionCheckedAdmin
 
 
 class ReadOnlyHistoryAdmin(admin.ModelAdmin):
@@ -22,7 +25,7 @@ class ReadOnlyHistoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SimpleHistoryAdmin):
+class SurveyAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = ("account", "surveyed_on", "respondent_name", "stakeholder", "nps", "csat", "archived_at")
     list_filter = ("nps", "csat")
     search_fields = ("account__name", "respondent_name", "external_id", "comment")
@@ -31,9 +34,17 @@ class SurveyAdmin(SimpleHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "surveyed_on"
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        services.survey_save(
+            survey=obj, expected_version=form.cleaned_data["loaded_version"], by=request.user
+        )
+
 
 @admin.register(AccountInvestment)
-class AccountInvestmentAdmin(SimpleHistoryAdmin):
+class AccountInvestmentAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = (
         "account",
         "period_start",
@@ -48,6 +59,21 @@ class AccountInvestmentAdmin(SimpleHistoryAdmin):
     list_select_related = ("account",)
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "period_start"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The service finds a quarter's record by account and quarter: those identify it, not edited.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "account", "period_start") if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        services.investment_save(
+            account=obj.account, period_start=obj.period_start, currency=obj.currency, note=obj.note,
+            expected_version=form.cleaned_data["loaded_version"], by=request.user,
+            **{name: getattr(obj, name) for name in AccountInvestment.COST_FIELDS},
+        )  # fmt: skip
 
 
 @admin.register(WalletEstimate)

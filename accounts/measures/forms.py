@@ -16,6 +16,7 @@ from accounts.forms import DateInput
 from accounts.measures import calculations as measures
 from accounts.models import RelationshipStage, Stakeholder, WalletEstimateSource
 from kam.core.currencies import currency_codes
+from kam.core.forms import VersionedForm
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 
@@ -72,7 +73,9 @@ def quarter_choices(today: date | None = None) -> list[tuple[str, str]]:
     return [(q.isoformat(), f"{q:%Y} Q{(q.month - 1) // 3 + 1}") for q in reversed(quarters)]
 
 
-class InvestmentForm(forms.Form):
+class InvestmentForm(VersionedForm):
+    """A quarter's investment; opened on a recorded quarter it carries that record's version."""
+
     period_start = forms.TypedChoiceField(
         label=_("quarter"), choices=quarter_choices, coerce=date.fromisoformat
     )
@@ -88,10 +91,11 @@ class InvestmentForm(forms.Form):
     )
     currency = forms.ChoiceField(label=_("currency"), choices=_currency_choices)
     note = forms.CharField(label=_("note"), max_length=500, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RetentionEstimateForm(forms.Form):
+class RetentionEstimateForm(VersionedForm):
+    """The account's retention estimate, with the account's version (`record=` the account)."""
+
     retention_estimate = forms.DecimalField(
         label=_("retention estimate"),
         max_digits=4,
@@ -100,4 +104,3 @@ class RetentionEstimateForm(forms.Form):
         help_text=_("Probability (0-1) that the customer stays a year; blank uses the programme default."),
     )
     reason = forms.CharField(label=_("reason"), widget=SHORT_TEXT)
-    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -24,6 +24,8 @@ from kam.core import limits
 from kam.core.currencies import validate_currency
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+# What the investment service says too: a negative cost reads the same from the page and the admin.
+NOT_NEGATIVE_COST = [MinValueValidator(Decimal("0"), message=_("A cost cannot be negative."))]
 
 
 class SurveyQuerySet(models.QuerySet):
@@ -203,15 +205,17 @@ class AccountInvestment(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="investments")
     period_start = models.DateField(_("quarter"), help_text=_("The first day of the quarter."))
-    kam_time_cost = models.DecimalField(_("KAM time"), default=Decimal("0"), validators=NOT_NEGATIVE, **MONEY)
+    kam_time_cost = models.DecimalField(
+        _("KAM time"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY
+    )
     team_time_cost = models.DecimalField(
-        _("account team time"), default=Decimal("0"), validators=NOT_NEGATIVE, **MONEY
+        _("account team time"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY
     )
     dedicated_resources_cost = models.DecimalField(
-        _("dedicated resources"), default=Decimal("0"), validators=NOT_NEGATIVE, **MONEY
+        _("dedicated resources"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY
     )
     special_terms_cost = models.DecimalField(
-        _("cost of special terms"), default=Decimal("0"), validators=NOT_NEGATIVE, **MONEY
+        _("cost of special terms"), default=Decimal("0"), validators=NOT_NEGATIVE_COST, **MONEY
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     note = models.CharField(_("note"), max_length=500, blank=True)

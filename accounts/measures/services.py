@@ -26,7 +26,7 @@ from accounts.models import (
     WalletEstimate,
 )
 from kam.core.money import RateTable
-from kam.core.versions import StaleVersion, save_if_unchanged
+from kam.core.versions import StaleVersion, save_versioned
 
 
 def _not_in_future(errors: dict, field: str, day: date | None, message: str) -> None:
@@ -75,6 +75,20 @@ def survey_add(
     _clean(survey, errors)
     survey.save()
     return survey
+
+
+SURVEY_FIELDS = ["surveyed_on", "respondent_name", "stakeholder", "nps", "csat", "comment", "archived_at"]
+
+
+@transaction.atomic
+def survey_save(*, survey: Survey, expected_version: int | None, by=None) -> Survey:
+    """Correct a recorded survey (the admin does) if nobody changed it since `expected_version`."""
+    errors: dict = {}
+    _not_in_future(
+        errors, "surveyed_on", survey.surveyed_on, _("Record surveys that were answered: not a future date.")
+    )
+    _clean(survey, errors)
+    return save_versioned(survey, expected_version=expected_version, fields=SURVEY_FIELDS, by=by)
 
 
 @dataclass(frozen=True)
@@ -209,16 +223,11 @@ def investment_save(
         setattr(investment, name, Decimal(0) if value is None else value)
     investment.currency, investment.note, investment.entered_by = currency, (note or "").strip(), by
     _clean(investment, errors)
-    if existing is None:
-        investment.save()
-        return investment
-    if expected_version is None:
+    if existing is not None and expected_version is None:
         # The form was opened as "new" while someone else recorded this quarter: show them theirs.
         raise StaleVersion(existing)
     fields = [*AccountInvestment.COST_FIELDS, "currency", "note", "entered_by"]
-    save_if_unchanged(investment, expected_version=expected_version, fields=fields)
-    AccountInvestment.history.bulk_history_create([investment], update=True, default_user=by)
-    return investment
+    return save_versioned(investment, expected_version=expected_version, fields=fields, by=by)
 
 
 @transaction.atomic
@@ -241,7 +250,7 @@ def retention_estimate_set(
         raise ValidationError(errors)
     previous = Account.objects.values_list("retention_estimate", flat=True).get(pk=account.pk)
     account.retention_estimate = estimate
-    save_if_unchanged(account, expected_version=expected_version, fields=["retention_estimate"])
+    save_versioned(account, expected_version=expected_version, fields=["retention_estimate"], by=by)
     return RetentionEstimateChange.objects.create(
         account=account, from_estimate=previous, to_estimate=estimate, reason=reason, changed_by=by
     )

@@ -22,26 +22,12 @@ from accounts.models import (
     User,
 )
 from accounts.plans.services import PLAN_SECTION_FIELDS
+from kam.core.forms import VersionedForm
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 
 
-class VersionedForm(forms.ModelForm):
-    """Sends back the version the row had when the form was opened, so a later save can be refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    @property
-    def expected_version(self) -> int | None:
-        return self.cleaned_data.get("version")
-
-
-class PlanPartForm(VersionedForm):
+class PlanPartForm(VersionedForm, forms.ModelForm):
     """A form for one part of a plan (objective, action, resource request, risk)."""
 
     def __init__(self, *args, plan: AccountPlan, **kwargs):
@@ -92,7 +78,7 @@ class PlanCreateForm(forms.Form):
         return data
 
 
-class PlanSectionsForm(VersionedForm):
+class PlanSectionsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = AccountPlan
         fields = PLAN_SECTION_FIELDS
@@ -138,12 +124,11 @@ class ActionForm(PlanPartForm):
             self.fields["due_on"].initial = timezone.localdate() + timedelta(days=14)
 
 
-class ActionReportForm(forms.Form):
-    """What an action's owner may change: its status and a note."""
+class ActionReportForm(VersionedForm):
+    """What an action's owner may change: its status and a note (`record=` the action)."""
 
     status = forms.ChoiceField(label=_("status"), choices=ActionStatus.choices)
     note = forms.CharField(label=_("note"), widget=SHORT_TEXT, required=False, max_length=2000)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ResourceRequestForm(PlanPartForm):
@@ -159,11 +144,17 @@ class RiskForm(PlanPartForm):
         fields = ["description", "likelihood", "impact", "mitigation"]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(VersionedForm):
+    """One workflow step on a plan (`record=` the plan): taken only on the plan as it was shown."""
+
+    stale_message = _(
+        "This plan changed after you opened it: read it again as it stands now before taking this step."
+    )
+
     comment = forms.CharField(label=_("comment"), widget=SHORT_TEXT, required=False, max_length=2000)
 
 
-class OfferingForm(VersionedForm):
+class OfferingForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Offering
         fields = ["name", "description", "position"]
@@ -173,8 +164,8 @@ class BuyingCentreForm(forms.Form):
     name = forms.CharField(label=_("business unit or buying centre"), max_length=120)
 
 
-class OpportunityForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class OpportunityForm(VersionedForm, forms.ModelForm):
+    """One whitespace cell; a blank cell has no version (the service refuses it once someone filled it)."""
 
     class Meta:
         model = OpportunityCell

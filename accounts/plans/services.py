@@ -30,7 +30,7 @@ from accounts.models import (
     ResourceRequest,
     ResourceRequestStatus,
 )
-from kam.core.versions import StaleVersion, _save_versioned
+from kam.core.versions import StaleVersion, save_versioned
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,17 @@ def _set_reviewed(plan: AccountPlan, day: date) -> None:
 
 
 @transaction.atomic
-def plan_transition(*, plan: AccountPlan, name: str, by, comment: str = "") -> PlanStatusChange:
-    """Take one workflow step if the plan's status and the user's role allow it, and record it."""
+def plan_transition(
+    *, plan: AccountPlan, name: str, by, expected_version: int | None, comment: str = ""
+) -> PlanStatusChange:
+    """Take one workflow step if the plan's status and the user's role allow it, and record it.
+
+    Only on the plan as the user saw it: approving content changed since `expected_version` is refused.
+    """
+    given = plan
     plan = AccountPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
+    if plan.version != expected_version:
+        raise StaleVersion(plan)
     transition = PLAN_TRANSITIONS.get(name)
     if transition is None or plan.status not in transition.from_statuses:
         raise ValidationError(
@@ -127,7 +135,10 @@ def plan_transition(*, plan: AccountPlan, name: str, by, comment: str = "") -> P
     if name in ("approve", "review"):
         _set_reviewed(plan, timezone.localdate())
     plan.version += 1
+    plan._history_user = by
     plan.save()
+    given.status, given.version = plan.status, plan.version  # the caller's copy is current again
+    given.reviewed_on, given.review_due_on = plan.reviewed_on, plan.review_due_on
     return PlanStatusChange.objects.create(
         plan=plan, from_status=from_status, to_status=plan.status, comment=comment, changed_by=by
     )
@@ -152,7 +163,7 @@ def plan_sections_save(*, plan: AccountPlan, expected_version: int, by) -> Accou
     _require_content_editable(AccountPlan.objects.get(pk=plan.pk))
     if plan.reviewed_on:
         _set_reviewed(plan, plan.reviewed_on)
-    return _save_versioned(
+    return save_versioned(
         plan, expected_version=expected_version, fields=[*PLAN_SECTION_FIELDS, "review_due_on"], by=by
     )
 
@@ -244,7 +255,7 @@ def objective_save(
     opportunities = list(opportunities)
     if any(cell.buying_centre.account_id != objective.plan.account_id for cell in opportunities):
         raise ValidationError({"opportunities": _("Pick opportunities of this account's map.")})
-    _save_versioned(objective, expected_version=expected_version, fields=OBJECTIVE_FIELDS, by=by)
+    save_versioned(objective, expected_version=expected_version, fields=OBJECTIVE_FIELDS, by=by)
     objective.opportunities.set(opportunities)
     return objective
 
@@ -272,7 +283,7 @@ def action_save(*, action: PlanAction, expected_version: int | None = None, by=N
     """Add or change an action of an open plan (owner from any function, due date, status)."""
     _require_open(action.plan)
     _check_action(action)
-    return _save_versioned(action, expected_version=expected_version, fields=ACTION_FIELDS, by=by)
+    return save_versioned(action, expected_version=expected_version, fields=ACTION_FIELDS, by=by)
 
 
 @transaction.atomic
@@ -283,7 +294,7 @@ def action_report(*, action: PlanAction, status: str, note: str, expected_versio
         raise ValidationError({"note": _("Say in a line what was done, for the KAM.")})
     action.status, action.note = status, note.strip()
     _check_action(action)
-    return _save_versioned(
+    return save_versioned(
         action, expected_version=expected_version, fields=["status", "note", "done_on"], by=by
     )
 
@@ -305,7 +316,7 @@ def resource_request_save(
         if not resource_request.answer.strip():
             raise ValidationError({"answer": _("Write down the business unit's answer.")})
         resource_request.answered_on = resource_request.answered_on or timezone.localdate()
-    return _save_versioned(
+    return save_versioned(
         resource_request, expected_version=expected_version, fields=RESOURCE_REQUEST_FIELDS, by=by
     )
 
@@ -313,7 +324,7 @@ def resource_request_save(
 @transaction.atomic
 def risk_save(*, risk: PlanRisk, expected_version: int | None = None, by=None) -> PlanRisk:
     _require_content_editable(risk.plan)
-    return _save_versioned(
+    return save_versioned(
         risk, expected_version=expected_version, fields=["description", "likelihood", "impact", "mitigation"],
         by=by,
     )  # fmt: skip
@@ -327,7 +338,7 @@ def risk_delete(*, risk: PlanRisk) -> None:
 
 @transaction.atomic
 def offering_save(*, offering: Offering, expected_version: int | None = None, by=None) -> Offering:
-    return _save_versioned(
+    return save_versioned(
         offering, expected_version=expected_version,
         fields=["name", "description", "position", "archived_at"], by=by,
     )  # fmt: skip
@@ -362,7 +373,7 @@ def opportunity_save(
     cell.status, cell.estimated_value, cell.note = status, estimated_value, note.strip()
     try:
         with transaction.atomic():
-            return _save_versioned(
+            return save_versioned(
                 cell, expected_version=expected_version, fields=["status", "estimated_value", "note"], by=by
             )
     except IntegrityError as error:  # two people filled the same blank cell at once

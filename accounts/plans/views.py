@@ -29,7 +29,7 @@ from accounts.models import (
 )
 from accounts.plans import forms as plan_forms
 from accounts.plans import selectors, services
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 
 # Sections of the plan page that can be fetched alone (plan_detail.html#<name>).
 PLAN_SECTIONS = ("workflow", "sections", "objectives", "actions", "resource-requests", "risks")
@@ -56,36 +56,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _their_values(form, current) -> list[tuple[str, str]]:
-    """What the other person saved, field by field, shown beside what this user typed."""
-    values = []
-    for name, field in form.fields.items():
-        if name == "version" or not hasattr(current, name):
-            continue
-        display = getattr(current, f"get_{name}_display", None)
-        value = display() if display else getattr(current, name)
-        if hasattr(value, "all"):
-            value = ", ".join(str(v) for v in value.all())
-        values.append((str(field.label), "" if value is None else str(value)))
-    return values
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Attach a service's error to its field when the form has that field, else to the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _conflict(form, stale: StaleVersion) -> list[tuple[str, str]]:
-    # Keep everything the user typed; only move the version on, so that saving again is deliberate.
-    form.data = form.data.copy()
-    form.data["version"] = stale.current.version
-    return _their_values(form, stale.current)
-
-
 def _section(request, plan: AccountPlan, section: str):
     page = selectors.plan_page(user=request.user, account_id=plan.account_id, plan_id=plan.pk)
     return render(request, f"accounts/plan_detail.html#{section}", {"page": page})
@@ -95,19 +65,13 @@ def _form(request, *, plan, form, section, title, save, success):
     """GET shows the form; POST saves through a service and answers with the refreshed section."""
     status, conflict = 200, None
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                save(form)
-            except StaleVersion as stale:
-                status, conflict = 409, _conflict(form, stale)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if request.htmx:
-                    return _section(request, plan, section)
-                messages.success(request, success)
-                return redirect(f"{plan.get_absolute_url()}#{section}")
+        submission = conflicts.submit(form, save)
+        if submission.saved:
+            if request.htmx:
+                return _section(request, plan, section)
+            messages.success(request, success)
+            return redirect(f"{plan.get_absolute_url()}#{section}")
+        status, conflict = submission.status, submission.their_values
     template = "accounts/plan_form.html" + ("#form" if request.htmx else "")
     context = {
         "form": form,
@@ -142,7 +106,7 @@ def plan_create(request, account_id: int):
         try:
             plan = services.plan_create(account=account, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            conflicts.attach_errors(form, error)
         else:
             messages.success(request, _("Plan started as a draft."))
             return redirect(plan.get_absolute_url())
@@ -200,15 +164,23 @@ def plan_step(request, account_id: int, plan_id: int, name: str):
         raise Http404
     if not transition.allowed(request.user, plan.account):
         raise PermissionDenied(_("You may not take this step on this plan."))
-    form = plan_forms.TransitionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_transition(plan=plan, name=name, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+    form = plan_forms.TransitionForm(_posted(request), record=plan)
+    status, conflict = 200, None
+    if request.method == "POST":
+        submission = conflicts.submit(
+            form,
+            lambda f: services.plan_transition(
+                plan=plan, name=name, by=request.user, expected_version=f.expected_version,
+                comment=f.cleaned_data["comment"],
+            ),
+            describe=_plan_as_it_stands,
+        )  # fmt: skip
+        if submission.saved:
             messages.success(request, _("Plan: %(step)s done.") % {"step": transition.label})
             return redirect(plan.get_absolute_url())
+        status, conflict = submission.status, submission.their_values
+        if status == 409:
+            form.add_error(None, form.stale_message)
     return render(
         request,
         "accounts/plan_form.html",
@@ -217,10 +189,22 @@ def plan_step(request, account_id: int, plan_id: int, name: str):
             "title": transition.label,
             "account": plan.account,
             "plan": plan,
+            "conflict": conflict,
             "cancel_url": plan.get_absolute_url(),
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+def _plan_as_it_stands(form, current: AccountPlan) -> list[tuple[str, str]]:
+    """Where the plan is now, for someone who was about to act on an older one."""
+    last = current.status_changes.select_related("changed_by").order_by("-changed_at", "-pk").first()
+    values = [(_("status"), current.get_status_display())]
+    if last is not None:
+        values.append((_("last step"), f"{last.get_to_status_display()} — {last.changed_by or ''}"))
+        if last.comment:
+            values.append((_("comment"), last.comment))
+    return values
 
 
 # --- plan parts ------------------------------------------------------------------------------------
@@ -315,8 +299,7 @@ def action_edit(request, account_id: int, plan_id: int, action_id: int | None = 
     if action is None or not permissions.can_update_action(request.user, action, plan.account):
         raise PermissionDenied(_("Only the action's owner or the plan's KAM can change it."))
     form = plan_forms.ActionReportForm(
-        _posted(request),
-        initial={"status": action.status, "note": action.note, "version": action.version},
+        _posted(request), record=action, initial={"status": action.status, "note": action.note}
     )
     return _form(
         request,
@@ -349,27 +332,22 @@ def my_action_done(request, action_id: int):
     action = selectors.action_for_update(user=request.user, action_id=action_id)
     if not permissions.can_update_action(request.user, action, action.plan.account):
         raise PermissionDenied(_("Only the action's owner or the plan's KAM can change it."))
-    form = plan_forms.ActionReportForm(request.POST)
-    status, conflict = 422, None
-    if form.is_valid():
-        try:
-            services.action_report(
-                action=action,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersion as stale:
-            status, conflict = 409, _conflict(form, stale)
-            action = selectors.action_for_update(user=request.user, action_id=action_id)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if not request.htmx:
-                messages.success(request, _("Action marked done."))
-                return redirect("accounts:my_actions")
-            status, form = 200, None
+    form = plan_forms.ActionReportForm(request.POST, record=action)
+    submission = conflicts.submit(
+        form,
+        lambda f: services.action_report(
+            action=action, by=request.user, status=f.cleaned_data["status"], note=f.cleaned_data["note"],
+            expected_version=f.expected_version,
+        ),
+    )  # fmt: skip
+    status, conflict = submission.status, submission.their_values
+    if submission.status == 409:
+        action = selectors.action_for_update(user=request.user, action_id=action_id)
+    if submission.saved:
+        if not request.htmx:
+            messages.success(request, _("Action marked done."))
+            return redirect("accounts:my_actions")
+        form = None
     if not request.htmx:
         # Without htmx the whole page comes back: say what went wrong above it, naming the field.
         for field, errors in (form.errors if form else {}).items():
@@ -401,7 +379,7 @@ def opportunity_map(request, account_id: int):
             try:
                 services.buying_centre_add(account=page.account, name=form.cleaned_data["name"])
             except ValidationError as error:
-                _add_errors(form, error)
+                conflicts.attach_errors(form, error)
             else:
                 messages.success(request, _("Buying centre added."))
                 return redirect("accounts:opportunity_map", page.account.pk)
@@ -427,23 +405,20 @@ def opportunity_edit(request, account_id: int, centre_id: int, offering_id: int)
     )
     status, conflict = 200, None
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                cell = services.opportunity_save(
-                    buying_centre=centre, offering=offering, by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    **{k: form.cleaned_data[k] for k in ("status", "estimated_value", "note")},
-                )  # fmt: skip
-            except StaleVersion as stale:
-                status, conflict = 409, _conflict(form, stale)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if not request.htmx:
-                    return redirect("accounts:opportunity_map", account.pk)
-                context = {"account": account, "centre": centre, "offering": offering, "cell": cell}
-                return render(request, "accounts/plan_opportunities.html#cell", context | {"can_edit": True})
+        submission = conflicts.submit(
+            form,
+            lambda f: services.opportunity_save(
+                buying_centre=centre, offering=offering, by=request.user,
+                expected_version=f.expected_version,
+                **{k: f.cleaned_data[k] for k in ("status", "estimated_value", "note")},
+            ),
+        )  # fmt: skip
+        if submission.saved:
+            if not request.htmx:
+                return redirect("accounts:opportunity_map", account.pk)
+            context = {"account": account, "centre": centre, "offering": offering, "cell": submission.result}
+            return render(request, "accounts/plan_opportunities.html#cell", context | {"can_edit": True})
+        status, conflict = submission.status, submission.their_values
     context = {
         "account": account, "centre": centre, "offering": offering, "form": form, "conflict": conflict,
         "title": f"{centre} / {offering}",
@@ -464,19 +439,16 @@ def offerings(request, offering_id: int | None = None):
     form = plan_forms.OfferingForm(_posted(request), instance=offering)
     status, conflict = 200, None
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.offering_save(
-                    offering=form.instance, expected_version=form.expected_version, by=request.user
-                )
-            except StaleVersion as stale:
-                status, conflict = 409, _conflict(form, stale)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Offering saved."))
-                return redirect("accounts:offerings")
+        submission = conflicts.submit(
+            form,
+            lambda f: services.offering_save(
+                offering=f.instance, expected_version=f.expected_version, by=request.user
+            ),
+        )
+        if submission.saved:
+            messages.success(request, _("Offering saved."))
+            return redirect("accounts:offerings")
+        status, conflict = submission.status, submission.their_values
     return render(
         request,
         "accounts/plan_offerings.html",

@@ -16,13 +16,10 @@ from accounts.models import (
     User,
 )
 from kam.core import limits
-from kam.core.forms import _Versioned
+from kam.core.forms import VersionedForm
 
 
-class StakeholderForm(forms.ModelForm):
-    # The version the person had when the page was opened: a save over someone else's is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class StakeholderForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = [
@@ -61,8 +58,6 @@ class StakeholderForm(forms.ModelForm):
             "first_name", "last_name"
         )
         self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
 
 class InteractionForm(forms.ModelForm):
@@ -100,7 +95,7 @@ def _managers_choices(account: Account, person: Stakeholder | None):
     return people
 
 
-class MapStakeholderForm(_Versioned):
+class MapStakeholderForm(VersionedForm, forms.ModelForm):
     """Add or edit a person on the map, inline. The essentials first; needs below."""
 
     class Meta:
@@ -141,33 +136,29 @@ class MapStakeholderForm(_Versioned):
         self.fields["influence"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
 
 
-class MoveStakeholderForm(forms.Form):
+class MoveStakeholderForm(VersionedForm):
     reports_to = forms.ModelChoiceField(
         label=_("reports to"),
         queryset=Stakeholder.objects.none(),
         required=False,
         empty_label=_("nobody on the map"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, account: Account, person: Stakeholder, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=person, **kwargs)
         self.fields["reports_to"].queryset = _managers_choices(account, person)
         self.fields["reports_to"].initial = person.reports_to_id
-        self.fields["version"].initial = person.version
 
 
-class StakeholderLeftForm(forms.Form):
+class StakeholderLeftForm(VersionedForm):
     left_on = forms.DateField(label=_("left the customer on"), widget=DateInput, initial=timezone.localdate)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, person: Stakeholder, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = person.version
+        super().__init__(*args, record=person, **kwargs)
 
 
-class StakeholderRemoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class StakeholderRemoveForm(VersionedForm):
+    """Only the version the person was seen at: removing someone just changed is refused."""
 
 
 def _our_people(account: Account, user, *, also=()):
@@ -216,19 +207,17 @@ class QuickInteractionForm(forms.Form):
         self.fields["participants"].initial = [user.pk]
 
 
-class InteractionEditForm(QuickInteractionForm):
+class InteractionEditForm(VersionedForm, QuickInteractionForm):
     """Correct a logged contact inline: the same fields, filled in, with the version it was opened at.
 
     The people already on it stay offered even if they have since left the customer or our team:
     correcting the date must not silently drop who was there.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     def __init__(self, *args, interaction: Interaction, user, **kwargs):
         # Field ids of their own: the quick-add form sits in the same section of the page.
         kwargs.setdefault("auto_id", "id_edit_%s")
-        super().__init__(*args, account=interaction.account, user=user, **kwargs)
+        super().__init__(*args, record=interaction, account=interaction.account, user=user, **kwargs)
         their_people = [s.pk for s in interaction.stakeholders.all()]
         our_people = [u.pk for u in interaction.participants.all()]
         stakeholders = self.fields["stakeholders"]
@@ -244,5 +233,4 @@ class InteractionEditForm(QuickInteractionForm):
             stakeholders=their_people,
             participants=our_people,
             notes=interaction.notes,
-            version=interaction.version,
         )

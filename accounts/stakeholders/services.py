@@ -17,7 +17,7 @@ from accounts.models import (
     Interaction,
     Stakeholder,
 )
-from kam.core.versions import StaleVersion, _save_versioned, save_if_unchanged
+from kam.core.versions import StaleVersion, save_if_unchanged, save_versioned
 
 
 @transaction.atomic
@@ -134,7 +134,7 @@ def _stakeholder_write(stakeholder: Stakeholder, *, expected_version, fields: li
         current = Stakeholder.objects.filter(pk=stakeholder.pk).values_list("version", "archived_at").get()
         if current[1] is not None:
             raise ValidationError(_("%(name)s was removed from the map.") % {"name": stakeholder.name})
-    return _save_versioned(stakeholder, expected_version=expected_version, fields=fields, by=by)
+    return save_versioned(stakeholder, expected_version=expected_version, fields=fields, by=by)
 
 
 @transaction.atomic
@@ -189,7 +189,7 @@ def stakeholder_remove(*, stakeholder: Stakeholder, expected_version: int, by=No
     reports = list(Stakeholder.objects.filter(reports_to=stakeholder, archived_at__isnull=True))
     for person in reports:
         person.reports_to_id = stakeholder.reports_to_id
-        _save_versioned(person, expected_version=person.version, fields=["reports_to"], by=by)
+        save_versioned(person, expected_version=person.version, fields=["reports_to"], by=by)
     return stakeholder
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Account, FinancialPeriod, Stakeholder
 from accounts.stakeholders import services as stakeholder_services
 from kam.core import limits
-from kam.core.currencies import country_codes, currency_codes
+from kam.core.currencies import UNKNOWN_CURRENCY, country_codes, currency_codes
 from kam.core.periods import parse_month
 
 MAX_BATCH = 1000
@@ -40,7 +40,6 @@ FINANCIAL_CRM_FIELDS = ("revenue", "gross_margin", "cost_to_serve", "days_to_pay
 MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
 CENT = Decimal("0.01")
 UNKNOWN_COUNTRY = gettext_noop("“%(value)s” is not an ISO 3166 country code (e.g. PL, DE, US).")
-UNKNOWN_CURRENCY = gettext_noop("“%(value)s” is not an ISO 4217 currency code (e.g. EUR, USD, PLN).")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from functools import cache
 import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 @cache
@@ -27,10 +28,14 @@ def country_name(code: str) -> str:
     return country.name if country else code
 
 
+# One message whatever the path (form, admin, API, CRM sync): the same bad code reads the same.
+UNKNOWN_CURRENCY = gettext_noop("“%(value)s” is not an ISO 4217 currency code (for example EUR, USD, PLN).")
+
+
 def validate_currency(value: str) -> None:
     if value not in currency_codes():
         raise ValidationError(
-            _("“%(value)s” is not an ISO 4217 currency code (for example EUR, USD, PLN)."),
+            _(UNKNOWN_CURRENCY),
             code="unknown_currency",
             params={"value": value},
         )

@@ -34,13 +34,20 @@ def save_if_unchanged(instance: models.Model, *, expected_version: int, fields: 
     instance.version = expected_version + 1
 
 
-def _save_versioned(instance, *, expected_version: int | None, fields: list[str], by=None):
-    """Validate, then insert, or update only if nobody saved since `expected_version` (with history)."""
+def save_versioned(instance, *, expected_version: int | None, fields: list[str], by=None):
+    """Validate, then insert, or update only if nobody saved since `expected_version` (with history).
+
+    Every service that writes a versioned record ends here: one check, one bump, one history row
+    naming `by`. An update without an expected version is refused like a stale one.
+    """
     instance.full_clean()
+    # History names `by`, never whoever the request happens to carry (an integration key is no user).
+    instance._history_user = by
     if instance.pk is None:
         instance.save()
         return instance
     save_if_unchanged(instance, expected_version=expected_version or 0, fields=fields)
     # save_if_unchanged writes with UPDATE, which simple-history does not see: record it here.
-    type(instance).history.bulk_history_create([instance], update=True, default_user=by)
+    if hasattr(type(instance), "history"):
+        type(instance).history.bulk_history_create([instance], update=True, default_user=by)
     return instance

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from accounts import permissions
 from accounts.measures import forms, services
 from accounts.measures.selectors import measure_account, measures_page
 from accounts.models import AccountInvestment, RelationshipStageChange, WalletEstimate
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 from programme.models import Programme
 
 
@@ -61,26 +61,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _their_values(form, current) -> list[tuple[str, str]]:
-    """What the other person saved, shown beside what this user typed."""
-    values = []
-    for name, field in form.fields.items():
-        if field.widget.is_hidden or not hasattr(current, name):
-            continue
-        display = getattr(current, f"get_{name}_display", None)
-        value = display() if display else getattr(current, name)
-        values.append((str(field.label), "" if value is None else str(value)))
-    return values
-
-
 def _edit(
     request, *, account, section: str, title: str, form, allowed: bool, save, success: str, seen_key: str
 ):
@@ -91,25 +71,16 @@ def _edit(
         )
     status, conflict = 200, None
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                warning = save(form.cleaned_data)
-            except StaleVersion as stale:
-                # Keep what the user typed; only move what they saw on, so that saving again is deliberate.
-                status, conflict = 409, _their_values(form, stale.current)
-                form.data = form.data.copy()
-                form.data[seen_key] = stale.current.pk if seen_key == "based_on" else stale.current.version
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if warning:
-                    messages.warning(request, warning)
-                if request.htmx:
-                    page = _page(request.user, account.pk)
-                    return render(request, f"{TEMPLATE}#{section}", {"page": page, "account": account})
-                messages.success(request, success)
-                return redirect(reverse("accounts:measures", args=[account.pk]) + f"#{section}")
+        submission = conflicts.submit(form, lambda f: save(f.cleaned_data), seen=seen_key or "version")
+        if submission.saved:
+            if submission.result:
+                messages.warning(request, submission.result)
+            if request.htmx:
+                page = _page(request.user, account.pk)
+                return render(request, f"{TEMPLATE}#{section}", {"page": page, "account": account})
+            messages.success(request, success)
+            return redirect(reverse("accounts:measures", args=[account.pk]) + f"#{section}")
+        status, conflict = submission.status, submission.their_values
     cancel_url = reverse("accounts:measures", args=[account.pk])
     context = {
         "account": account,
@@ -208,7 +179,12 @@ def investment_record(request, account_id: int):
         investment = AccountInvestment.objects.filter(account=account, period_start=quarter).first()
         if investment is None:
             raise Http404
-        fields = [*AccountInvestment.COST_FIELDS, "currency", "note", "version"]
+        fields = [
+            *AccountInvestment.COST_FIELDS,
+            "currency",
+            "note",
+            "version",
+        ]  # the version it is opened at
         initial = {name: getattr(investment, name) for name in fields} | {"period_start": quarter.isoformat()}
     form = forms.InvestmentForm(_posted(request), initial=initial)
 
@@ -233,8 +209,8 @@ def investment_record(request, account_id: int):
 @require_http_methods(["GET", "POST"])
 def retention_edit(request, account_id: int):
     account = measure_account(user=request.user, account_id=account_id)
-    initial = {"retention_estimate": account.retention_estimate, "version": account.version}
-    form = forms.RetentionEstimateForm(_posted(request), initial=initial)
+    initial = {"retention_estimate": account.retention_estimate}
+    form = forms.RetentionEstimateForm(_posted(request), initial=initial, record=account)
 
     def save(data):
         services.retention_estimate_set(

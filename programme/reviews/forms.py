@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
+from kam.core.forms import VersionedForm
 from programme.models import AlignmentElement, ReviewDecisionKind
 from programme.reviews.services import DECISIONS_FOR
 
@@ -28,7 +29,9 @@ class ReviewOpenForm(forms.Form):
         self.fields["period_start"].initial = today - timedelta(days=91)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedForm):
+    """One entry's decision, with the version of the decision it replaces (none if undecided)."""
+
     decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecisionKind.choices)
     rationale = forms.CharField(label=_("Rationale"), widget=SHORT_TEXT, required=False)
     override_reason = forms.CharField(
@@ -37,7 +40,6 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Needed when the decision goes against the recommendation."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, entry, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,8 +51,8 @@ class DecisionForm(forms.Form):
             field.widget.attrs.setdefault("id", f"{prefix}-{name}")
 
 
-class AlignmentForm(forms.Form):
-    """The seven elements, each 1-5 with a note, and the benchmark notes."""
+class AlignmentForm(VersionedForm):
+    """The seven elements, each 1-5 with a note, and the benchmark notes, at the review's version."""
 
     benchmark_notes = forms.CharField(
         label=_("Benchmark notes"),
@@ -60,7 +62,7 @@ class AlignmentForm(forms.Form):
     )
 
     def __init__(self, *args, review, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=review, **kwargs)
         current = {a.element: a for a in review.alignment.all()}
         for element in AlignmentElement:
             assessment = current.get(element.value)

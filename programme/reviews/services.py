@@ -208,12 +208,24 @@ def review_decide(
 
 @transaction.atomic
 def review_assess(
-    *, review: ProgrammeReview, scores: dict[str, tuple[int, str]], benchmark_notes: str, by
+    *,
+    review: ProgrammeReview,
+    scores: dict[str, tuple[int, str]],
+    benchmark_notes: str,
+    expected_version: int | None,
+    by,
 ) -> ProgrammeReview:
-    """Score the seven elements of internal alignment (1-5, with a note) and keep the benchmark notes."""
+    """Score the seven elements of internal alignment (1-5, with a note) and keep the benchmark notes.
+
+    Refused (StaleVersion) when someone saved the review since `expected_version`: the assessment is
+    one whole, and a second champion's save would silently replace the first's.
+    """
     _require_champion(by)
+    given = review
     review = ProgrammeReview.objects.select_for_update().get(pk=review.pk)
     _require_open(review)
+    if review.version != expected_version:
+        raise StaleVersion(review)
     errors = {}
     for element, (score, _note) in scores.items():
         if element not in AlignmentElement.values:
@@ -231,6 +243,7 @@ def review_assess(
     review.benchmark_notes = (benchmark_notes or "").strip()
     review.version += 1
     review.save(update_fields=["benchmark_notes", "version"])
+    given.benchmark_notes, given.version = review.benchmark_notes, review.version
     return review
 
 

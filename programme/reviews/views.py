@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 from programme.dashboard.views import _text
-from programme.models import ProgrammeReview, ReviewEntry
+from programme.models import AlignmentElement, ProgrammeReview, ReviewEntry
 from programme.reviews import selectors, services
 from programme.reviews.forms import AlignmentForm, DecisionForm, ReviewOpenForm
 
@@ -31,14 +31,6 @@ def _require_champion(user) -> None:
         raise PermissionDenied(_("Programme reviews are the KAM champion's."))
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_list(request):
@@ -48,7 +40,7 @@ def review_list(request):
         try:
             review = services.review_open(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            conflicts.attach_errors(form, error)
         else:
             messages.success(request, _("Review opened: the portfolio is frozen as it stands today."))
             return redirect(review)
@@ -97,25 +89,20 @@ def review_decide(request, review_id: int, entry_id: int):
         entry, "decision", None
     )  # the reverse one-to-one's miss is an AttributeError
     form = DecisionForm(request.POST, entry=entry)
-    status, conflict = 422, None
-    if form.is_valid():
-        try:
-            decision = services.review_decide(
-                review=review, entry=entry, by=request.user,
-                expected_version=form.cleaned_data.pop("version"), **form.cleaned_data,
-            )  # fmt: skip
-        except StaleVersion as stale:
-            status, conflict = 409, stale.current
-            form.data = form.data.copy()
-            form.data["version"] = stale.current.version  # saving again is then a deliberate choice
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if not request.htmx:
-                messages.success(request, _("Decision recorded."))
-                return redirect(f"{review.get_absolute_url()}#entry-{entry.pk}")
-            entry.decision_or_none = decision
-            form, status = _decision_form(entry), 200
+    submission = conflicts.submit(
+        form,
+        lambda f: services.review_decide(
+            review=review, entry=entry, by=request.user, expected_version=f.expected_version,
+            **{name: f.cleaned_data[name] for name in ("decision", "rationale", "override_reason")},
+        ),
+    )  # fmt: skip
+    status, conflict = submission.status, submission.current
+    if submission.saved:
+        if not request.htmx:
+            messages.success(request, _("Decision recorded."))
+            return redirect(f"{review.get_absolute_url()}#entry-{entry.pk}")
+        entry.decision_or_none = submission.result
+        form = _decision_form(entry)
     entry.form, entry.conflict = form, conflict
     context = {"entry": entry, "review": review}
     if request.htmx:
@@ -133,20 +120,32 @@ def review_alignment(request, review_id: int):
     _require_champion(request.user)
     review = get_object_or_404(ProgrammeReview, pk=review_id)
     form = AlignmentForm(request.POST, review=review)
-    if form.is_valid():
-        try:
-            services.review_assess(
-                review=review, scores=form.scores(), benchmark_notes=form.cleaned_data["benchmark_notes"],
-                by=request.user,
-            )  # fmt: skip
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Alignment assessment and benchmark notes saved."))
-            return redirect(f"{review.get_absolute_url()}#alignment")
+    submission = conflicts.submit(
+        form,
+        lambda f: services.review_assess(
+            review=review, scores=f.scores(), benchmark_notes=f.cleaned_data["benchmark_notes"],
+            expected_version=f.expected_version, by=request.user,
+        ),
+        describe=_their_alignment,
+    )  # fmt: skip
+    if submission.saved:
+        messages.success(request, _("Alignment assessment and benchmark notes saved."))
+        return redirect(f"{review.get_absolute_url()}#alignment")
     context = _page_context(request, review_id)
-    context["alignment_form"] = form
-    return render(request, PAGE, context, status=422)
+    context |= {"alignment_form": form, "alignment_conflict": submission.their_values}
+    return render(request, PAGE, context, status=submission.status)
+
+
+def _their_alignment(form, current: ProgrammeReview) -> list[tuple[str, str]]:
+    """The assessment as the other champion saved it, element by element."""
+    scores = {a.element: a for a in current.alignment.all()}
+    values = []
+    for element in AlignmentElement:
+        assessment = scores.get(element.value)
+        text = f"{assessment.score} — {assessment.note}".rstrip(" —") if assessment else ""
+        values.append((str(element.label), text))
+    values.append((str(form.fields["benchmark_notes"].label), current.benchmark_notes))
+    return values
 
 
 @login_required

@@ -10,16 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
 
 from accounts import permissions
 from accounts.models import Account
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 from programme.forms import ManualScoreForm
 from programme.models import Criterion, Programme, ScoringSource
 from programme.scoring import engine
 from programme.scoring import selectors as scoring_selectors
 from programme.scoring import services as scoring_services
-from programme.views import _add_errors, _require_champion
+from programme.views import _require_champion
 
 
 @login_required
@@ -64,35 +65,30 @@ def manual_score(request, account_id: int, criterion_id: int):
     initial = {}
     if current:
         initial = {"score": current.score, "justification": current.justification, "version": current.version}
+    # No version means "it was blank when I opened it": the service refuses it if someone scored since.
     form = ManualScoreForm(request.POST if request.method == "POST" else None, initial=initial)
     status, conflict = 200, None
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                scoring_services.manual_score_save(
-                    account=account,
-                    criterion=criterion,
-                    score=form.cleaned_data["score"],
-                    justification=form.cleaned_data["justification"],
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except StaleVersion as stale:
-                status, conflict = 409, stale.current
-                form.data = form.data.copy()
-                form.data["version"] = stale.current.version
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if request.htmx:
-                    card = scoring_selectors.score_card(user=request.user, account=account)
-                    response = render(request, "programme/score_card.html#card", {"score_card": card})
-                    # The form sat in the card's editor slot: the refreshed card replaces the whole card.
-                    response["HX-Retarget"], response["HX-Reswap"] = "#score-card", "outerHTML"
-                    return response
-                messages.success(request, _("Score saved; it counts from the next recompute."))
-                return redirect(account.get_absolute_url())
+        submission = conflicts.submit(
+            form,
+            lambda f: scoring_services.manual_score_save(
+                account=account,
+                criterion=criterion,
+                score=f.cleaned_data["score"],
+                justification=f.cleaned_data["justification"],
+                by=request.user,
+                expected_version=f.expected_version,
+            ),
+        )
+        status, conflict = submission.status, submission.current
+        if submission.saved:
+            if request.htmx:
+                card = scoring_selectors.score_card(user=request.user, account=account)
+                response = render(request, "programme/score_card.html#card", {"score_card": card})
+                # The form sat in the card's editor slot: the refreshed card replaces the whole card.
+                return reswap(retarget(response, "#score-card"), "outerHTML")
+            messages.success(request, _("Score saved; it counts from the next recompute."))
+            return redirect(account.get_absolute_url())
     template = "programme/manual_score.html" + ("#form" if request.htmx else "")
     context = {
         "form": form,

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from accounts.models import AccountPlan, InteractionKind, PlanStatus
 from accounts.plans import services
+from accounts.plans.forms import TransitionForm
 from accounts.stakeholders import services as stakeholder_services
+from kam.core import conflicts
 from programme.sponsors import selectors as sponsors
 from programme.sponsors.board_brief import board_brief
 from programme.sponsors.forms import ExecutiveVisitForm
@@ -44,14 +46,25 @@ def sponsor_endorse(request, account_id: int, plan_id: int):
         raise PermissionDenied(_("Only the account's sponsor or the champion endorses its plan."))
     if plan.status != PlanStatus.SUBMITTED:
         messages.error(request, _("This plan is not waiting for an endorsement."))
-    else:
-        try:
-            services.plan_transition(plan=plan, name="approve", by=request.user,
-                                             comment=request.POST.get("comment", ""))  # fmt: skip
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Plan endorsed."))
+        return redirect("portfolio:sponsor_brief", account_id=account.pk)
+    form = TransitionForm(request.POST, record=plan)
+    submission = conflicts.submit(
+        form,
+        lambda f: services.plan_transition(
+            plan=plan, name="approve", by=request.user, expected_version=f.expected_version,
+            comment=f.cleaned_data["comment"],
+        ),
+    )  # fmt: skip
+    if submission.saved:
+        messages.success(request, _("Plan endorsed."))
+        return redirect("portfolio:sponsor_brief", account_id=account.pk)
+    if submission.status == 409:
+        # The brief again, as the plan stands now, with her comment kept: endorsing again is deliberate.
+        messages.error(request, form.stale_message)
+        brief = sponsors.sponsor_brief(user=request.user, account_id=account.pk)
+        context = {"brief": brief, "account": brief.account, "endorse_form": form}
+        return render(request, "programme/sponsor_brief.html", context, status=409)
+    messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     return redirect("portfolio:sponsor_brief", account_id=account.pk)
 
 

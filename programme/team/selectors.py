@@ -1,23 +1,19 @@
 """The KAM team (champion): each manager's accounts and load, skills profile and training records.
 
-Reads and writes for the team page; the skills profile is version-checked like every other edit.
+Reads for the team page; its writes are in programme/team/services.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Account, LifecycleStatus, User
-from kam.core.versions import save_if_unchanged
-from programme.models import KamSkill, SkillsProfile, TrainingRecord
+from programme.models import SkillsProfile, TrainingRecord
 
 
 def _require_champion(user) -> None:
@@ -74,43 +70,3 @@ def kam_team(*, user) -> list[TeamMember]:
             )
         )
     return members
-
-
-SKILL_FIELDS = [skill.value for skill in KamSkill]
-
-
-@transaction.atomic
-def skills_profile_save(*, profile: SkillsProfile, expected_version: int | None, by) -> SkillsProfile:
-    """Record a manager's skills (1-5 each) as assessed today; a save over someone else's is refused."""
-    _require_champion(by)
-    profile.assessed_on = timezone.localdate()
-    profile.assessed_by = by
-    profile.full_clean()
-    if profile.pk is None:
-        profile.save()
-        return profile
-    save_if_unchanged(
-        profile, expected_version=expected_version or 0, fields=[*SKILL_FIELDS, "assessed_on", "assessed_by"]
-    )
-    return profile
-
-
-@transaction.atomic
-def training_record_add(
-    *,
-    user: User,
-    course: str,
-    skill: str,
-    provider: str = "",
-    completed_on: date | None = None,
-    note: str = "",
-    by,
-) -> TrainingRecord:
-    _require_champion(by)
-    record = TrainingRecord(
-        user=user, course=course.strip(), skill=skill, provider=provider.strip(), completed_on=completed_on,
-        note=note.strip(),
-    )  # fmt: skip
-    record.full_clean()
-    record.save()
-    return record

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from accounts.models import User
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 from programme.models import SkillsProfile
 from programme.team import selectors as kam_team
+from programme.team import services as team_services
 from programme.team.forms import SkillsProfileForm, TrainingRecordForm
 
 
@@ -46,23 +47,18 @@ def skills_edit(request, user_id: int):
     manager = get_object_or_404(User, pk=user_id, is_active=True)
     profile = SkillsProfile.objects.filter(user=manager).first() or SkillsProfile(user=manager)
     form = SkillsProfileForm(request.POST if request.method == "POST" else None, instance=profile)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            kam_team.skills_profile_save(
-                profile=form.instance, expected_version=form.cleaned_data.get("version"), by=request.user
-            )
-        except StaleVersion as stale:
-            conflict = stale.current
-            form.data = form.data.copy()
-            form.data["version"] = stale.current.version
-        except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
+    status, conflict = 200, None
+    if request.method == "POST":
+        submission = conflicts.submit(
+            form,
+            lambda f: team_services.skills_profile_save(
+                profile=f.instance, expected_version=f.expected_version, by=request.user
+            ),
+        )
+        if submission.saved:
             messages.success(request, _("Skills profile saved."))
             return redirect("portfolio:kam_team")
-    status = 409 if conflict else (422 if form.errors else 200)
+        status, conflict = submission.status, submission.current
     context = {"form": form, "manager": manager, "conflict": conflict}
     return render(request, "programme/team_skills.html", context, status=status)
 
@@ -75,7 +71,7 @@ def training_add(request, user_id: int):
     form = TrainingRecordForm(request.POST, auto_id=f"training-{manager.pk}-%s")
     if form.is_valid():
         try:
-            kam_team.training_record_add(user=manager, by=request.user, **form.cleaned_data)
+            team_services.training_record_add(user=manager, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)

@@ -29,7 +29,7 @@ from accounts.stakeholders.forms import (
     StakeholderRemoveForm,
 )
 from accounts.views import _visible_account
-from kam.core.versions import StaleVersion
+from kam.core import conflicts
 from programme.scoring import selectors as scoring_selectors
 from programme.workspace import selectors as workspace_selectors
 
@@ -40,6 +40,8 @@ AFTER_STAKEHOLDER_CHANGE = ("stakeholders", "overview", "health", "interactions"
 
 
 AFTER_INTERACTION_CHANGE = ("interactions", "stakeholders", "overview", "health", "history")
+
+INTERACTION_EDIT_FIELDS = ("kind", "occurred_on", "stakeholders", "participants", "notes")
 
 
 def _map_view(request) -> str:
@@ -119,15 +121,9 @@ def _editor(*, form, title: str, action: str, person=None, conflict=None, kind: 
     }
 
 
-def _their_stakeholder(stale: StaleVersion) -> list[tuple[str, str]]:
+def _their_stakeholder(form, current: Stakeholder) -> list[tuple[str, str]]:
     """What the other editor saved, field by field, for the conflict notice."""
-    current = stale.current
-    values = []
-    for name in stakeholder_services.STAKEHOLDER_FIELDS:
-        field = Stakeholder._meta.get_field(name)
-        display = getattr(current, f"get_{name}_display", None)
-        value = display() if display else getattr(current, name)
-        values.append((str(field.verbose_name), "" if value is None else str(value)))
+    values = conflicts.their_values(form, current, names=stakeholder_services.STAKEHOLDER_FIELDS)
     if current.archived_at:
         values.append((_("on the map"), _("removed")))
     return values
@@ -135,31 +131,15 @@ def _their_stakeholder(stale: StaleVersion) -> list[tuple[str, str]]:
 
 def _save_stakeholder_form(request, account, form, *, save, title, action, person, kind):
     """Validate, save through a service, answer with the refreshed workspace or the editor with messages."""
-    status, conflict = 422, None
-    if form.is_valid():
-        try:
-            save(form)
-        except StaleVersion as stale:
-            status, conflict = 409, _their_stakeholder(stale)
-            form.data = form.data.copy()
-            form.data["version"] = stale.current.version
-        except ValidationError as error:
-            _attach_errors(form, error)
-        else:
-            if not request.htmx:
-                messages.success(request, _("Stakeholder map updated."))
-                return redirect(f"{account.get_absolute_url()}#stakeholders")
-            return _workspace_response(request, account.pk, AFTER_STAKEHOLDER_CHANGE)
+    submission = conflicts.submit(form, save, describe=_their_stakeholder)
+    if submission.saved:
+        if not request.htmx:
+            messages.success(request, _("Stakeholder map updated."))
+            return redirect(f"{account.get_absolute_url()}#stakeholders")
+        return _workspace_response(request, account.pk, AFTER_STAKEHOLDER_CHANGE)
+    conflict = submission.their_values if submission.status == 409 else None
     editor = _editor(form=form, title=title, action=action, person=person, conflict=conflict, kind=kind)
-    return _workspace_response(request, account.pk, ["stakeholders"], status=status, editor=editor)
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    return _workspace_response(request, account.pk, ["stakeholders"], status=submission.status, editor=editor)
 
 
 def _person(account, stakeholder_id: int) -> Stakeholder:
@@ -202,7 +182,7 @@ def map_stakeholder_change(request, account_id: int, stakeholder_id: int):
     return _save_stakeholder_form(
         request, account, form, title=title, action=action, person=person, kind="edit",
         save=lambda f: stakeholder_services.stakeholder_record(
-            stakeholder=f.instance, expected_version=f.expected_version or 0, by=request.user
+            stakeholder=f.instance, expected_version=f.expected_version, by=request.user
         ),
     )  # fmt: skip
 
@@ -222,7 +202,7 @@ def map_stakeholder_move(request, account_id: int, stakeholder_id: int):
         request, account, form, title=title, action=action, person=person, kind="move",
         save=lambda f: stakeholder_services.stakeholder_move(
             stakeholder=person, reports_to=f.cleaned_data["reports_to"],
-            expected_version=f.cleaned_data["version"], by=request.user,
+            expected_version=f.expected_version, by=request.user,
         ),
     )  # fmt: skip
 
@@ -242,7 +222,7 @@ def map_stakeholder_left(request, account_id: int, stakeholder_id: int):
         request, account, form, title=title, action=action, person=person, kind="left",
         save=lambda f: stakeholder_services.stakeholder_mark_left(
             stakeholder=person, left_on=f.cleaned_data["left_on"],
-            expected_version=f.cleaned_data["version"], by=request.user,
+            expected_version=f.expected_version, by=request.user,
         ),
     )  # fmt: skip
 
@@ -252,13 +232,13 @@ def map_stakeholder_left(request, account_id: int, stakeholder_id: int):
 def map_stakeholder_remove(request, account_id: int, stakeholder_id: int):
     account = _visible_account(request.user, account_id, change=True)
     person = _person(account, stakeholder_id)
-    form = StakeholderRemoveForm(request.POST)
+    form = StakeholderRemoveForm(request.POST, record=person)
     action = reverse("accounts:map_stakeholder_remove", args=[account.pk, person.pk])
     return _save_stakeholder_form(
         request, account, form, title=_("Remove %(name)s") % {"name": person.name}, action=action,
         person=person, kind="remove",
         save=lambda f: stakeholder_services.stakeholder_remove(
-            stakeholder=person, expected_version=f.cleaned_data["version"], by=request.user
+            stakeholder=person, expected_version=f.expected_version, by=request.user
         ),
     )  # fmt: skip
 
@@ -274,7 +254,7 @@ def interaction_quick_add(request, account_id: int):
         try:
             stakeholder_services.interaction_log(account=account, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            conflicts.attach_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(request, _("Interaction logged."))
@@ -284,7 +264,7 @@ def interaction_quick_add(request, account_id: int):
     return _workspace_response(request, account.pk, ["interactions"], status=status, interaction_form=form)
 
 
-def _their_interaction(current: Interaction) -> list[tuple[str, str]]:
+def _their_interaction(form, current: Interaction) -> list[tuple[str, str]]:
     """What the other person saved, for the conflict notice (a removal says so)."""
     if current.archived_at:
         return [(_("in the log"), _("removed"))]
@@ -320,27 +300,22 @@ def interaction_change(request, account_id: int, interaction_id: int):
     form = InteractionEditForm(request.POST or None, interaction=interaction, user=request.user)
     status, conflict, removed = 200, None, False
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                stakeholder_services.interaction_update(
-                    interaction=interaction, by=request.user, expected_version=data["version"],
-                    kind=data["kind"], occurred_on=data["occurred_on"], stakeholders=data["stakeholders"],
-                    participants=data["participants"], notes=data["notes"],
-                )  # fmt: skip
-            except StaleVersion as stale:
-                status, conflict = 409, _their_interaction(stale.current)
-                removed = stale.current.archived_at is not None
-                form.data = form.data.copy()
-                form.data["version"] = stale.current.version
-            except ValidationError as error:
-                _attach_errors(form, error)
-            else:
-                if not request.htmx:
-                    messages.success(request, _("Interaction corrected."))
-                    return redirect(f"{account.get_absolute_url()}#interactions")
-                return _workspace_response(request, account.pk, AFTER_INTERACTION_CHANGE)
+        submission = conflicts.submit(
+            form,
+            lambda f: stakeholder_services.interaction_update(
+                interaction=interaction, by=request.user, expected_version=f.expected_version,
+                **{name: f.cleaned_data[name] for name in INTERACTION_EDIT_FIELDS},
+            ),
+            describe=_their_interaction,
+        )  # fmt: skip
+        if submission.saved:
+            if not request.htmx:
+                messages.success(request, _("Interaction corrected."))
+                return redirect(f"{account.get_absolute_url()}#interactions")
+            return _workspace_response(request, account.pk, AFTER_INTERACTION_CHANGE)
+        status = submission.status
+        if status == 409:
+            conflict, removed = submission.their_values, submission.current.archived_at is not None
     editor = {
         "form": form,
         "interaction": interaction,

@@ -129,7 +129,9 @@ def test_sponsor_reads_the_plan_without_edit_links_and_can_approve_once_submitte
     html = client.get(plan.get_absolute_url()).content.decode()
     assert "Add an objective" not in html and "Add an action" not in html
     assert "Approve" in html
-    response = client.post(reverse("accounts:plan_step", args=[plan.account_id, plan.pk, "approve"]))
+    response = client.post(
+        reverse("accounts:plan_step", args=[plan.account_id, plan.pk, "approve"]), {"version": plan.version}
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
@@ -138,7 +140,9 @@ def test_sponsor_reads_the_plan_without_edit_links_and_can_approve_once_submitte
 def test_submitting_without_objectives_tells_the_kam_why(client, kam, account):
     plan = PlanFactory(account=account)
     client.force_login(kam)
-    response = client.post(reverse("accounts:plan_step", args=[account.pk, plan.pk, "submit"]))
+    response = client.post(
+        reverse("accounts:plan_step", args=[account.pk, plan.pk, "submit"]), {"version": plan.version}
+    )
     assert response.status_code == 422
     assert "Add at least one objective" in response.content.decode()
 

@@ -29,15 +29,17 @@ def plan(account):
 
 def test_a_plan_cannot_be_submitted_without_an_objective(plan, kam):
     with pytest.raises(ValidationError, match="at least one objective"):
-        services.plan_transition(plan=plan, name="submit", by=kam)
+        services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
 
 
 def test_kam_submits_sponsor_approves_and_each_step_is_recorded(plan, kam, sponsor):
     ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=kam)
-    services.plan_transition(plan=plan, name="approve", by=sponsor, comment="Go ahead")
+    services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
+    services.plan_transition(
+        plan=plan, expected_version=plan.version, name="approve", by=sponsor, comment="Go ahead"
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
     assert plan.reviewed_on == timezone.localdate()
@@ -52,31 +54,41 @@ def test_kam_submits_sponsor_approves_and_each_step_is_recorded(plan, kam, spons
 @pytest.mark.parametrize("role", ["kam", "team_member", "other_kam", "outsider"])
 def test_only_the_champion_or_the_accounts_sponsor_may_approve(plan, role, request):
     ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=request.getfixturevalue("kam"))
+    services.plan_transition(
+        plan=plan, expected_version=plan.version, name="submit", by=request.getfixturevalue("kam")
+    )
     with pytest.raises(PermissionDenied):
-        services.plan_transition(plan=plan, name="approve", by=request.getfixturevalue(role))
+        services.plan_transition(
+            plan=plan, expected_version=plan.version, name="approve", by=request.getfixturevalue(role)
+        )
 
 
 def test_champion_may_approve(plan, kam, champion):
     ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=kam)
-    services.plan_transition(plan=plan, name="approve", by=champion)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="approve", by=champion)
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.APPROVED
 
 
 def test_a_draft_cannot_be_approved(plan, sponsor):
     ObjectiveFactory(plan=plan)
     with pytest.raises(ValidationError, match="cannot take this step"):
-        services.plan_transition(plan=plan, name="approve", by=sponsor)
+        services.plan_transition(plan=plan, expected_version=plan.version, name="approve", by=sponsor)
 
 
 def test_sending_back_needs_a_reason(plan, kam, sponsor):
     ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=kam)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
     with pytest.raises(ValidationError) as error:
-        services.plan_transition(plan=plan, name="send_back", by=sponsor)
+        services.plan_transition(plan=plan, expected_version=plan.version, name="send_back", by=sponsor)
     assert "comment" in error.value.message_dict
-    services.plan_transition(plan=plan, name="send_back", by=sponsor, comment="Targets are not measurable")
+    services.plan_transition(
+        plan=plan,
+        expected_version=plan.version,
+        name="send_back",
+        by=sponsor,
+        comment="Targets are not measurable",
+    )
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
 
 
@@ -89,7 +101,7 @@ def test_whole_lifecycle_to_closed(plan, kam, sponsor):
         ("review", kam),
         ("close", kam),
     ]:
-        services.plan_transition(plan=plan, name=name, by=by)
+        services.plan_transition(plan=plan, expected_version=plan.version, name=name, by=by)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED
     assert plan.status_changes.count() == 5
@@ -97,7 +109,7 @@ def test_whole_lifecycle_to_closed(plan, kam, sponsor):
 
 def test_content_is_fixed_once_submitted_but_actions_go_on(plan, kam, team_member):
     objective = ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=kam)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
     objective.refresh_from_db()
     objective.title = "Changed after submission"
     with pytest.raises(ValidationError, match="reopen it as a draft"):
@@ -121,11 +133,13 @@ def test_a_closed_plan_takes_no_more_actions(plan, kam, team_member):
 
 def test_reopening_an_approved_plan_needs_a_reason_and_returns_it_to_draft(plan, kam, sponsor):
     ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=kam)
-    services.plan_transition(plan=plan, name="approve", by=sponsor)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="approve", by=sponsor)
     with pytest.raises(ValidationError):
-        services.plan_transition(plan=plan, name="reopen", by=kam)
-    services.plan_transition(plan=plan, name="reopen", by=kam, comment="New competitor entered")
+        services.plan_transition(plan=plan, expected_version=plan.version, name="reopen", by=kam)
+    services.plan_transition(
+        plan=plan, expected_version=plan.version, name="reopen", by=kam, comment="New competitor entered"
+    )
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
 
 
@@ -234,8 +248,8 @@ def test_review_overdue_and_overdue_actions_are_plain_filters(plan, kam, sponsor
     assert PlanAction.objects.overdue(today).count() == 1
     assert list(AccountPlan.objects.review_overdue(today)) == [plan]
     ObjectiveFactory(plan=plan)
-    services.plan_transition(plan=plan, name="submit", by=kam)
-    services.plan_transition(plan=plan, name="approve", by=sponsor)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="submit", by=kam)
+    services.plan_transition(plan=plan, expected_version=plan.version, name="approve", by=sponsor)
     assert not AccountPlan.objects.review_overdue(today).exists()
     assert list(AccountPlan.objects.review_overdue(today + timedelta(days=91))) == [plan]
 

@@ -364,7 +364,7 @@ def test_the_full_page_stakeholder_form_is_version_checked_too(client, kam, cham
     assert client.post(url, PERSON | {"title": "CPO", "version": 1}).status_code == 302
     client.force_login(kam)
     response = client.post(url, PERSON | {"title": "Buyer", "version": 1})
-    assert response.status_code == 400 and "Someone else changed Irena Zając" in response.content.decode()
+    assert response.status_code == 409 and "Someone else changed Irena Zając" in response.content.decode()
     assert 'value="Buyer"' in response.content.decode()
     person.refresh_from_db()
     assert (person.title, person.version) == ("CPO", 2)

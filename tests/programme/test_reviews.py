@@ -163,7 +163,11 @@ def _decide_all(review, portfolio, champion):
         by=champion,
     )
     services.review_assess(
-        review=review, scores=ALL_SEVEN, benchmark_notes="Siemens: board sponsors", by=champion
+        review=review,
+        scores=ALL_SEVEN,
+        benchmark_notes="Siemens: board sponsors",
+        by=champion,
+        expected_version=review.version,
     )
 
 
@@ -210,7 +214,9 @@ def test_a_closed_review_never_changes(champion, portfolio):
             by=champion,
         )
     with pytest.raises(ValidationError, match="closed"):
-        services.review_assess(review=review, scores=ALL_SEVEN, benchmark_notes="", by=champion)
+        services.review_assess(
+            review=review, scores=ALL_SEVEN, benchmark_notes="", by=champion, expected_version=review.version
+        )
     with pytest.raises(ValidationError, match="closed"):
         services.review_apply(review=review, by=champion)
 
@@ -219,7 +225,11 @@ def test_alignment_scores_must_be_one_to_five(champion, portfolio):
     review = _open(champion)
     with pytest.raises(ValidationError) as error:
         services.review_assess(
-            review=review, scores={**ALL_SEVEN, "skills": (7, "")}, benchmark_notes="", by=champion
+            review=review,
+            scores={**ALL_SEVEN, "skills": (7, "")},
+            benchmark_notes="",
+            by=champion,
+            expected_version=review.version,
         )
     assert "skills_score" in error.value.error_dict
 

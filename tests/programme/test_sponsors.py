@@ -74,7 +74,7 @@ def test_a_sponsor_cannot_reach_another_account(client, sponsor, account, other_
 def test_the_sponsor_endorses_a_submitted_plan(client, sponsor, account, submitted_plan):
     client.force_login(sponsor)
     url = reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk])
-    response = client.post(url, {"comment": "Good plan"})
+    response = client.post(url, {"comment": "Good plan", "version": submitted_plan.version})
     assert response.status_code == 302
     submitted_plan.refresh_from_db()
     assert submitted_plan.status == PlanStatus.APPROVED
@@ -159,7 +159,10 @@ def test_brief_visit_and_endorse_by_role(as_role, role, account, submitted_plan)
     assert (
         client.get(reverse("portfolio:sponsor_visit", args=[account.pk])).status_code == BRIEF_EXPECTED[role]
     )
-    response = client.post(reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk]))
+    response = client.post(
+        reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk]),
+        {"version": submitted_plan.version},
+    )
     assert response.status_code == (
         302 if role in ("champion", "sponsor", "anonymous") else BRIEF_EXPECTED[role]
     )
