@@ -54,10 +54,6 @@ BROWSER, ADMIN, API, SYNC = "browser", "admin", "api", "sync"
 PAGE_FORM, HTMX_EDITOR, API_PATCH, CRM_SYNC = "page form", "htmx editor", "API PATCH", "CRM sync"
 DJANGO_ADMIN, REVIEW_APPLY, PLAN_TRANSITION = "Django admin", "review apply", "plan transition"
 
-SURVEY_SYNC = pytest.mark.xfail(
-    strict=False, reason="The survey sync is being reworked in parallel and merged later."
-)
-
 
 def _more_than(limit) -> str:
     return f"Ensure this value is less than or equal to {limit}."
@@ -627,7 +623,6 @@ WRITE_PATHS: list[WritePath] = [
         "Unhappy",
         stale=False,
         author=None,
-        rule_marks=(SURVEY_SYNC,),
     ),
     WritePath(
         "investment",

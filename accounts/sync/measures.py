@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,13 +39,20 @@ SURVEY_CRM_FIELDS = (
 SURVEYS = _Table(Survey, unique=("external_id",), update=(*SURVEY_CRM_FIELDS, "version"))
 
 
-def _score(check: _Checker, name: str, low: int, high: int):
-    """A whole-number answer: MISSING when left out, None when sent as null (or after an error)."""
+def _score(check: _Checker, name: str):
+    """A whole-number answer: MISSING when left out, None when sent as null (or after an error).
+
+    Its range is the model field's, with the model's message, as the browser and the admin say it."""
     value = check.record.get(name, MISSING)
     if value is MISSING or value is None:
         return value
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        check.add(name, _("Must be a whole number from %(low)d to %(high)d.") % {"low": low, "high": high})
+    if isinstance(value, bool) or not isinstance(value, int):
+        check.add(name, _("Must be a whole number."))
+        return None
+    try:
+        Survey._meta.get_field(name).run_validators(value)
+    except ValidationError as error:
+        check.add(name, " ".join(error.messages))
         return None
     return value
 
@@ -96,8 +104,8 @@ def surveys_upsert(*, records: list) -> SyncResult:
         values = {
             "surveyed_on": _day(check, "surveyed_on"),
             "respondent_name": check.text("respondent_name", max_length=200),
-            "nps": _score(check, "nps", 0, 10),
-            "csat": _score(check, "csat", 1, 5),
+            "nps": _score(check, "nps"),
+            "csat": _score(check, "csat"),
             "comment": check.text("comment", max_length=limits.NOTE_MAX_LENGTH),
         }
         if (
