@@ -7,6 +7,7 @@ queryset twin so that lists never show what a detail page would refuse.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.forms import AccountForm, AccountKamForm
@@ -25,6 +26,12 @@ def is_champion(user) -> bool:
 def _account_scope(user) -> Q:
     on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
     return Q(kam=user) | Q(executive_sponsor=user) | Q(Exists(on_team))
+
+
+def require(user, check, message) -> None:
+    """Refuse with 403 unless `check(user)`; `message` says whose the page or change is."""
+    if not check(user):
+        raise PermissionDenied(message)
 
 
 def visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     DecimalField,
     Exists,
@@ -15,6 +16,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import (
@@ -26,7 +29,7 @@ from kam.core.money import MissingExchangeRate, RateTable
 from kam.core.periods import trailing_twelve_months
 
 
-def _window_sum(field: str, start, end) -> Subquery:
+def window_sum(field: str, start, end) -> Subquery:
     total = (
         FinancialPeriod.objects.filter(account=OuterRef("pk"), period__gte=start, period__lt=end)
         .values("account")
@@ -43,9 +46,9 @@ def account_list(*, user) -> QuerySet[Account]:
         permissions.visible_accounts(user, Account.objects.current())
         .select_related("kam", "executive_sponsor")
         .annotate(
-            t12m_revenue=_window_sum("revenue", start, end),
-            t12m_margin_after_cost_to_serve=_window_sum("gross_margin", start, end)
-            - Coalesce(_window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
+            t12m_revenue=window_sum("revenue", start, end),
+            t12m_margin_after_cost_to_serve=window_sum("gross_margin", start, end)
+            - Coalesce(window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
         )
     )
 
@@ -96,3 +99,11 @@ def summarise_financials(periods, *, rates: RateTable, today=None) -> FinancialS
     except MissingExchangeRate as missing:
         return FinancialSummary(rates.reporting_currency, None, None, None, len(window), str(missing))
     return FinancialSummary(rates.reporting_currency, months=len(window), **totals)
+
+
+def visible_account(user, account_id: int, *, change: bool = False) -> Account:
+    """The account if `user` may see it (else 404: do not reveal it exists); 403 if they may not change it."""
+    account = get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
+    if change and not permissions.can_change_account(user, account):
+        raise PermissionDenied(_("Only the account's key account manager or the champion can change it."))
+    return account

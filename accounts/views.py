@@ -24,14 +24,6 @@ from kam.core import conflicts
 PAGE_SIZE = 50
 
 
-def _visible_account(user, account_id: int, *, change: bool = False) -> Account:
-    """The account if `user` may see it (else 404: do not reveal it exists); 403 if they may not change it."""
-    account = get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
-    if change and not permissions.can_change_account(user, account):
-        raise PermissionDenied(_("Only the account's key account manager or the champion can change it."))
-    return account
-
-
 @login_required
 @require_GET
 def account_list(request):
@@ -64,7 +56,7 @@ def account_list(request):
     )
 
 
-def _form_page(request, form, *, account, title, save, success_message, describe=None):
+def form_page(request, form, *, account, title, save, success_message, describe=None):
     """Validate, save through a service, and re-show field messages on failure (nothing half-saved).
 
     A save over someone else's answers 409 with what was typed kept and their values beside it.
@@ -93,7 +85,7 @@ def account_create(request):
     if not permissions.can_manage_programme(request.user):
         raise PermissionDenied(_("Only the KAM champion adds accounts."))
     form = AccountForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=None,
@@ -106,10 +98,10 @@ def account_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_edit(request, account_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = selectors.visible_account(request.user, account_id, change=True)
     form_class = AccountForm if permissions.can_manage_programme(request.user) else AccountKamForm
     form = form_class(request.POST or None, instance=account)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=account,
@@ -127,12 +119,12 @@ def account_edit(request, account_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stakeholder_edit(request, account_id: int, stakeholder_id: int | None = None):
-    account = _visible_account(request.user, account_id, change=True)
+    account = selectors.visible_account(request.user, account_id, change=True)
     stakeholder = (
         get_object_or_404(Stakeholder, pk=stakeholder_id, account=account) if stakeholder_id else None
     )
     form = StakeholderForm(request.POST or None, instance=stakeholder, account=account)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=account,
@@ -148,11 +140,11 @@ def stakeholder_edit(request, account_id: int, stakeholder_id: int | None = None
 @login_required
 @require_http_methods(["GET", "POST"])
 def interaction_create(request, account_id: int):
-    account = _visible_account(request.user, account_id)
+    account = selectors.visible_account(request.user, account_id)
     if not permissions.can_log_interaction(request.user, account):
         raise PermissionDenied
     form = InteractionForm(request.POST or None, account=account)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=account,
@@ -167,9 +159,9 @@ def interaction_create(request, account_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def financial_period_create(request, account_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = selectors.visible_account(request.user, account_id, change=True)
     form = FinancialPeriodForm(request.POST or None, account=account)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=account,
@@ -182,9 +174,9 @@ def financial_period_create(request, account_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_member_add(request, account_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = selectors.visible_account(request.user, account_id, change=True)
     form = TeamMemberForm(request.POST or None, account=account)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=account,

@@ -16,18 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from accounts.views import _form_page, _visible_account
+from accounts.selectors import visible_account
+from accounts.views import form_page
 from kam.core import conflicts
 from kam.core.versions import StaleVersion
 from programme import selectors, services
 from programme.forms import CriterionForm, LifecycleForm, WhatIfForm
 from programme.models import Criterion, Programme
 from programme.scoring import engine, what_if
-
-
-def _require_champion(user, check, message):
-    if not check(user):
-        raise PermissionDenied(message)
 
 
 def _what_if_form(data=None):
@@ -38,7 +34,7 @@ def _what_if_form(data=None):
 @login_required
 @require_GET
 def criteria(request):
-    _require_champion(
+    permissions.require(
         request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
     )
     page, form = _what_if_form()
@@ -49,7 +45,7 @@ def criteria(request):
 @require_POST
 def criteria_preview(request):
     """The what-if: score every account under the weights and thresholds typed, save nothing."""
-    _require_champion(
+    permissions.require(
         request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
     )
     page, form = _what_if_form(request.POST)
@@ -80,7 +76,7 @@ def criteria_preview(request):
 @require_POST
 def criteria_weights_save(request):
     """Keep the weights and thresholds tried in the what-if."""
-    _require_champion(
+    permissions.require(
         request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
     )
     page, form = _what_if_form(request.POST)
@@ -116,7 +112,7 @@ def criteria_weights_save(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, criterion_id: int | None = None):
-    _require_champion(
+    permissions.require(
         request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
     )
     criterion = get_object_or_404(Criterion, pk=criterion_id) if criterion_id else Criterion()
@@ -144,7 +140,7 @@ def criterion_edit(request, criterion_id: int | None = None):
 @login_required
 @require_POST
 def criterion_active(request, criterion_id: int):
-    _require_champion(
+    permissions.require(
         request.user, permissions.can_manage_criteria, _("Only the KAM champion sets the criteria.")
     )
     criterion = get_object_or_404(Criterion, pk=criterion_id)
@@ -169,11 +165,11 @@ def criterion_active(request, criterion_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def lifecycle_change(request, account_id: int):
-    account = _visible_account(request.user, account_id)
+    account = visible_account(request.user, account_id)
     if not permissions.can_manage_programme(request.user):
         raise PermissionDenied(_("Only the KAM champion moves accounts in or out of the programme."))
     form = LifecycleForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         account=account,

@@ -43,7 +43,7 @@ from accounts.plans.services import plan_transitions_for
 MY_ACTIONS_DONE_SHOWN_DAYS = 30
 
 
-def _visible_account(user, account_id: int) -> Account:
+def _plan_account(user, account_id: int) -> Account:
     queryset = Account.objects.current().select_related("kam", "executive_sponsor")
     return get_object_or_404(permissions.visible_accounts(user, queryset), pk=account_id)
 
@@ -58,7 +58,7 @@ class PlanListPage:
 
 def plan_list(*, user, account_id: int) -> PlanListPage:
     """An account's plans, newest period first, each with its objective and open/overdue action counts."""
-    account = _visible_account(user, account_id)
+    account = _plan_account(user, account_id)
     today = timezone.localdate()
     plans = account.plans.annotate(
         objective_count=Count("objectives", distinct=True),
@@ -107,7 +107,7 @@ class PlanPage:
 
 def plan_page(*, user, account_id: int, plan_id: int) -> PlanPage:
     """Everything the plan page shows, in a fixed number of queries; 404 for a plan the user may not see."""
-    account = _visible_account(user, account_id)
+    account = _plan_account(user, account_id)
     plan = get_object_or_404(AccountPlan, pk=plan_id, account=account)
     plan.account = account
     cells = OpportunityCell.objects.select_related("buying_centre", "offering")
@@ -179,7 +179,7 @@ class OpportunityMap:
 
 def opportunity_map(*, user, account_id: int) -> OpportunityMap:
     """The whitespace map: the catalogue's offerings against the account's buying centres, three queries."""
-    account = _visible_account(user, account_id)
+    account = _plan_account(user, account_id)
     offerings = list(Offering.objects.filter(archived_at__isnull=True))
     centres = list(account.buying_centres.all())
     cells = {

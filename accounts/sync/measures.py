@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Stakeholder, Survey
-from accounts.sync.records import MISSING, SyncResult, _account_ids, _changed, _Checker, _Table
+from accounts.sync.records import (
+    MISSING,
+    BatchChecker,
+    SyncResult,
+    UpsertTable,
+    account_ids_by_external_id,
+    record_changed,
+)
 from kam.core import limits
 
 SURVEY_RECORD_FIELDS = (
@@ -36,10 +43,10 @@ SURVEY_CRM_FIELDS = (
     "csat",
     "comment",
 )
-SURVEYS = _Table(Survey, unique=("external_id",), update=(*SURVEY_CRM_FIELDS, "version"))
+SURVEYS = UpsertTable(Survey, unique=("external_id",), update=(*SURVEY_CRM_FIELDS, "version"))
 
 
-def _score(check: _Checker, name: str):
+def _score(check: BatchChecker, name: str):
     """A whole-number answer: MISSING when left out, None when sent as null (or after an error).
 
     Its range is the model field's, with the model's message, as the browser and the admin say it."""
@@ -57,7 +64,7 @@ def _score(check: _Checker, name: str):
     return value
 
 
-def _day(check: _Checker, name: str):
+def _day(check: BatchChecker, name: str):
     """The day answered: MISSING when left out (an update keeps the stored one), None after an error."""
     text = check.text(name, max_length=10)
     if text is MISSING or text is None:
@@ -91,7 +98,7 @@ def surveys_upsert(*, records: list) -> SyncResult:
     it (an answer, the comment, the link to a contact). A new survey needs its date, an answer and a
     respondent.
     """
-    check = _Checker(records, SURVEY_RECORD_FIELDS)
+    check = BatchChecker(records, SURVEY_RECORD_FIELDS)
     parsed: dict[str, tuple[int, dict, str | None, str]] = {}
     seen: dict = {}
     for index, record in enumerate(records):
@@ -117,7 +124,7 @@ def surveys_upsert(*, records: list) -> SyncResult:
     # Not refused yet: the rules that need the stored survey are checked below, so that one answer
     # names every problem of the batch.
 
-    account_ids = _account_ids(a for _i, _v, _p, a in parsed.values())
+    account_ids = account_ids_by_external_id(a for _i, _v, _p, a in parsed.values())
     people = {
         s.external_id: s
         for s in Stakeholder.objects.filter(
@@ -146,7 +153,7 @@ def surveys_upsert(*, records: list) -> SyncResult:
             check.add("respondent_name", _("Name the respondent or give the stakeholder's external id."))
         if survey is None:
             created.append(SURVEYS.new_row({"external_id": external_id, **row}))
-        elif _changed(survey, row):
+        elif record_changed(survey, row):
             updated.append({**survey, **row, "version": survey["version"] + 1})
     check.raise_if_any()
     created, updated = SURVEYS.upsert(created, updated)

@@ -69,7 +69,7 @@ class BatchRejected(Exception):
         self.errors = errors
 
 
-class _Checker:
+class BatchChecker:
     """Collects every problem of a batch (not just the first), each naming record, field and message."""
 
     def __init__(self, records: Any, allowed: Sequence[str]):
@@ -202,12 +202,12 @@ def _error(index, external_id, field, message) -> dict:
     return {"index": index, "external_id": external_id, "field": field, "message": str(message)}
 
 
-def _account_ids(external_ids) -> dict[str, int]:
+def account_ids_by_external_id(external_ids) -> dict[str, int]:
     """One query for the whole batch's account references."""
     return dict(Account.objects.filter(external_id__in=set(external_ids)).values_list("external_id", "id"))
 
 
-def _changed(row: dict, values: dict) -> bool:
+def record_changed(row: dict, values: dict) -> bool:
     return any(row[name] != value for name, value in values.items())
 
 
@@ -215,7 +215,7 @@ def _plain(value):
     return value.value if isinstance(value, enum.Enum) else value
 
 
-class _Table:
+class UpsertTable:
     """Writes plain rows (dicts keyed by attname) of one model, a whole batch per statement.
 
     On PostgreSQL one INSERT … ON CONFLICT DO UPDATE built with psycopg2's mogrify (what bulk_create
@@ -354,13 +354,13 @@ class _Table:
 # --- Accounts ----------------------------------------------------------------------------------------
 
 ACCOUNT_RECORD_FIELDS = ("external_id", "name", "industry", "country", "currency")
-ACCOUNTS = _Table(Account, unique=("external_id",), update=(*ACCOUNT_CRM_FIELDS, "version"))
+ACCOUNTS = UpsertTable(Account, unique=("external_id",), update=(*ACCOUNT_CRM_FIELDS, "version"))
 
 
 @transaction.atomic
 def accounts_upsert(*, records: list) -> SyncResult:
     """Create or update accounts by external id; only their identity fields, never kam's own."""
-    check = _Checker(records, ACCOUNT_RECORD_FIELDS)
+    check = BatchChecker(records, ACCOUNT_RECORD_FIELDS)
     batch: dict[str, dict] = {}
     seen: dict = {}
     countries, currencies = country_codes(), currency_codes()
@@ -384,7 +384,7 @@ def accounts_upsert(*, records: list) -> SyncResult:
         row = existing.get(external_id)
         if row is None:
             created.append(ACCOUNTS.new_row({"external_id": external_id, **values}))
-        elif _changed(row, values):
+        elif record_changed(row, values):
             updated.append({**row, **values, "version": row["version"] + 1})
     created, updated = ACCOUNTS.upsert(created, updated)
     ACCOUNTS.record_history(created, updated)
@@ -405,13 +405,13 @@ CONTACT_RECORD_FIELDS = (
 )
 
 
-CONTACTS = _Table(Stakeholder, unique=("external_id",), update=(*CONTACT_CRM_FIELDS, "version"))
+CONTACTS = UpsertTable(Stakeholder, unique=("external_id",), update=(*CONTACT_CRM_FIELDS, "version"))
 
 
 @transaction.atomic
 def contacts_upsert(*, records: list) -> SyncResult:
     """Create or update the customer's people by external id; influence, attitude and needs stay kam's."""
-    check = _Checker(records, CONTACT_RECORD_FIELDS)
+    check = BatchChecker(records, CONTACT_RECORD_FIELDS)
     parsed: dict[str, tuple[int, dict, str | None]] = {}
     seen: dict = {}
     for index, record in enumerate(records):
@@ -440,7 +440,7 @@ def contacts_upsert(*, records: list) -> SyncResult:
     check.raise_if_any()
 
     # Every reference of the batch in two queries: its accounts, and the people it names or touches.
-    account_ids = _account_ids(v["account_external_id"] for _i, v, _m in parsed.values())
+    account_ids = account_ids_by_external_id(v["account_external_id"] for _i, v, _m in parsed.values())
     named = set(parsed) | {m for _i, _v, m in parsed.values() if m not in (MISSING, "")}
     people = {
         row["id"]: row
@@ -489,7 +489,7 @@ def contacts_upsert(*, records: list) -> SyncResult:
         if contact is None:
             contact = CONTACTS.new_row({"external_id": external_id, **values})
             created.append(contact)
-        elif _changed(contact, values) or external_id in pending_managers:
+        elif record_changed(contact, values) or external_id in pending_managers:
             contact = {**contact, **values, "version": contact["version"] + 1}
             updated.append(contact)
         rows[external_id] = contact
@@ -573,13 +573,13 @@ FINANCIAL_RECORD_FIELDS = (
 )
 
 
-FINANCIALS = _Table(FinancialPeriod, unique=("account_id", "period"), update=FINANCIAL_CRM_FIELDS)
+FINANCIALS = UpsertTable(FinancialPeriod, unique=("account_id", "period"), update=FINANCIAL_CRM_FIELDS)
 
 
 @transaction.atomic
 def financials_upsert(*, records: list) -> SyncResult:
     """Create or update monthly figures; the key is account and month."""
-    check = _Checker(records, FINANCIAL_RECORD_FIELDS)
+    check = BatchChecker(records, FINANCIAL_RECORD_FIELDS)
     parsed: list[tuple[int, str, Any, dict]] = []
     seen: dict = {}
     currencies = currency_codes()
@@ -661,7 +661,7 @@ def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) ->
         if row is None:
             values.setdefault("currency", currency_of[values["account_id"]])
             created.append(FINANCIALS.new_row(values))
-        elif _changed(row, values):
+        elif record_changed(row, values):
             updated.append({**row, **values})
     created, updated = FINANCIALS.upsert(created, updated)
     return len(created), len(updated)

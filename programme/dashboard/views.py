@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from kam.core.spreadsheets import cell, text_cell
 from programme.dashboard import selectors as portfolio
 
 
@@ -49,16 +50,6 @@ def dashboard(request):
     return render(request, "programme/dashboard.html", context)
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _text(value) -> str:
-    # A spreadsheet runs a cell starting with = + - @ as a formula: CRM-synced names must not.
-    text = _cell(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 @require_GET
 def league_csv(request):
@@ -85,13 +76,15 @@ def league_csv(request):
         account = row.account
         writer.writerow(
             [
-                _text(account.name), _text(account.external_id), _text(account.industry), account.country,
-                _cell(row.clv), _cell(row.margin_after_cost_to_serve), _cell(row.overall), _cell(row.trend),
+                text_cell(account.name), text_cell(account.external_id), text_cell(account.industry),
+                account.country,
+                cell(row.clv), cell(row.margin_after_cost_to_serve), cell(row.overall), cell(row.trend),
                 row.quadrant_label, row.score.get_recommendation_display() if row.score else "",
-                _text(account.kam or ""), _text(account.executive_sponsor or ""), row.plan_status_label,
-                _cell(row.last_executive_visit), row.health_label, row.overdue_actions,
-                _cell(row.measures.nps), _cell(row.measures.share_of_wallet),
-                row.measures.relationship_stage_label, _cell(row.measures.return_on_investment),
+                text_cell(account.kam or ""), text_cell(account.executive_sponsor or ""),
+                row.plan_status_label,
+                cell(row.last_executive_visit), row.health_label, row.overdue_actions,
+                cell(row.measures.nps), cell(row.measures.share_of_wallet),
+                row.measures.relationship_stage_label, cell(row.measures.return_on_investment),
             ]
         )  # fmt: skip
     return response

@@ -18,7 +18,7 @@ from programme.models import (
     ReviewDecisionKind,
     ReviewEntry,
 )
-from programme.reviews.services import _require_champion
+from programme.reviews.services import require_reviews
 
 
 @dataclass
@@ -108,7 +108,7 @@ class ReviewPage:
 
 def review_page(*, user, review_id: int) -> ReviewPage:
     """The review's frozen entries, decisions, 7S assessment and comparison, in a fixed number of queries."""
-    _require_champion(user)
+    require_reviews(user)
     review = get_object_or_404(ProgrammeReview.objects.select_related("opened_by", "closed_by"), pk=review_id)
     entries = list(review.entries.select_related("decision__decided_by").order_by("-overall", "account_name"))
     for entry in entries:
@@ -135,7 +135,7 @@ def _has_decision(entry: ReviewEntry) -> bool:
 
 
 def review_list(*, user) -> list[ProgrammeReview]:
-    _require_champion(user)
+    require_reviews(user)
     return list(
         ProgrammeReview.objects.annotate(
             entry_count=Count("entries", distinct=True),

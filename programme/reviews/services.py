@@ -52,7 +52,8 @@ DECISIONS_FOR = {
 }
 
 
-def _require_champion(user) -> None:
+def require_reviews(user) -> None:
+    """Refuse with 403 unless `user` is the champion: this page and its changes are theirs."""
     if not permissions.can_run_reviews(user):
         raise PermissionDenied(_("Programme reviews are the KAM champion's."))
 
@@ -70,7 +71,7 @@ def is_override(entry: ReviewEntry, decision: str) -> bool:
 @transaction.atomic
 def review_open(*, title: str, period_start: date, period_end: date, by) -> ProgrammeReview:
     """Open a review and freeze every key account and the leading candidates as they stand today."""
-    _require_champion(by)
+    require_reviews(by)
     title = (title or "").strip()
     errors = {}
     if not title:
@@ -159,7 +160,7 @@ def review_decide(
     by,
 ) -> ReviewDecision:
     """Record (or change) the decision on one entry; against the recommendation it needs its reason."""
-    _require_champion(by)
+    require_reviews(by)
     review = ProgrammeReview.objects.select_for_update().get(pk=review.pk)
     _require_open(review)
     if entry.review_id != review.pk:
@@ -220,7 +221,7 @@ def review_assess(
     Refused (StaleVersion) when someone saved the review since `expected_version`: the assessment is
     one whole, and a second champion's save would silently replace the first's.
     """
-    _require_champion(by)
+    require_reviews(by)
     given = review
     review = ProgrammeReview.objects.select_for_update().get(pk=review.pk)
     _require_open(review)
@@ -250,7 +251,7 @@ def review_assess(
 @transaction.atomic
 def review_apply(*, review: ProgrammeReview, by, effective_on: date | None = None) -> ProgrammeReview:
     """Apply every decision to the accounts' lifecycles and close the review, all or nothing."""
-    _require_champion(by)
+    require_reviews(by)
     review = ProgrammeReview.objects.select_for_update().get(pk=review.pk)
     _require_open(review)
     effective_on = effective_on or timezone.localdate()

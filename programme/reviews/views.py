@@ -10,31 +10,26 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import permissions
 from kam.core import conflicts
-from programme.dashboard.views import _text
+from kam.core.spreadsheets import text_cell
 from programme.models import AlignmentElement, ProgrammeReview, ReviewEntry
 from programme.reviews import selectors, services
 from programme.reviews.forms import AlignmentForm, DecisionForm, ReviewOpenForm
+from programme.reviews.services import require_reviews
 
 PAGE = "programme/review_detail.html"
-
-
-def _require_champion(user) -> None:
-    if not permissions.can_run_reviews(user):
-        raise PermissionDenied(_("Programme reviews are the KAM champion's."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_list(request):
-    _require_champion(request.user)
+    require_reviews(request.user)
     form = ReviewOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +69,7 @@ def _decision_form(entry: ReviewEntry, data=None) -> DecisionForm:
 @login_required
 @require_GET
 def review_detail(request, review_id: int):
-    _require_champion(request.user)
+    require_reviews(request.user)
     return render(request, PAGE, _page_context(request, review_id))
 
 
@@ -82,7 +77,7 @@ def review_detail(request, review_id: int):
 @require_POST
 def review_decide(request, review_id: int, entry_id: int):
     """Record one entry's decision; htmx gets the entry's row back, with field messages on 422."""
-    _require_champion(request.user)
+    require_reviews(request.user)
     review = get_object_or_404(ProgrammeReview, pk=review_id)
     entry = get_object_or_404(ReviewEntry.objects.select_related("decision"), pk=entry_id, review=review)
     entry.decision_or_none = getattr(
@@ -117,7 +112,7 @@ def review_decide(request, review_id: int, entry_id: int):
 @login_required
 @require_POST
 def review_alignment(request, review_id: int):
-    _require_champion(request.user)
+    require_reviews(request.user)
     review = get_object_or_404(ProgrammeReview, pk=review_id)
     form = AlignmentForm(request.POST, review=review)
     submission = conflicts.submit(
@@ -152,7 +147,7 @@ def _their_alignment(form, current: ProgrammeReview) -> list[tuple[str, str]]:
 @require_POST
 def review_apply(request, review_id: int):
     """Apply every decision to the lifecycles and close the review, in one transaction."""
-    _require_champion(request.user)
+    require_reviews(request.user)
     review = get_object_or_404(ProgrammeReview, pk=review_id)
     try:
         services.review_apply(review=review, by=request.user)
@@ -183,15 +178,15 @@ def review_csv(request, review_id: int):
         decision = entry.decision_or_none
         writer.writerow(
             [
-                _text(entry.account_name), entry.lifecycle_status, entry.overall, entry.overall_trend,
+                text_cell(entry.account_name), entry.lifecycle_status, entry.overall, entry.overall_trend,
                 entry.attractiveness, entry.relationship, entry.clv, entry.margin_after_cost_to_serve,
                 entry.get_quadrant_display(), entry.get_recommendation_display(), entry.recommendation_reason,
                 entry.plan_status,
                 decision.get_decision_display() if decision else "",
-                _text(decision.rationale if decision else ""),
+                text_cell(decision.rationale if decision else ""),
                 _("yes") if decision and decision.is_override else "",
-                _text(decision.override_reason if decision else ""),
-                _text(decision.decided_by if decision and decision.decided_by else ""),
+                text_cell(decision.override_reason if decision else ""),
+                text_cell(decision.decided_by if decision and decision.decided_by else ""),
             ]
         )  # fmt: skip
     return response

@@ -312,7 +312,7 @@ SESSION_SETTINGS = {
 
 
 @contextmanager
-def _tuned_session() -> Iterator[None]:
+def tuned_session() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
@@ -578,7 +578,7 @@ def recompute_scores(
                 error=_("Interrupted: the worker stopped before the run finished."),
             )
             _progress(run, status=RecomputeStatus.RUNNING, started_at=timezone.now(), error="")
-            with _tuned_session():
+            with tuned_session():
                 _recompute(run, today=today, progress=progress, chunk_size=chunk_size)
     except RecomputeBusy as busy:
         _progress(run, status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=str(busy))

@@ -20,13 +20,12 @@ from programme.models import Criterion, Programme, ScoringSource
 from programme.scoring import engine
 from programme.scoring import selectors as scoring_selectors
 from programme.scoring import services as scoring_services
-from programme.views import _require_champion
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recompute(request):
-    _require_champion(
+    permissions.require(
         request.user, permissions.can_start_recompute, _("Only the KAM champion runs recomputes.")
     )
     if request.method == "POST":

@@ -19,11 +19,11 @@ from programme.scoring.engine import (
     PREVIEW_CACHE_SECONDS,
     ScoringSettings,
     _drop_work_tables,
-    _tuned_session,
     gather,
     manual_entries,
     preview_cache_key,
     score_all,
+    tuned_session,
 )
 
 
@@ -40,7 +40,7 @@ def preview_scores(
     key = preview_cache_key(rules, settings, today)
     gathered = cache.get(key)
     if gathered is None:
-        with _tuned_session():
+        with tuned_session():
             try:
                 gathered = gather(rules=rules, settings=settings, today=today)
             finally:

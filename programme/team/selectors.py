@@ -7,18 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils.translation import gettext as _
 
-from accounts import permissions
 from accounts.models import Account, LifecycleStatus, User
 from programme.models import SkillsProfile, TrainingRecord
-
-
-def _require_champion(user) -> None:
-    if not permissions.can_view_portfolio(user):
-        raise PermissionDenied(_("The KAM team page is the KAM champion's."))
+from programme.team.services import require_team_page
 
 
 @dataclass
@@ -36,7 +29,7 @@ class TeamMember:
 
 def kam_team(*, user) -> list[TeamMember]:
     """Every key account manager (of a current account, or with a skills profile), three queries."""
-    _require_champion(user)
+    require_team_page(user)
     current = Q(managed_accounts__archived_at__isnull=True)
     managers = (
         User.objects.filter(

@@ -15,7 +15,8 @@ from kam.core.versions import save_versioned
 from programme.models import KamSkill, SkillsProfile, TrainingRecord
 
 
-def _require_champion(user) -> None:
+def require_team_page(user) -> None:
+    """Refuse with 403 unless `user` is the champion: this page and its changes are theirs."""
     if not permissions.can_view_portfolio(user):
         raise PermissionDenied(_("The KAM team page is the KAM champion's."))
 
@@ -26,7 +27,7 @@ SKILL_FIELDS = [skill.value for skill in KamSkill]
 @transaction.atomic
 def skills_profile_save(*, profile: SkillsProfile, expected_version: int | None, by) -> SkillsProfile:
     """Record a manager's skills (1-5 each) as assessed today; a save over someone else's is refused."""
-    _require_champion(by)
+    require_team_page(by)
     profile.assessed_on = timezone.localdate()
     profile.assessed_by = by
     return save_versioned(
@@ -48,7 +49,7 @@ def training_record_add(
     note: str = "",
     by,
 ) -> TrainingRecord:
-    _require_champion(by)
+    require_team_page(by)
     record = TrainingRecord(
         user=user, course=course.strip(), skill=skill, provider=provider.strip(), completed_on=completed_on,
         note=note.strip(),

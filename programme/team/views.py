@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import permissions
 from accounts.models import User
 from kam.core import conflicts
 from programme.models import SkillsProfile
 from programme.team import selectors as kam_team
 from programme.team import services as team_services
 from programme.team.forms import SkillsProfileForm, TrainingRecordForm
-
-
-def _require_champion(user) -> None:
-    if not permissions.can_view_portfolio(user):
-        raise PermissionDenied(_("The KAM team page is the KAM champion's."))
+from programme.team.services import require_team_page
 
 
 def _members_with_forms(user, failed_form=None, failed_for=None):
@@ -43,7 +38,7 @@ def team_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def skills_edit(request, user_id: int):
-    _require_champion(request.user)
+    require_team_page(request.user)
     manager = get_object_or_404(User, pk=user_id, is_active=True)
     profile = SkillsProfile.objects.filter(user=manager).first() or SkillsProfile(user=manager)
     form = SkillsProfileForm(request.POST if request.method == "POST" else None, instance=profile)
@@ -66,7 +61,7 @@ def skills_edit(request, user_id: int):
 @login_required
 @require_POST
 def training_add(request, user_id: int):
-    _require_champion(request.user)
+    require_team_page(request.user)
     manager = get_object_or_404(User, pk=user_id, is_active=True)
     form = TrainingRecordForm(request.POST, auto_id=f"training-{manager.pk}-%s")
     if form.is_valid():

@@ -40,7 +40,7 @@ from accounts.models import (
     PlanStatus,
     Stakeholder,
 )
-from accounts.selectors import FinancialSummary, _window_sum, summarise_financials
+from accounts.selectors import FinancialSummary, summarise_financials, window_sum
 from accounts.stakeholders.pictures import influence_grid, org_chart
 from accounts.stakeholders.relationships import (
     attention_items,
@@ -82,8 +82,8 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
         score_clv=F("score__clv"),
         score_computed_at=F("score__computed_at"),
         score_before=Subquery(earlier.values("overall")[:1]),
-        t12m_margin_after_cost_to_serve=_window_sum("gross_margin", start, end)
-        - Coalesce(_window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
+        t12m_margin_after_cost_to_serve=window_sum("gross_margin", start, end)
+        - Coalesce(window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
         plan_id=Subquery(plan_now.values("pk")[:1]),
         plan_status=Subquery(plan_now.values("status")[:1]),
         plan_review_due_on=Subquery(plan_now.values("review_due_on")[:1]),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from accounts.models import DEPARTURE_ALERT_ROLES, Attitude, Interaction, Stakeholder
+from accounts.selectors import visible_account
 from accounts.stakeholders import services as stakeholder_services
 from accounts.stakeholders.forms import (
     InteractionEditForm,
@@ -28,7 +29,6 @@ from accounts.stakeholders.forms import (
     StakeholderLeftForm,
     StakeholderRemoveForm,
 )
-from accounts.views import _visible_account
 from kam.core import conflicts
 from programme.scoring import selectors as scoring_selectors
 from programme.workspace import selectors as workspace_selectors
@@ -149,7 +149,7 @@ def _person(account, stakeholder_id: int) -> Stakeholder:
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_stakeholder_add(request, account_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = visible_account(request.user, account_id, change=True)
     # "Add someone under them" and "add their successor" open the form pre-filled.
     initial = {
         name: request.GET[key]
@@ -171,7 +171,7 @@ def map_stakeholder_add(request, account_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_stakeholder_change(request, account_id: int, stakeholder_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = visible_account(request.user, account_id, change=True)
     person = _person(account, stakeholder_id)
     form = MapStakeholderForm(request.POST or None, instance=person, account=account)
     action = reverse("accounts:map_stakeholder_change", args=[account.pk, person.pk])
@@ -190,7 +190,7 @@ def map_stakeholder_change(request, account_id: int, stakeholder_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_stakeholder_move(request, account_id: int, stakeholder_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = visible_account(request.user, account_id, change=True)
     person = _person(account, stakeholder_id)
     form = MoveStakeholderForm(request.POST or None, account=account, person=person)
     action = reverse("accounts:map_stakeholder_move", args=[account.pk, person.pk])
@@ -210,7 +210,7 @@ def map_stakeholder_move(request, account_id: int, stakeholder_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_stakeholder_left(request, account_id: int, stakeholder_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = visible_account(request.user, account_id, change=True)
     person = _person(account, stakeholder_id)
     form = StakeholderLeftForm(request.POST or None, person=person)
     action = reverse("accounts:map_stakeholder_left", args=[account.pk, person.pk])
@@ -230,7 +230,7 @@ def map_stakeholder_left(request, account_id: int, stakeholder_id: int):
 @login_required
 @require_POST
 def map_stakeholder_remove(request, account_id: int, stakeholder_id: int):
-    account = _visible_account(request.user, account_id, change=True)
+    account = visible_account(request.user, account_id, change=True)
     person = _person(account, stakeholder_id)
     form = StakeholderRemoveForm(request.POST, record=person)
     action = reverse("accounts:map_stakeholder_remove", args=[account.pk, person.pk])
@@ -246,7 +246,7 @@ def map_stakeholder_remove(request, account_id: int, stakeholder_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def interaction_quick_add(request, account_id: int):
-    account = _visible_account(request.user, account_id)
+    account = visible_account(request.user, account_id)
     if not permissions.can_log_interaction(request.user, account):
         raise PermissionDenied(_("Only people working this account log contacts with it."))
     form = QuickInteractionForm(request.POST or None, account=account, user=request.user)
@@ -281,7 +281,7 @@ def _their_interaction(form, current: Interaction) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def interaction_change(request, account_id: int, interaction_id: int):
     """Correct a logged contact inline: the interactions section comes back with the editor in place."""
-    account = _visible_account(request.user, account_id)
+    account = visible_account(request.user, account_id)
     interaction = get_object_or_404(
         Interaction.objects.filter(account=account).prefetch_related("stakeholders", "participants"),
         pk=interaction_id,
@@ -335,7 +335,7 @@ def interaction_change(request, account_id: int, interaction_id: int):
 @login_required
 @require_POST
 def interaction_remove(request, account_id: int, interaction_id: int):
-    account = _visible_account(request.user, account_id)
+    account = visible_account(request.user, account_id)
     interaction = get_object_or_404(Interaction, pk=interaction_id, account=account, archived_at__isnull=True)
     if not permissions.can_change_interaction(request.user, interaction, account):
         raise PermissionDenied(_("Only whoever logged this contact, the KAM or the champion can remove it."))
