@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.forms import AccountForm, AccountKamForm
-from accounts.models import Account, AccountTeamMember, PlanAction, User
+from accounts.models import Account, AccountTeamMember, PlanAction, Stakeholder, User
 from accounts.stakeholders.forms import StakeholderForm
 
 # --- Roles and accounts ---------------------------------------------------------------------------
@@ -244,12 +244,6 @@ def sponsored_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
 # scope, pushes the CRM's records and changes the CRM's identity fields, nothing else.
 
 
-CRM_ACCOUNT_FIELDS = ("name", "industry", "country", "currency")
-
-
-CRM_CONTACT_FIELDS = ("name", "title", "department", "email", "phone")
-
-
 def is_integration(user) -> bool:
     return bool(getattr(user, "is_integration", False))
 
@@ -270,7 +264,7 @@ def api_visible_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
 def api_account_fields(user, account) -> tuple[str, ...]:
     """The account fields `user` may PATCH: the same as their form in the web app (or the CRM's)."""
     if is_integration(user):
-        return CRM_ACCOUNT_FIELDS if can_sync(user) else ()
+        return Account.CRM_FIELDS if can_sync(user) else ()
     if not can_change_account(user, account):
         return ()
     return tuple((AccountForm if can_manage_programme(user) else AccountKamForm).Meta.fields)
@@ -279,7 +273,7 @@ def api_account_fields(user, account) -> tuple[str, ...]:
 def api_contact_fields(user, stakeholder) -> tuple[str, ...]:
     """The stakeholder fields `user` may PATCH: the stakeholder form's plain fields (or the CRM's)."""
     if is_integration(user):
-        return CRM_CONTACT_FIELDS if can_sync(user) else ()
+        return Stakeholder.CRM_FIELDS if can_sync(user) else ()
     if not can_change_account(user, stakeholder.account):
         return ()
     return tuple(StakeholderForm.Meta.fields)

@@ -46,6 +46,9 @@ class AccountQuerySet(models.QuerySet):
 class Account(models.Model):
     """A customer organisation: a candidate, a key account in the programme, or one that left it."""
 
+    # The identity the CRM owns: it syncs these and, with the sync scope, may PATCH them.
+    CRM_FIELDS = ("name", "industry", "country", "currency")
+
     name = models.CharField(_("name"), max_length=200)
     external_id = models.CharField(
         _("CRM id"),

@@ -62,6 +62,10 @@ class StakeholderQuerySet(models.QuerySet):
 class Stakeholder(models.Model):
     """A person at the customer, placed on the org chart, with their role, influence and attitude."""
 
+    # Who they are, as the CRM knows them: it syncs these (with their account and manager) and, with
+    # the sync scope, may PATCH them. Everything else on the map is the KAM's.
+    CRM_FIELDS = ("name", "title", "department", "email", "phone")
+
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
     external_id = models.CharField(_("CRM id"), max_length=100, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=200)

@@ -33,8 +33,8 @@ MAX_BATCH = 1000
 SYNC_CHANGE_REASON = "CRM sync"
 
 # What the CRM owns; everything else on these rows belongs to the people using kam.
-ACCOUNT_CRM_FIELDS = ("name", "industry", "country", "currency")
-CONTACT_CRM_FIELDS = ("account_id", "name", "title", "department", "email", "phone", "reports_to_id")
+ACCOUNT_CRM_FIELDS = Account.CRM_FIELDS
+CONTACT_CRM_FIELDS = ("account_id", *Stakeholder.CRM_FIELDS, "reports_to_id")
 FINANCIAL_CRM_FIELDS = ("revenue", "gross_margin", "cost_to_serve", "days_to_pay", "currency", "order_count")
 
 MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
