@@ -15,6 +15,7 @@ from accounts.models import (
     Stakeholder,
     User,
 )
+from accounts.stakeholders.services import STAKEHOLDER_FIELDS
 from kam.core import limits
 from kam.core.forms import VersionedForm
 
@@ -22,24 +23,7 @@ from kam.core.forms import VersionedForm
 class StakeholderForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Stakeholder
-        fields = [
-            "name",
-            "title",
-            "department",
-            "email",
-            "phone",
-            "reports_to",
-            "buying_role",
-            "influence",
-            "attitude",
-            "relationship_strength",
-            "competitor_relationship_strength",
-            "relationship_owner",
-            "needs_organisation",
-            "needs_department",
-            "needs_personal",
-            "left_on",
-        ]
+        fields = STAKEHOLDER_FIELDS
         widgets = {
             "needs_organisation": forms.Textarea(attrs={"rows": 2}),
             "needs_department": forms.Textarea(attrs={"rows": 2}),
@@ -100,23 +84,7 @@ class MapStakeholderForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Stakeholder
-        fields = [
-            "name",
-            "title",
-            "department",
-            "reports_to",
-            "buying_role",
-            "influence",
-            "attitude",
-            "relationship_strength",
-            "competitor_relationship_strength",
-            "relationship_owner",
-            "email",
-            "phone",
-            "needs_organisation",
-            "needs_department",
-            "needs_personal",
-        ]
+        fields = [name for name in STAKEHOLDER_FIELDS if name != "left_on"]  # "left" has its own step
         widgets = {
             "needs_organisation": forms.Textarea(attrs={"rows": 2}),
             "needs_department": forms.Textarea(attrs={"rows": 2}),
