@@ -20,6 +20,18 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+ETAG_HEADER = {
+    "schema": {"type": "string", "example": '"3"'},
+    "required": True,
+    "description": "The record's version; send it back as If-Match to change the record.",
+}
+RETRY_AFTER_HEADER = {
+    "schema": {"type": "integer", "minimum": 0},
+    "required": True,
+    "description": "Seconds to wait before the next request with this key.",
+}
+
+
 class ApiSchema(AutoSchema):
     def _error_codes(self) -> list[int]:
         codes = [401, 403, 429]
@@ -42,7 +54,32 @@ class ApiSchema(AutoSchema):
                 str(code),
                 {"content": {"application/json": {"schema": error}}, "description": ERROR_DESCRIPTIONS[code]},
             )
+        responses["429"]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
         return responses
+
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        # One record read or changed carries its version (views.etag_of); a list does not.
+        method = self.method.upper()
+        one_record = method == "PATCH" or (method == "GET" and not self._is_list_view())
+        if str(status_code) == "200" and one_record:
+            headers["ETag"] = ETAG_HEADER
+        return headers
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        # A sync batch and a PATCH both need a JSON object; an empty request is refused.
+        if body is not None:
+            body["required"] = True
+        return body
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        # Every record is found by its integer id (the viewsets' lookup_value_regex).
+        for parameter in parameters:
+            if parameter["name"] == "id":
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 def _text(max_length: int, *, required: bool = False, nullable: bool = False) -> dict:

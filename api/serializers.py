@@ -13,11 +13,12 @@ from accounts.models import (
     Interaction,
     PlanAction,
     PlanObjective,
+    RelationshipStage,
     Stakeholder,
     Survey,
     User,
 )
-from programme.models import AccountScore
+from programme.models import AccountScore, Quadrant
 
 
 class ArchivedField(serializers.BooleanField):
@@ -207,7 +208,11 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 class MeasureField(serializers.Field):
-    """One of the account's measures, read from the page's batch in the serializer's context."""
+    """One of the account's measures, read from the page's batch in the serializer's context.
+
+    Each kind of measure is its own subclass with its own schema: a schema set on this class would be
+    shared by every measure.
+    """
 
     def __init__(self, attribute: str, **kwargs):
         self.attribute = attribute
@@ -221,19 +226,38 @@ class MeasureField(serializers.Field):
         return value if isinstance(value, str) else str(value)
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+class DecimalMeasureField(MeasureField):
+    """A figure sent as a decimal string (exact, as money is); null when there is nothing to measure."""
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=RelationshipStage.choices, allow_null=True, read_only=True)
+)
+class StageMeasureField(MeasureField):
+    """The relationship's current stage, a word; null before any stage was recorded."""
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored blank when there is none (no quadrant yet), sent as null rather than ""."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ScoreSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(source="account.external_id", read_only=True, allow_null=True)
     archived = ArchivedField(source="account.archived_at")
-    nps = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(MeasureField)("nps")
-    share_of_wallet = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
-        MeasureField
-    )("share_of_wallet")
-    relationship_stage = extend_schema_field({"type": "string", "nullable": True})(MeasureField)(
-        "relationship_stage"
+    quadrant = BlankAsNullChoiceField(
+        choices=Quadrant.choices, help_text="Null while the account is not scored on both axes."
     )
-    return_on_investment = extend_schema_field({"type": "string", "format": "decimal", "nullable": True})(
-        MeasureField
-    )("return_on_investment")
+    nps = DecimalMeasureField("nps", help_text="Net promoter score of the last 12 months, -100 to 100.")
+    share_of_wallet = DecimalMeasureField("share_of_wallet", help_text="1 is all of the customer's spend.")
+    relationship_stage = StageMeasureField("relationship_stage")
+    return_on_investment = DecimalMeasureField("return_on_investment")
 
     class Meta:
         model = AccountScore

@@ -160,6 +160,8 @@ def _list_doc(summary: str):
 
 @_list_doc("Accounts (customers), archived ones marked")
 class AccountViewSet(PatchMixin, mixins.UpdateModelMixin, ReadViewSet):
+    """Read accounts; PATCH one with If-Match set to the ETag you read (the CRM's fields for a key)."""
+
     serializer_class = serializers.AccountSerializer
     patch_serializer_class = serializers.AccountPatchSerializer
     filterset_class = filters.AccountFilter
@@ -185,6 +187,8 @@ class AccountViewSet(PatchMixin, mixins.UpdateModelMixin, ReadViewSet):
 
 @_list_doc("Contacts (the customer's people)")
 class ContactViewSet(PatchMixin, mixins.UpdateModelMixin, ReadViewSet):
+    """Read contacts; PATCH one with If-Match set to the ETag you read (the CRM's fields for a key)."""
+
     serializer_class = serializers.ContactSerializer
     patch_serializer_class = serializers.ContactPatchSerializer
     filterset_class = filters.ContactFilter

@@ -130,15 +130,17 @@ class BatchChecker:
         return value
 
     def code(self, name: str, codes: frozenset[str], message: str, *, blank_ok: bool):
-        value = self.text(name, max_length=3, upper=True)
+        # No length check first: "Poland" is not a code, which says more than "at most 3 characters".
+        value = self.text(name, max_length=10_000)
         if value is None or value is MISSING:
             return value
         if value == "" and blank_ok:
             return value
-        if value not in codes:
-            self.add(name, _(message) % {"value": value})
+        if value.upper() not in codes:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            self.add(name, _(message) % {"value": shown})
             return None
-        return value
+        return value.upper()
 
     def money(self, name: str, *, required: bool = True, not_negative: bool = False):
         value = self.record.get(name)

@@ -146,3 +146,20 @@ def test_only_a_sync_key_may_push_to_any_sync_endpoint(request, api, as_role, ac
         assert response.json() == {"created": 0, "updated": 0, "unchanged": 0}
     else:
         assert response.json()["errors"][0]["message"]
+
+
+def test_a_country_name_is_refused_as_not_a_code_rather_than_as_too_long(api, sync_key):
+    records = [{"external_id": "SF-1", "name": "Huta", "country": "Poland", "currency": "pln"}]
+    answer = api(sync_key).post(ACCOUNTS, {"records": records})
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == [
+        {
+            "index": 0,
+            "external_id": "SF-1",
+            "field": "country",
+            "message": "“Poland” is not an ISO 3166 country code (e.g. PL, DE, US).",
+        }
+    ]
+    records[0]["country"] = "pl"
+    assert api(sync_key).post(ACCOUNTS, {"records": records}).json()["created"] == 1
+    assert (Account.objects.get().country, Account.objects.get().currency) == ("PL", "PLN")
