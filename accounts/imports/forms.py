@@ -43,8 +43,10 @@ def field_label(kind: str, name: str) -> str:
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("The file holds"), choices=ImportKind.choices)
     file = forms.FileField(
-        label=_("CSV export"),
-        help_text=_("Comma, semicolon or tab separated, any common encoding; at most %(mb)d MB.")
+        label=_("Export file"),
+        help_text=_(
+            "CSV (comma, semicolon or tab separated, any common encoding) or Excel (.xlsx); at most %(mb)d MB."
+        )
         % {"mb": files.MAX_FILE_BYTES // 1024 // 1024},
     )
 

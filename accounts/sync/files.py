@@ -22,6 +22,11 @@ import pycountry
 from charset_normalizer import from_bytes
 
 try:
+    import openpyxl
+except ImportError:  # pragma: no cover - Excel files are then refused with a message
+    openpyxl = None
+
+try:
     from django.conf import settings as _settings
     from django.utils.translation import gettext as _django_gettext
 except ImportError:  # pragma: no cover - a script without Django
@@ -78,9 +83,11 @@ def read_table(data: bytes, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = 
     check_size(len(data), max_bytes=max_bytes)
     if not data.strip():
         raise UnreadableFile(_("The file is empty."))
+    if data[:4] == b"PK\x03\x04" and openpyxl is not None:
+        return _table(_workbook_records(data), encoding="xlsx", delimiter="", max_rows=max_rows)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile(
-            _("This is a spreadsheet (Excel) file. Save it as CSV (“CSV UTF-8” in Excel) and upload that.")
+            _("This is an older Excel (.xls) or unreadable spreadsheet file. Save it as .xlsx or CSV.")
         )
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
@@ -91,6 +98,36 @@ def read_table(data: bytes, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = 
             _("The file is not a readable CSV table: %(error)s.") % {"error": error}
         ) from None
     return _table(records, encoding=encoding, delimiter=delimiter, max_rows=max_rows)
+
+
+def _workbook_records(data: bytes) -> list[list[str]]:
+    """The first sheet of an .xlsx workbook as rows of text, written as a CSV export would write them."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        records = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    except Exception:  # a damaged or foreign zip: openpyxl raises many kinds
+        raise UnreadableFile(
+            _("This file is not a readable Excel workbook (.xlsx); save it again or as CSV.")
+        ) from None
+    return records
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if not (value.hour or value.minute or value.second)
+            else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def check_size(size: int, *, max_bytes: int = MAX_FILE_BYTES) -> None:
@@ -171,7 +208,8 @@ def _table(records: list[list[str]], *, encoding: str, delimiter: str, max_rows:
     numbered: list[tuple[int, list[str]]] = []
     for record in records:
         numbered.append((line, record))
-        line += 1 + sum(cell.count("\n") for cell in record)
+        # A file's line numbers count a cell's line breaks; a spreadsheet's rows do not.
+        line += 1 + (0 if encoding == "xlsx" else sum(cell.count("\n") for cell in record))
     skipped: list[SkippedRow] = []
     while numbered and not any(c.strip() for c in numbered[0][1]):
         numbered.pop(0)

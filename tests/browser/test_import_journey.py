@@ -31,7 +31,7 @@ def _upload(page, live_server):
     page.goto(f"{live_server.url}/accounts/")
     page.click("text=Import a CRM export")
     page.get_by_label("The file holds").select_option("accounts")
-    page.get_by_label("CSV export").set_input_files(str(EXPORT))
+    page.get_by_label("Export file").set_input_files(str(EXPORT))
     page.get_by_role("button", name="Upload and map the columns").click()
     page.wait_for_url("**/mapping/")
 
