@@ -45,7 +45,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Export file"),
         help_text=_(
-            "CSV (comma, semicolon or tab separated, any common encoding) or Excel (.xlsx); at most %(mb)d MB."
+            "CSV (comma, semicolon or tab separated, in any common encoding) or Excel (.xlsx); "
+            "at most %(mb)d MB."
         )
         % {"mb": files.MAX_FILE_BYTES // 1024 // 1024},
     )
