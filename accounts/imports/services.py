@@ -212,6 +212,8 @@ def _send(run: ImportRun, outcomes: list[RowOutcome], *, by, strict: bool, write
     """
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     ready = [o for o in outcomes if not o.problems]
+    if len(ready) < len(outcomes):
+        _check_refused_rows(run, outcomes, by=by)
     if strict and len(ready) < len(outcomes):
         _refuse_with_batch(ready, outcomes)
         return counts
@@ -245,6 +247,21 @@ def _send(run: ImportRun, outcomes: list[RowOutcome], *, by, strict: bool, write
     for outcome in ready:
         outcome.add("", _("Not saved: rows it depends on were refused."))
     return counts
+
+
+def _check_refused_rows(run: ImportRun, outcomes: list[RowOutcome], *, by) -> None:
+    """A row already refused for a value kam could not read is still checked against the sync's rules
+    (without that value, written nowhere), so that one pass over the file names all of its problems."""
+    refused = {index for index, outcome in enumerate(outcomes) if outcome.problems}
+    try:
+        with transaction.atomic():
+            UPSERTS[run.kind](records=[o.record for o in outcomes], by=by, reason=IMPORT_CHANGE_REASON)
+            transaction.set_rollback(True)
+    except BatchRejected as rejection:
+        for error in rejection.errors:
+            index, name = error.get("index"), error.get("field") or ""
+            if index in refused and name not in outcomes[index].problems:
+                outcomes[index].add(name, error["message"])
 
 
 def _refuse_with_batch(clean: list[RowOutcome], outcomes: list[RowOutcome]) -> None:
