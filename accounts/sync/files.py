@@ -333,6 +333,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "comment",
     ),
 }
+# The columns a file must have. Stricter than the sync for accounts: a new account would otherwise get
+# the default currency, and a CRM export always says which currency its accounts are in.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "accounts": ("external_id", "name", "currency"),
     "contacts": ("external_id", "account_external_id", "name"),
