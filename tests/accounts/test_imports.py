@@ -286,3 +286,27 @@ def test_the_account_list_links_to_the_import_for_those_who_may_import(as_role, 
     link = reverse("accounts:import_upload")
     assert link in as_role("kam").get(reverse("accounts:list")).content.decode()
     assert link not in as_role("team_member").get(reverse("accounts:list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "mapping", "start"),
+    [
+        ("champion", 200, 302),
+        ("kam", 200, 302),
+        ("other_kam", 404, 404),
+        ("sponsor", 403, 403),
+        ("team_member", 403, 403),
+        ("outsider", 403, 403),
+        ("anonymous", 302, 302),
+    ],
+)
+def test_an_upload_is_mapped_and_started_by_its_importer_or_the_champion(
+    as_role, role, mapping, start, kam, account, other_account
+):
+    data = f"Account ID,Account Name,Currency ISO Code\n{account.external_id},Baltic Steel,PLN\n".encode()
+    run = _upload(kam, "mine.csv", data=data)
+    client = as_role(role)
+    assert client.get(reverse("accounts:import_mapping", args=[run.pk])).status_code == mapping
+    assert client.post(reverse("accounts:import_start", args=[run.pk])).status_code == start
+    run.refresh_from_db()
+    assert (run.status != ImportStatus.MAPPING) == (role in ("champion", "kam"))
