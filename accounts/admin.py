@@ -153,4 +153,5 @@ class LifecycleChangeAdmin(admin.ModelAdmin):
 
 
 # Each domain package registers its own admin; importing it here is what Django's autodiscovery sees.
+from accounts.imports import admin as imports_admin  # noqa: E402, F401
 from accounts.measures import admin as measures_admin  # noqa: E402, F401

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.forms import AccountForm, AccountKamForm
-from accounts.models import Account, AccountTeamMember, PlanAction, Stakeholder, User
+from accounts.models import Account, AccountTeamMember, ImportRun, PlanAction, Stakeholder, User
 from accounts.stakeholders.forms import StakeholderForm
 
 # --- Roles and accounts ---------------------------------------------------------------------------
@@ -184,6 +184,49 @@ def can_record_measures(user, account) -> bool:
 def can_set_wallet_estimate(user, account) -> bool:
     """The customer's spend in our categories is the KAM's estimate; the account team only reads it."""
     return can_change_account(user, account)
+
+
+# --- Importing CRM exports from a file -------------------------------------------------------------
+# The champion imports for every account (and creates accounts); a KAM imports the records of the
+# accounts they manage. An import's page and its rejected rows are its importer's and the champion's.
+
+
+def can_import(user) -> bool:
+    """Open the import pages: the champion, or anyone who is the KAM of a current account."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or Account.objects.current().filter(kam=user).exists()
+
+
+def importable_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts whose records `user` may import (can_change_account's twin): all for the champion."""
+    queryset = Account.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_champion(user):
+        return queryset
+    return queryset.filter(kam=user)
+
+
+def can_create_accounts_by_import(user) -> bool:
+    """A new external id in an accounts file creates an account: creating accounts is the champion's."""
+    return can_manage_programme(user)
+
+
+def can_view_import(user, run) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_champion(user) or run.created_by_id == user.pk
+
+
+def visible_imports(user, queryset: QuerySet | None = None) -> QuerySet:
+    """can_view_import's twin: the champion sees every import, anyone else their own."""
+    queryset = ImportRun.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_champion(user):
+        return queryset
+    return queryset.filter(created_by=user)
 
 
 # --- Qualification criteria and scores ------------------------------------------------------------

@@ -8,6 +8,7 @@ all three under /accounts/ in the `accounts` namespace.
 from django.urls import path
 
 from accounts import views
+from accounts.imports import urls as imports_urls
 from accounts.plans import urls as plans_urls
 
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
     path("<int:account_id>/financials/new/", views.financial_period_create, name="financial_create"),
     path("<int:account_id>/team/new/", views.team_member_add, name="team_member_add"),
     *plans_urls.urlpatterns,
+    *imports_urls.urlpatterns,
 ]

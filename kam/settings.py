@@ -178,7 +178,7 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["programme.tasks"]
+CELERY_IMPORTS = ["programme.tasks", "accounts.imports.tasks"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly recompute of every account's score at KAM_RECOMPUTE_AT (HH:MM, local time); the weekly
 # digest at KAM_DIGEST_CRON ("minute hour day_of_week", e.g. "30 6 mon"), Mondays at 07:00 by default.

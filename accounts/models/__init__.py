@@ -4,6 +4,7 @@ Names follow the domain's words (docs/journeys.md). Money is Decimal with its cu
 One module per part of the domain; everything is re-exported here so `accounts.models.X` keeps working.
 """
 
+from accounts.imports.models import ImportKind, ImportRun, ImportStatus, SavedMapping
 from accounts.measures.models import (
     AccountInvestment,
     RelationshipStage,
@@ -77,6 +78,9 @@ __all__ = [
     "ExchangeRate",
     "FinancialPeriod",
     "FinancialPeriodQuerySet",
+    "ImportKind",
+    "ImportRun",
+    "ImportStatus",
     "Interaction",
     "InteractionKind",
     "LifecycleChange",
@@ -98,6 +102,7 @@ __all__ = [
     "ResourceRequestStatus",
     "RetentionEstimateChange",
     "RiskLevel",
+    "SavedMapping",
     "Stakeholder",
     "StakeholderQuerySet",
     "Strategy",

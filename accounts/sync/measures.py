@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Stakeholder, Survey
 from accounts.sync.records import (
     MISSING,
+    SYNC_CHANGE_REASON,
     BatchChecker,
     SyncResult,
     UpsertTable,
@@ -91,7 +92,7 @@ def _blank(value) -> bool:
 
 
 @transaction.atomic
-def surveys_upsert(*, records: list) -> SyncResult:
+def surveys_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON) -> SyncResult:
     """Create or update satisfaction answers by external id; NPS 0-10 and/or CSAT 1-5, never in the future.
 
     As on every sync endpoint, a field left out of an update is left as it is; an explicit null clears
@@ -157,7 +158,7 @@ def surveys_upsert(*, records: list) -> SyncResult:
             updated.append({**survey, **row, "version": survey["version"] + 1})
     check.raise_if_any()
     created, updated = SURVEYS.upsert(created, updated)
-    SURVEYS.record_history(created, updated)
+    SURVEYS.record_history(created, updated, by=by, reason=reason)
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
 
 

@@ -332,8 +332,11 @@ class UpsertTable:
             connection.connection.cursor().mogrify(", ".join([row_placeholder] * len(rows)), params).decode()
         )
 
-    def record_history(self, created: list[dict], updated: list[dict]) -> None:
-        """Bulk writes skip simple-history's signals: keep the batch's changes, by the CRM, in one insert."""
+    def record_history(
+        self, created: list[dict], updated: list[dict], *, by=None, reason: str = SYNC_CHANGE_REASON
+    ) -> None:
+        """Bulk writes skip simple-history's signals: keep the batch's changes, by whoever sent it
+        (the CRM when nobody is named), in one insert."""
         if self.history is None or not (created or updated):
             return
         now = timezone.now()
@@ -341,8 +344,8 @@ class UpsertTable:
         rows = []
         for kind, batch in (("+", created), ("~", updated)):
             for row in batch:
-                extra = {"history_date": now, "history_change_reason": SYNC_CHANGE_REASON}
-                rows.append({**row, **extra, "history_type": kind, "history_user_id": None})
+                extra = {"history_date": now, "history_change_reason": reason}
+                rows.append({**row, **extra, "history_type": kind, "history_user_id": by.pk if by else None})
         if connection.vendor != "postgresql":
             self.history.objects.bulk_create([self.history(**{n: r[n] for n in names}) for r in rows])
             return
@@ -360,7 +363,7 @@ ACCOUNTS = UpsertTable(Account, unique=("external_id",), update=(*ACCOUNT_CRM_FI
 
 
 @transaction.atomic
-def accounts_upsert(*, records: list) -> SyncResult:
+def accounts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON) -> SyncResult:
     """Create or update accounts by external id; only their identity fields, never kam's own."""
     check = BatchChecker(records, ACCOUNT_RECORD_FIELDS)
     batch: dict[str, dict] = {}
@@ -389,7 +392,7 @@ def accounts_upsert(*, records: list) -> SyncResult:
         elif record_changed(row, values):
             updated.append({**row, **values, "version": row["version"] + 1})
     created, updated = ACCOUNTS.upsert(created, updated)
-    ACCOUNTS.record_history(created, updated)
+    ACCOUNTS.record_history(created, updated, by=by, reason=reason)
     return SyncResult(len(created), len(updated), len(batch) - len(created) - len(updated))
 
 
@@ -411,7 +414,7 @@ CONTACTS = UpsertTable(Stakeholder, unique=("external_id",), update=(*CONTACT_CR
 
 
 @transaction.atomic
-def contacts_upsert(*, records: list) -> SyncResult:
+def contacts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON) -> SyncResult:
     """Create or update the customer's people by external id; influence, attitude and needs stay kam's."""
     check = BatchChecker(records, CONTACT_RECORD_FIELDS)
     parsed: dict[str, tuple[int, dict, str | None]] = {}
@@ -501,7 +504,7 @@ def contacts_upsert(*, records: list) -> SyncResult:
     created, updated = CONTACTS.upsert(created, updated)
     if pending_managers:
         updated += _link_new_managers(rows, pending_managers, written={r["id"] for r in created + updated})
-    CONTACTS.record_history(created, updated)
+    CONTACTS.record_history(created, updated, by=by, reason=reason)
     if moved:
         stakeholder_services.stakeholders_moved_account(moved_ids=[rows[e]["id"] for e in moved])
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
@@ -579,8 +582,10 @@ FINANCIALS = UpsertTable(FinancialPeriod, unique=("account_id", "period"), updat
 
 
 @transaction.atomic
-def financials_upsert(*, records: list) -> SyncResult:
-    """Create or update monthly figures; the key is account and month."""
+def financials_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON) -> SyncResult:
+    """Create or update monthly figures; the key is account and month.
+
+    `by` and `reason` are accepted as on the other upserts; monthly figures keep no history rows."""
     check = BatchChecker(records, FINANCIAL_RECORD_FIELDS)
     parsed: list[tuple[int, str, Any, dict]] = []
     seen: dict = {}

@@ -1,0 +1,77 @@
+"""Importing a CRM export in a real browser: the champion uploads a Salesforce report as it comes
+(BOM, CRLF, footer, a Persian and a Chinese name, "Poland"), sees what the preview refuses, maps the
+missing column, imports, finds the counts; the same file again leaves everything unchanged.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Account
+from tests.browser.conftest import PASSWORD
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EXPORT = Path(__file__).parent.parent / "accounts" / "import_files" / "salesforce_accounts_custom.csv"
+
+
+def _log_in(browser, live_server, username):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
+
+
+def _upload(page, live_server):
+    page.goto(f"{live_server.url}/accounts/")
+    page.click("text=Import a CRM export")
+    page.get_by_label("The file holds").select_option("accounts")
+    page.get_by_label("Export file").set_input_files(str(EXPORT))
+    page.get_by_role("button", name="Upload and map the columns").click()
+    page.wait_for_url("**/mapping/")
+
+
+def test_champion_imports_a_salesforce_export_and_imports_it_again(browser, live_server, transactional_db):
+    UserFactory(username="jan", first_name="Jan", is_champion=True, password=PASSWORD)
+    page = _log_in(browser, live_server, "jan")
+
+    _upload(page, live_server)
+    assert "Currency" in page.locator("#missing").inner_text()
+    assert page.get_by_role("button", name="Import 5 records").is_disabled()
+    page.locator("#skipped summary").click()
+    assert "Confidential Information" in page.locator("#skipped").inner_text()
+    assert page.locator("#preview td", has_text="宝山钢铁股份有限公司").count() == 1
+    assert page.locator("#preview td", has_text="شرکت فولاد مبارکه").count() == 1
+
+    page.get_by_label("Currency Code").select_option("currency")
+    page.get_by_label("Save this mapping as").fill("Salesforce with our currency column")
+    page.get_by_role("button", name="Check the mapping").click()
+    page.locator("#preview-counts").wait_for()
+    assert "5 would be created" in page.locator("#preview-counts").inner_text()
+    assert page.locator("#preview td", has_text="PL").count() >= 1  # "Poland" read as PL
+
+    page.get_by_role("button", name="Import 5 records").click()
+    page.wait_for_url("**/imports/*/")
+    page.locator("#status", has_text="Done").wait_for()
+    assert page.locator("#count-created").inner_text() == "5"
+    assert Account.objects.get(external_id="001A000001").country == "PL"
+
+    _upload(page, live_server)
+    page.get_by_label("Use the columns of").select_option(label="Salesforce with our currency column")
+    page.get_by_role("button", name="Apply").click()
+    page.locator("#preview-counts").wait_for()
+    assert "5 unchanged" in page.locator("#preview-counts").inner_text()
+    page.get_by_role("button", name="Import 5 records").click()
+    page.locator("#status", has_text="Done").wait_for()
+    assert page.locator("#count-unchanged").inner_text() == "5"
+    assert page.locator("#count-created").inner_text() == "0"
+    assert page.locator("#count-updated").inner_text() == "0"
+
+    page.goto(f"{live_server.url}/accounts/imports/")
+    assert page.locator("#history tbody tr").count() == 2
+    assert "Salesforce with our currency column" in page.locator("#history").inner_text()
