@@ -15,4 +15,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --create-home kam
 USER kam
 EXPOSE 8000
-CMD ["gunicorn", "kam.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "kam.wsgi:application", "--config", "kam/gunicorn.conf.py"]

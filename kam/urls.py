@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
-from kam import views
+from kam import health, views
 from programme.measures import urls as measures_urls
 from programme.workspace import urls as workspace_urls
 
@@ -13,6 +13,9 @@ ACCOUNT_PAGES = accounts_urls.urlpatterns + workspace_urls.urlpatterns + measure
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # For the orchestrator: no login, no redirect to https (see SECURE_REDIRECT_EXEMPT).
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path(
         "accounts/",
         include(
