@@ -6,6 +6,7 @@ Production sets KAM_ENVIRONMENT=production and the variables listed in README.md
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -21,6 +22,28 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def parse_email_url(url: str) -> dict:
+    """EMAIL_URL's parts: smtp:// is plain (STARTTLS on port 587), smtp+tls:// STARTTLS, smtps:// TLS."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtp+tls:// or smtps://, not {url!r}."
+        )
+    use_ssl = parts.scheme == "smtps"
+    try:
+        port = parts.port or (465 if use_ssl else 587 if parts.scheme == "smtp+tls" else 25)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"EMAIL_URL has an invalid port: {error}.") from error
+    return {
+        "host": parts.hostname or "localhost",
+        "port": port,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": not use_ssl and (parts.scheme == "smtp+tls" or port == 587),
+        "use_ssl": use_ssl,
+    }
 
 
 # --- Environment, secret key and hosts ------------------------------------------------------------
@@ -155,13 +178,42 @@ STORAGES = {
 }
 
 # --- E-mail: password reset and the weekly digest --------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL says where mail goes in one variable: smtp://host:25 (plain), smtp+tls://user:pass@host:587
+# (STARTTLS; plain smtp:// on port 587 means it too), smtps://user:pass@host:465 (TLS from the start).
+# Characters special in URLs in the user or password are %-encoded. EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_USE_SSL, when set, override its parts.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+_email = parse_email_url(EMAIL_URL) if EMAIL_URL else parse_email_url("smtp://localhost:25")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", _email["host"])
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", _email["port"]))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", _email["user"])
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", _email["password"])
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", _email["use_tls"])
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", _email["use_ssl"])
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# SMTP once a server is named; the console only outside production, or when asked for by name.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "")
+if not EMAIL_BACKEND:
+    if PRODUCTION and not (EMAIL_URL or os.environ.get("EMAIL_HOST")):
+        # Mail written to a log nobody reads looks sent: say so at start instead.
+        raise ImproperlyConfigured(
+            "Set EMAIL_URL (e.g. smtp+tls://user:password@mail.example.com:587), or "
+            "EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend to keep e-mail in the log."
+        )
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_URL or os.environ.get("EMAIL_HOST")
+        else "django.core.mail.backends.console.EmailBackend"
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
-if os.environ.get("EMAIL_URL"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-# Links in e-mails start with KAM_BASE_URL.
-KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails (the digest, password reset) start with KAM_BASE_URL, never with the request's host.
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "" if PRODUCTION else "http://localhost:8000").rstrip("/")
+if not KAM_BASE_URL:
+    raise ImproperlyConfigured("KAM_BASE_URL must be set in production, e.g. https://kam.example.com.")
+# Password reset e-mails: at most this many an hour for one address, and requests from one client.
+KAM_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("KAM_PASSWORD_RESET_PER_ADDRESS", "3"))
+KAM_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("KAM_PASSWORD_RESET_PER_CLIENT", "10"))
 
 # --- Cache (and the recompute's lock outside PostgreSQL) --------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

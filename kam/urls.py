@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
+from accounts import views as account_views
 from kam import health, views
 from programme.measures import urls as measures_urls
 from programme.workspace import urls as workspace_urls
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("portfolio/", include("programme.portfolio_urls")),
     path("programme/", include("programme.urls")),
+    path("password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
