@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (the SSL redirect, the lockout, logs) sees the real client.
+    "kam.core.clients.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,6 +151,8 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address after TrustedProxyMiddleware (see KAM_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "kam.core.clients.client_address"
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -294,13 +298,18 @@ LOGGING = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+# How requests reach kam. KAM_TRUSTED_PROXIES is the number of reverse proxies in front of it that
+# set X-Forwarded-For and X-Forwarded-Proto (0: kam is reached directly, and both headers are
+# ignored, since any client could send them). DJANGO_SECURE_COOKIES sends the session and CSRF
+# cookies over https only: on in production, off for a plain-http intranet (README, Deploy).
+KAM_TRUSTED_PROXIES = int(os.environ.get("KAM_TRUSTED_PROXIES", "0"))
+if KAM_TRUSTED_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     # The orchestrator probes over plain http inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/"]
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

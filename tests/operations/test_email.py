@@ -1,38 +1,12 @@
 """E-mail from the environment: where it goes, that production says so at start, and its budget."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from kam.settings import parse_email_url
 from tests.factories import UserFactory
-
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "KAM_ENVIRONMENT": "production",
-    "DJANGO_SECRET_KEY": "x" * 60,
-    "DJANGO_ALLOWED_HOSTS": "kam.example.com",
-    "KAM_BASE_URL": "https://kam.example.com",
-    "EMAIL_URL": "smtp+tls://kam:secret@mail.example.com:587",
-}
-
-
-def settings_in(**environ):
-    """Load the settings in a fresh process with exactly this environment: (exit code, output)."""
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("KAM_", "EMAIL_", "DJANGO_"))
-    }
-    env.update(environ, DJANGO_SETTINGS_MODULE="kam.settings")
-    code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    return done.returncode, done.stdout + done.stderr
+from tests.operations.environment import PRODUCTION, settings_in
 
 
 def test_an_email_url_gives_host_port_user_password_and_starttls():
