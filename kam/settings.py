@@ -223,7 +223,14 @@ KAM_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("KAM_PASSWORD_RESET_PER_CLIEN
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (kam/core/cache.py): with Redis down pages and the API go on, a little slower.
+    CACHES = {
+        "default": {
+            "BACKEND": "kam.core.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 # --- Background work: Celery and the overnight schedule ---------------------------------------------
 # With no broker configured, tasks run eagerly in-process so that nothing else is needed.
@@ -232,6 +239,17 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ACKS_LATE = True
+# Tasks record their outcome in the database (RecomputeRun, the digest's log); nobody waits on a result,
+# so queueing a task never depends on the result store.
+CELERY_TASK_IGNORE_RESULT = True
+# A request that queues a task gives up within about two seconds when the broker or the result store
+# is down (the defaults retry for twenty), and says so instead of hanging.
+_QUICK_RETRIES = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _QUICK_RETRIES
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, **_QUICK_RETRIES}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUICK_RETRIES, "socket_connect_timeout": 1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ["programme.tasks"]

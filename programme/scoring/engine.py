@@ -8,16 +8,22 @@ that dies before that transaction leaves yesterday's results."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import math
+import os
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,10 +52,8 @@ CHUNK_SIZE = 5000
 ADVISORY_LOCK_KEY = 3_141_592_653
 
 
-CACHE_LOCK_KEY = "programme:recompute-lock"
-
-
-CACHE_LOCK_SECONDS = 60 * 60  # a run that dies holding the cache lock frees it within the hour
+# A run queued and not picked up by a worker in this time is given up (the champion can start another).
+QUEUE_TIMEOUT = timedelta(minutes=2)
 
 
 FINANCIALS_TABLE = "scoring_financials"
@@ -519,7 +523,8 @@ class _StagingTable:
 
 @contextmanager
 def recompute_lock() -> Iterator[None]:
-    """A PostgreSQL advisory lock (freed if the worker dies); elsewhere a cache lock with expiry."""
+    """One run at a time, across processes, freed when its process dies: a PostgreSQL advisory lock,
+    elsewhere an exclusive lock on a file beside the database."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
@@ -531,15 +536,66 @@ def recompute_lock() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
         return
-    if not cache.add(CACHE_LOCK_KEY, "held", timeout=CACHE_LOCK_SECONDS):
-        raise RecomputeBusy(_("Another recompute is running."))
-    try:
-        yield
-    finally:
-        cache.delete(CACHE_LOCK_KEY)
+    with open(_lock_file(), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as held:
+            raise RecomputeBusy(_("Another recompute is running.")) from held
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_file() -> Path:
+    name = str(connection.settings_dict["NAME"])
+    if "memory" in name:  # an in-memory database lives in one process only
+        name = f"{name}:{os.getpid()}"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"kam-recompute-{digest}.lock"
+
+
+def recompute_lock_is_held() -> bool:
+    """Whether a run is at work right now (without taking the lock from it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND classid = %s AND objid = %s AND objsubid = 1)",
+                [ADVISORY_LOCK_KEY >> 32, ADVISORY_LOCK_KEY & 0xFFFFFFFF],
+            )
+            return cursor.fetchone()[0]
+    with open(_lock_file(), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def fail_silent_runs() -> int:
+    """Mark failed the runs left "running" that nobody works on, so that they never block the next.
+
+    A run at work holds the lock and reports progress (heartbeat_at) at every step. With the lock
+    free, a run that has reported progress has lost its worker (killed, out of memory), and one that
+    never did was queued and not picked up within QUEUE_TIMEOUT."""
+    if recompute_lock_is_held():
+        return 0
+    return (
+        RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING)
+        .filter(Q(heartbeat_at__isnull=False) | Q(started_at__lt=timezone.now() - QUEUE_TIMEOUT))
+        .update(
+            status=RecomputeStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("Stopped reporting progress: its worker died or never picked it up."),
+        )
+    )
 
 
 def _progress(run: RecomputeRun, **fields) -> None:
+    fields["heartbeat_at"] = timezone.now()
     RecomputeRun.objects.filter(pk=run.pk).update(**fields)
     for name, value in fields.items():
         setattr(run, name, value)
