@@ -88,6 +88,7 @@ MIDDLEWARE = [
     # First: every later layer (the SSL redirect, the lockout, logs) sees the real client.
     "kam.core.clients.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kam.core.timeouts.StatementTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +129,19 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A web request's query that runs longer than KAM_WEB_STATEMENT_TIMEOUT seconds is cancelled by
+# PostgreSQL and the page says so (kam/core/timeouts.py), before gunicorn would kill the worker and
+# leave the query running. Only the web server (kam/wsgi.py) sets it: the nightly recompute, the
+# migrations and commands may take longer. 0 turns it off.
+KAM_WEB_STATEMENT_TIMEOUT = int(os.environ.get("KAM_WEB_STATEMENT_TIMEOUT", "30"))
+if (
+    os.environ.get("KAM_PROCESS") == "web"
+    and KAM_WEB_STATEMENT_TIMEOUT > 0
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={KAM_WEB_STATEMENT_TIMEOUT * 1000}"
+    )
 
 # --- People: users, passwords and protection against password guessing ----------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ExchangeRate
 from accounts.stakeholders.relationships import contact_window_start
-from kam.core.bulk_insert import insert_rows
+from kam.core.bulk_insert import analyze, insert_rows
 from kam.core.periods import add_months, month_start
 from programme.models import (
     AccountScore,
@@ -657,7 +657,9 @@ def _recompute(run: RecomputeRun, *, today: date, progress, chunk_size: int) -> 
                 done += _stage(batch, run, done, progress)
                 batch = []
         done += _stage(batch, run, done, progress)
+        analyze(STAGING_TABLE)  # a temporary table: autovacuum never analyzes it
         _publish(run, today=today, processed=done)
+        analyze(AccountScore._meta.db_table)
         # The champion's first what-if of the day then starts from these figures, not a new gather.
         cache.set(preview_cache_key(rules, settings, today), gathered, PREVIEW_CACHE_SECONDS)
     finally:
