@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kam.core.timeouts.StatementTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kam.core.logs.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -320,13 +321,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging and security -----------------------------------------------------------------------------
+# JSON lines (kam/core/logs.py) in production, readable lines on a developer's machine: LOG_FORMAT
+# json or text. Each line carries the request id (X-Request-ID), user id and path, or the Celery task.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"context": {"()": "kam.core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kam.core.logs.KamJsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The worker's lines go through LOGGING too, instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
