@@ -272,8 +272,22 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly recompute of every account's score at KAM_RECOMPUTE_AT (HH:MM, local time); the weekly
 # digest at KAM_DIGEST_CRON ("minute hour day_of_week", e.g. "30 6 mon"), Mondays at 07:00 by default.
 KAM_RECOMPUTE_AT = os.environ.get("KAM_RECOMPUTE_AT", "02:00")
-_recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
-_digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
+try:
+    _recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
+    if not (0 <= _recompute_hour < 24 and 0 <= _recompute_minute < 60):
+        raise ValueError
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KAM_RECOMPUTE_AT must be HH:MM, e.g. 02:00, not {KAM_RECOMPUTE_AT!r}."
+    ) from error
+KAM_DIGEST_CRON = os.environ.get("KAM_DIGEST_CRON", "0 7 mon")
+try:
+    _digest_minute, _digest_hour, _digest_day = KAM_DIGEST_CRON.split()
+    crontab(minute=_digest_minute, hour=_digest_hour, day_of_week=_digest_day)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KAM_DIGEST_CRON must be 'minute hour day_of_week', e.g. '0 7 mon', not {KAM_DIGEST_CRON!r}."
+    ) from error
 CELERY_BEAT_SCHEDULE = {
     "programme-recompute-scores": {
         "task": "programme.tasks.recompute_scores_task",

@@ -607,6 +607,7 @@ def recompute_scores(
     started_by=None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> RecomputeRun:
     """Recompute every account's scores, CLV, quadrant and recommendation, and today's snapshot.
@@ -627,7 +628,7 @@ def recompute_scores(
             )
             _progress(run, status=RecomputeStatus.RUNNING, started_at=timezone.now(), error="")
             with _tuned_session():
-                _recompute(run, today=today, progress=progress, chunk_size=chunk_size)
+                _recompute(run, today=today, progress=progress, on_total=on_total, chunk_size=chunk_size)
     except RecomputeBusy as busy:
         _progress(run, status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=str(busy))
         raise
@@ -637,12 +638,14 @@ def recompute_scores(
     return run
 
 
-def _recompute(run: RecomputeRun, *, today: date, progress, chunk_size: int) -> None:
+def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size: int) -> None:
     settings = ScoringSettings.of(Programme.load())
     rules = active_rules()
     try:
         gathered = gather(rules=rules, settings=settings, today=today)
         _progress(run, accounts_total=len(gathered.account_ids), accounts_processed=0)
+        if on_total:
+            on_total(len(gathered.account_ids))
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
             columns = ", ".join(["account_id", *FIGURE_COLUMNS])
