@@ -2,6 +2,9 @@
 
 import logging
 import shutil
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -16,7 +19,7 @@ from kam.core.cache import FailOpenRedisCache
 from programme.models import RecomputeRun, RecomputeStatus
 from programme.scoring import engine
 from tests.factories import UserFactory
-from tests.operations.environment import PRODUCTION, settings_in
+from tests.operations.environment import PRODUCTION, ROOT, clean_environment, settings_in
 from tests.operations.services import RedisServer, free_port
 
 needs_redis = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
@@ -148,3 +151,47 @@ def test_a_run_at_work_is_never_failed_however_long_its_step(champion):
             assert engine.fail_silent_runs() == 0
     working.refresh_from_db()
     assert working.status == RecomputeStatus.RUNNING
+
+
+KILLED_WORKER = """
+import time
+import django
+django.setup()
+from programme.models import RecomputeRun
+from programme.scoring import engine
+run = RecomputeRun.objects.get(pk={run_id})
+with engine.recompute_lock():
+    engine._progress(run, accounts_total=100)  # picked up: it reports progress, then hangs
+    print("working", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a second process needs a shared database")
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_killed_mid_run_stops_blocking_the_next_one(client):
+    champion = UserFactory(username="jan", is_champion=True)
+    run = RecomputeRun.objects.create(started_at=timezone.now(), started_by=champion)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WORKER.format(run_id=run.pk)],
+        cwd=ROOT,
+        env=clean_environment(DATABASE_URL=url),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout.readline().strip() == "working"
+        client.force_login(champion)
+        refused = client.post(reverse("programme:recompute"), follow=True)
+        assert "A recompute is already running" in refused.content.decode()
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        client.post(reverse("programme:recompute"))
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    run.refresh_from_db()
+    assert run.status == RecomputeStatus.FAILED and "Stopped reporting progress" in run.error
+    assert RecomputeRun.objects.exclude(pk=run.pk).get().status == RecomputeStatus.SUCCEEDED
