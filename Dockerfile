@@ -11,7 +11,9 @@ COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
+# Settings need these in production; only collectstatic runs here, nothing is sent or linked.
+RUN DJANGO_SECRET_KEY=build-only KAM_BASE_URL=http://build.invalid \
+    EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend python manage.py collectstatic --noinput
 RUN useradd --create-home kam
 USER kam
 EXPOSE 8000

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.operations.environment import settings_in
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
@@ -31,3 +33,11 @@ def test_the_broker_keeps_queued_tasks_across_a_restart():
     assert "--appendonly" in redis["command"]
     assert redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
     assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def test_the_image_build_can_load_the_production_settings_for_collectstatic():
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    build_line = next(line for line in dockerfile.splitlines() if "collectstatic" in line and "RUN" in line)
+    environ = dict(re.findall(r"(\w+)=(\S+)", build_line.split("python manage.py")[0]))
+    code, output = settings_in("STATIC_ROOT", KAM_ENVIRONMENT="production", **environ)
+    assert code == 0, output
