@@ -11,8 +11,10 @@ COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
+# Settings need these in production; only collectstatic runs here, nothing is sent or linked.
+RUN DJANGO_SECRET_KEY=build-only KAM_BASE_URL=http://build.invalid \
+    EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend python manage.py collectstatic --noinput
 RUN useradd --create-home kam
 USER kam
 EXPOSE 8000
-CMD ["gunicorn", "kam.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "kam.wsgi:application", "--config", "kam/gunicorn.conf.py"]

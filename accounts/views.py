@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,8 +25,11 @@ from accounts.stakeholders.forms import (
     StakeholderForm,
 )
 from kam.core import conflicts
+from kam.core.ratelimit import within_limit
 
 PAGE_SIZE = 50
+
+RESET_WINDOW_SECONDS = 60 * 60
 
 
 @login_required
@@ -184,3 +192,49 @@ def team_member_add(request, account_id: int):
         save=lambda f: services.team_member_add(account=account, **f.cleaned_data),
         success_message=_("Team member added."),
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with links to KAM_BASE_URL and a budget of e-mails.
+
+    Past the budget for one address nothing is sent, and the answer is the same as for any address
+    (whether an address is known is never told); past the budget for one client the answer is 429."""
+
+    template_name = "registration/password_reset_form.html"
+
+    def post(self, request, *args, **kwargs):
+        client = request.META.get("REMOTE_ADDR", "")
+        if not within_limit(
+            "password-reset-client",
+            client,
+            limit=settings.KAM_PASSWORD_RESET_PER_CLIENT,
+            period_seconds=RESET_WINDOW_SECONDS,
+        ):
+            form = self.get_form()
+            form.add_error(None, _("Too many password reset requests from here: try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().lower()
+        if not within_limit(
+            "password-reset-address",
+            address,
+            limit=settings.KAM_PASSWORD_RESET_PER_ADDRESS,
+            period_seconds=RESET_WINDOW_SECONDS,
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        # Django builds the link from the request's Host header unless told: the base URL names the host.
+        base = urlsplit(settings.KAM_BASE_URL)
+        form.save(
+            domain_override=base.netloc,
+            use_https=base.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context={"site_name": "kam"},
+        )
+        return HttpResponseRedirect(self.get_success_url())

@@ -6,6 +6,7 @@ Production sets KAM_ENVIRONMENT=production and the variables listed in README.md
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -21,6 +22,28 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def parse_email_url(url: str) -> dict:
+    """EMAIL_URL's parts: smtp:// is plain (STARTTLS on port 587), smtp+tls:// STARTTLS, smtps:// TLS."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtp+tls:// or smtps://, not {url!r}."
+        )
+    use_ssl = parts.scheme == "smtps"
+    try:
+        port = parts.port or (465 if use_ssl else 587 if parts.scheme == "smtp+tls" else 25)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"EMAIL_URL has an invalid port: {error}.") from error
+    return {
+        "host": parts.hostname or "localhost",
+        "port": port,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": not use_ssl and (parts.scheme == "smtp+tls" or port == 587),
+        "use_ssl": use_ssl,
+    }
 
 
 # --- Environment, secret key and hosts ------------------------------------------------------------
@@ -62,8 +85,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (the SSL redirect, the lockout, logs) sees the real client.
+    "kam.core.clients.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kam.core.timeouts.StatementTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kam.core.logs.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +130,19 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A web request's query that runs longer than KAM_WEB_STATEMENT_TIMEOUT seconds is cancelled by
+# PostgreSQL and the page says so (kam/core/timeouts.py), before gunicorn would kill the worker and
+# leave the query running. Only the web server (kam/wsgi.py) sets it: the nightly recompute, the
+# migrations and commands may take longer. 0 turns it off.
+KAM_WEB_STATEMENT_TIMEOUT = int(os.environ.get("KAM_WEB_STATEMENT_TIMEOUT", "30"))
+if (
+    os.environ.get("KAM_PROCESS") == "web"
+    and KAM_WEB_STATEMENT_TIMEOUT > 0
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={KAM_WEB_STATEMENT_TIMEOUT * 1000}"
+    )
 
 # --- People: users, passwords and protection against password guessing ----------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -126,6 +166,8 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address after TrustedProxyMiddleware (see KAM_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "kam.core.clients.client_address"
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -155,19 +197,55 @@ STORAGES = {
 }
 
 # --- E-mail: password reset and the weekly digest --------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL says where mail goes in one variable: smtp://host:25 (plain), smtp+tls://user:pass@host:587
+# (STARTTLS; plain smtp:// on port 587 means it too), smtps://user:pass@host:465 (TLS from the start).
+# Characters special in URLs in the user or password are %-encoded. EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_USE_SSL, when set, override its parts.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+_email = parse_email_url(EMAIL_URL) if EMAIL_URL else parse_email_url("smtp://localhost:25")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", _email["host"])
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", _email["port"]))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", _email["user"])
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", _email["password"])
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", _email["use_tls"])
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", _email["use_ssl"])
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# SMTP once a server is named; the console only outside production, or when asked for by name.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "")
+if not EMAIL_BACKEND:
+    if PRODUCTION and not (EMAIL_URL or os.environ.get("EMAIL_HOST")):
+        # Mail written to a log nobody reads looks sent: say so at start instead.
+        raise ImproperlyConfigured(
+            "Set EMAIL_URL (e.g. smtp+tls://user:password@mail.example.com:587), or "
+            "EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend to keep e-mail in the log."
+        )
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_URL or os.environ.get("EMAIL_HOST")
+        else "django.core.mail.backends.console.EmailBackend"
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
-if os.environ.get("EMAIL_URL"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-# Links in e-mails start with KAM_BASE_URL.
-KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "http://localhost:8000").rstrip("/")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails (the digest, password reset) start with KAM_BASE_URL, never with the request's host.
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "" if PRODUCTION else "http://localhost:8000").rstrip("/")
+if not KAM_BASE_URL:
+    raise ImproperlyConfigured("KAM_BASE_URL must be set in production, e.g. https://kam.example.com.")
+# Password reset e-mails: at most this many an hour for one address, and requests from one client.
+KAM_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("KAM_PASSWORD_RESET_PER_ADDRESS", "3"))
+KAM_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("KAM_PASSWORD_RESET_PER_CLIENT", "10"))
 
 # --- Cache (and the recompute's lock outside PostgreSQL) --------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (kam/core/cache.py): with Redis down pages and the API go on, a little slower.
+    CACHES = {
+        "default": {
+            "BACKEND": "kam.core.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 # --- Background work: Celery and the overnight schedule ---------------------------------------------
 # With no broker configured, tasks run eagerly in-process so that nothing else is needed.
@@ -176,6 +254,17 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ACKS_LATE = True
+# Tasks record their outcome in the database (RecomputeRun, the digest's log); nobody waits on a result,
+# so queueing a task never depends on the result store.
+CELERY_TASK_IGNORE_RESULT = True
+# A request that queues a task gives up within about two seconds when the broker or the result store
+# is down (the defaults retry for twenty), and says so instead of hanging.
+_QUICK_RETRIES = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _QUICK_RETRIES
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, **_QUICK_RETRIES}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUICK_RETRIES, "socket_connect_timeout": 1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ["programme.tasks", "accounts.imports.tasks"]
@@ -183,8 +272,22 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly recompute of every account's score at KAM_RECOMPUTE_AT (HH:MM, local time); the weekly
 # digest at KAM_DIGEST_CRON ("minute hour day_of_week", e.g. "30 6 mon"), Mondays at 07:00 by default.
 KAM_RECOMPUTE_AT = os.environ.get("KAM_RECOMPUTE_AT", "02:00")
-_recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
-_digest_minute, _digest_hour, _digest_day = os.environ.get("KAM_DIGEST_CRON", "0 7 mon").split()
+try:
+    _recompute_hour, _recompute_minute = (int(part) for part in KAM_RECOMPUTE_AT.split(":"))
+    if not (0 <= _recompute_hour < 24 and 0 <= _recompute_minute < 60):
+        raise ValueError
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KAM_RECOMPUTE_AT must be HH:MM, e.g. 02:00, not {KAM_RECOMPUTE_AT!r}."
+    ) from error
+KAM_DIGEST_CRON = os.environ.get("KAM_DIGEST_CRON", "0 7 mon")
+try:
+    _digest_minute, _digest_hour, _digest_day = KAM_DIGEST_CRON.split()
+    crontab(minute=_digest_minute, hour=_digest_hour, day_of_week=_digest_day)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KAM_DIGEST_CRON must be 'minute hour day_of_week', e.g. '0 7 mon', not {KAM_DIGEST_CRON!r}."
+    ) from error
 CELERY_BEAT_SCHEDULE = {
     "programme-recompute-scores": {
         "task": "programme.tasks.recompute_scores_task",
@@ -232,21 +335,43 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging and security -----------------------------------------------------------------------------
+# JSON lines (kam/core/logs.py) in production, readable lines on a developer's machine: LOG_FORMAT
+# json or text. Each line carries the request id (X-Request-ID), user id and path, or the Celery task.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"context": {"()": "kam.core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kam.core.logs.KamJsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The worker's lines go through LOGGING too, instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+# How requests reach kam. KAM_TRUSTED_PROXIES is the number of reverse proxies in front of it that
+# set X-Forwarded-For and X-Forwarded-Proto (0: kam is reached directly, and both headers are
+# ignored, since any client could send them). DJANGO_SECURE_COOKIES sends the session and CSRF
+# cookies over https only: on in production, off for a plain-http intranet (README, Deploy).
+KAM_TRUSTED_PROXIES = int(os.environ.get("KAM_TRUSTED_PROXIES", "0"))
+if KAM_TRUSTED_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # The orchestrator probes over plain http inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

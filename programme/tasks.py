@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from programme.dashboard import selectors as dashboard
 from programme.digest.services import send_weekly_digests
 from programme.models import RecomputeRun, RecomputeStatus
 from programme.scoring import engine
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -19,7 +23,12 @@ def recompute_scores_task(run_id: int | None = None) -> int | None:
     try:
         run = engine.recompute_scores(run=run)
     except engine.RecomputeBusy:
+        logger.info("recompute refused: another is running", extra={"run_id": run_id})
         return None  # the run holding the lock does the work; this one is recorded as refused
+    logger.info(
+        "recompute finished",
+        extra={"run_id": run.pk, "accounts": run.accounts_processed, "status": run.status},
+    )
     dashboard.warm_after_recompute()
     return run.pk
 

@@ -38,3 +38,15 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
                 f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})", rows
             )
     return len(rows)
+
+
+def analyze(*tables: str) -> None:
+    """Refresh the planner's statistics after a bulk load (all tables when none is named).
+
+    PostgreSQL's autovacuum gets to it only after a while, and never to temporary tables; until
+    then the planner guesses from an empty table and may choose plans that take minutes."""
+    with connection.cursor() as cursor:
+        if not tables:
+            cursor.execute("ANALYZE")
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

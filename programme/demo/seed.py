@@ -14,6 +14,7 @@ from accounts.demo.workspace import seed_workspace
 from accounts.models import (
     User,
 )
+from kam.core.bulk_insert import analyze
 from programme.demo import criteria as programme_demo
 from programme.demo.portfolio import seed_portfolio_demo
 from programme.models import Programme
@@ -40,6 +41,7 @@ def seed(options: DemoOptions, progress: Callable[[int], None] = lambda n: None)
     # After everything above, so that the scores see it; the closed review reads the scores.
     programme_demo.seed_scores(today=options.today, seed=options.seed)  # criteria, scores, history
     seed_portfolio_demo(options, people)
+    analyze()  # the pages' first queries plan with the loaded data's statistics
     return people
 
 

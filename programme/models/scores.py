@@ -261,6 +261,12 @@ class RecomputeRun(models.Model):
     accounts_total = models.PositiveIntegerField(_("accounts to process"), default=0)
     accounts_processed = models.PositiveIntegerField(_("accounts processed"), default=0)
     error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heard from"),
+        null=True,
+        blank=True,
+        help_text=_("When the run last reported progress; a silent run's worker has died."),
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

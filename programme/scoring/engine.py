@@ -8,22 +8,28 @@ that dies before that transaction leaves yesterday's results."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import math
+import os
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ExchangeRate
 from accounts.stakeholders.relationships import contact_window_start
-from kam.core.bulk_insert import insert_rows
+from kam.core.bulk_insert import analyze, insert_rows
 from kam.core.periods import add_months, month_start
 from programme.models import (
     AccountScore,
@@ -46,10 +52,8 @@ CHUNK_SIZE = 5000
 ADVISORY_LOCK_KEY = 3_141_592_653
 
 
-CACHE_LOCK_KEY = "programme:recompute-lock"
-
-
-CACHE_LOCK_SECONDS = 60 * 60  # a run that dies holding the cache lock frees it within the hour
+# A run queued and not picked up by a worker in this time is given up (the champion can start another).
+QUEUE_TIMEOUT = timedelta(minutes=2)
 
 
 FINANCIALS_TABLE = "scoring_financials"
@@ -527,7 +531,8 @@ class _StagingTable:
 
 @contextmanager
 def recompute_lock() -> Iterator[None]:
-    """A PostgreSQL advisory lock (freed if the worker dies); elsewhere a cache lock with expiry."""
+    """One run at a time, across processes, freed when its process dies: a PostgreSQL advisory lock,
+    elsewhere an exclusive lock on a file beside the database."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
@@ -539,15 +544,66 @@ def recompute_lock() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
         return
-    if not cache.add(CACHE_LOCK_KEY, "held", timeout=CACHE_LOCK_SECONDS):
-        raise RecomputeBusy(_("Another recompute is running."))
-    try:
-        yield
-    finally:
-        cache.delete(CACHE_LOCK_KEY)
+    with open(_lock_file(), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as held:
+            raise RecomputeBusy(_("Another recompute is running.")) from held
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_file() -> Path:
+    name = str(connection.settings_dict["NAME"])
+    if "memory" in name:  # an in-memory database lives in one process only
+        name = f"{name}:{os.getpid()}"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"kam-recompute-{digest}.lock"
+
+
+def recompute_lock_is_held() -> bool:
+    """Whether a run is at work right now (without taking the lock from it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND classid = %s AND objid = %s AND objsubid = 1)",
+                [ADVISORY_LOCK_KEY >> 32, ADVISORY_LOCK_KEY & 0xFFFFFFFF],
+            )
+            return cursor.fetchone()[0]
+    with open(_lock_file(), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def fail_silent_runs() -> int:
+    """Mark failed the runs left "running" that nobody works on, so that they never block the next.
+
+    A run at work holds the lock and reports progress (heartbeat_at) at every step. With the lock
+    free, a run that has reported progress has lost its worker (killed, out of memory), and one that
+    never did was queued and not picked up within QUEUE_TIMEOUT."""
+    if recompute_lock_is_held():
+        return 0
+    return (
+        RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING)
+        .filter(Q(heartbeat_at__isnull=False) | Q(started_at__lt=timezone.now() - QUEUE_TIMEOUT))
+        .update(
+            status=RecomputeStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("Stopped reporting progress: its worker died or never picked it up."),
+        )
+    )
 
 
 def _progress(run: RecomputeRun, **fields) -> None:
+    fields["heartbeat_at"] = timezone.now()
     RecomputeRun.objects.filter(pk=run.pk).update(**fields)
     for name, value in fields.items():
         setattr(run, name, value)
@@ -559,6 +615,7 @@ def recompute_scores(
     started_by=None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> RecomputeRun:
     """Recompute every account's scores, CLV, quadrant and recommendation, and today's snapshot.
@@ -579,7 +636,7 @@ def recompute_scores(
             )
             _progress(run, status=RecomputeStatus.RUNNING, started_at=timezone.now(), error="")
             with tuned_session():
-                _recompute(run, today=today, progress=progress, chunk_size=chunk_size)
+                _recompute(run, today=today, progress=progress, on_total=on_total, chunk_size=chunk_size)
     except RecomputeBusy as busy:
         _progress(run, status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=str(busy))
         raise
@@ -589,12 +646,14 @@ def recompute_scores(
     return run
 
 
-def _recompute(run: RecomputeRun, *, today: date, progress, chunk_size: int) -> None:
+def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size: int) -> None:
     settings = ScoringSettings.of(Programme.load())
     rules = active_rules()
     try:
         gathered = gather(rules=rules, settings=settings, today=today)
         _progress(run, accounts_total=len(gathered.account_ids), accounts_processed=0)
+        if on_total:
+            on_total(len(gathered.account_ids))
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
             columns = ", ".join(["account_id", *FIGURE_COLUMNS])
@@ -609,7 +668,9 @@ def _recompute(run: RecomputeRun, *, today: date, progress, chunk_size: int) -> 
                 done += _stage(batch, run, done, progress)
                 batch = []
         done += _stage(batch, run, done, progress)
+        analyze(STAGING_TABLE)  # a temporary table: autovacuum never analyzes it
         _publish(run, today=today, processed=done)
+        analyze(AccountScore._meta.db_table)
         # The champion's first what-if of the day then starts from these figures, not a new gather.
         cache.set(preview_cache_key(rules, settings, today), gathered, PREVIEW_CACHE_SECONDS)
     finally:

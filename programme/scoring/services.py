@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from accounts import permissions
 from kam.core.versions import StaleVersion, save_if_unchanged
@@ -19,21 +22,44 @@ from programme.models import (
     RecomputeStatus,
     ScoringSource,
 )
-from programme.scoring.engine import CACHE_LOCK_SECONDS
+from programme.scoring import engine
 from programme.tasks import recompute_scores_task
+
+logger = logging.getLogger(__name__)
+
+# What publishing a task raises when the broker or the result store cannot be reached.
+QUEUE_OUTAGE_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError)
 
 
 def recompute_request(*, by) -> RecomputeRun:
     """The champion starts a recompute now; the worker picks it up (refused while one is running)."""
     if not permissions.can_start_recompute(by):
         raise PermissionDenied(_("Only the KAM champion starts a recompute."))
-    # A run "running" for over an hour died with its worker: it no longer blocks a new one.
-    recent = timezone.now() - timedelta(seconds=CACHE_LOCK_SECONDS)
-    if RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING, started_at__gte=recent).exists():
+    # A run whose worker died is failed first: it no longer blocks a new one.
+    engine.fail_silent_runs()
+    if RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING).exists():
         raise ValidationError(_("A recompute is already running: watch its progress below."))
     run = RecomputeRun.objects.create(started_at=timezone.now(), started_by=by)
-    transaction.on_commit(lambda: recompute_scores_task.delay(run_id=run.pk))
+    transaction.on_commit(lambda: _queue(run))
     return run
+
+
+def _queue(run: RecomputeRun) -> None:
+    try:
+        recompute_scores_task.delay(run_id=run.pk)
+    except QUEUE_OUTAGE_ERRORS as error:
+        RecomputeRun.objects.filter(pk=run.pk, status=RecomputeStatus.RUNNING).update(
+            status=RecomputeStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("Not started: the task queue was unreachable (%(error)s).") % {"error": error},
+        )
+        logger.warning("recompute not queued: the broker is unreachable", extra={"run_id": run.pk})
+        raise ValidationError(
+            _(
+                "The recompute could not start: the task queue is unreachable. Try again in a few "
+                "minutes; if it keeps failing, tell whoever runs kam that Redis is down."
+            )
+        ) from error
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -19,8 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=24, help="months of financial figures")
         parser.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when accounts already exist")
+        parser.add_argument(
+            "--force", action="store_true", help="seed even in production (demo people, known password)"
+        )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError(
+                "This is production (KAM_ENVIRONMENT=production): the demo adds people who log in with "
+                "a published password. Add --force to seed all the same."
+            )
         if options["accounts"] < options["key_accounts"] or options["months"] < 1:
             raise CommandError("--accounts must be at least --key-accounts, and --months at least 1.")
         if Account.objects.exists():

@@ -1,0 +1,75 @@
+"""PostgreSQL hygiene: statistics after bulk loads, and a statement timeout for web requests."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.operations.environment import PRODUCTION, ROOT, clean_environment
+
+on_postgresql = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="PostgreSQL's planner statistics and statement_timeout"
+)
+
+
+def _rows_the_planner_expects(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_seeding_leaves_fresh_statistics_for_the_planner():
+    call_command("seed_demo", accounts=40, key_accounts=5, months=3, verbosity=0)
+    assert _rows_the_planner_expects("accounts_account") == 40
+    assert _rows_the_planner_expects("programme_accountscore") == 40
+
+
+def _settings_of(process_setup: str, **environ) -> str:
+    show = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    code = f"{process_setup}; {show}"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_the_web_server_gets_a_30_second_statement_timeout_and_commands_none():
+    environ = {**PRODUCTION, "DATABASE_URL": "postgres://kam@db:5432/kam"}
+    assert "statement_timeout=30000" in _settings_of("import kam.wsgi", **environ)
+    assert "statement_timeout" not in _settings_of("import django; django.setup()", **environ)
+
+
+def test_the_statement_timeout_comes_from_the_environment():
+    environ = {**PRODUCTION, "DATABASE_URL": "postgres://kam@db:5432/kam", "KAM_WEB_STATEMENT_TIMEOUT": "5"}
+    assert "statement_timeout=5000" in _settings_of("import kam.wsgi", **environ)
+
+
+@on_postgresql
+@pytest.mark.django_db
+@pytest.mark.urls("tests.operations.slow_urls")
+def test_a_page_whose_query_runs_too_long_says_so_instead_of_500(client):
+    started = time.monotonic()
+    response = client.get("/slow/")
+    assert time.monotonic() - started < 2
+    assert response.status_code == 503
+    assert "This page took too long" in response.content.decode()
+
+
+@on_postgresql
+@pytest.mark.django_db
+@pytest.mark.urls("tests.operations.slow_urls")
+def test_an_api_request_whose_query_runs_too_long_answers_503_in_json(client):
+    response = client.get("/api/slow/")
+    assert response.status_code == 503
+    assert "took too long" in response.json()["detail"]
