@@ -35,6 +35,12 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of progress"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the import as it starts and after each batch: a run silent for long has died."),
+    )
     file_name = models.CharField(_("file"), max_length=255)
     file_data = models.BinaryField(editable=False)
     encoding = models.CharField(max_length=40, blank=True)

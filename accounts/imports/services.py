@@ -308,8 +308,8 @@ def import_file(*, run_id: int) -> ImportRun | None:
         run = ImportRun.objects.select_for_update().select_related("created_by").filter(pk=run_id).first()
         if run is None or run.status != ImportStatus.QUEUED:
             return run  # delivered again after it started or finished: nothing to do
-        run.status = ImportStatus.RUNNING
-        run.save(update_fields=["status"])
+        run.status, run.heartbeat_at = ImportStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "heartbeat_at"])
     by = run.created_by
     totals = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     rejected: list[dict] = []
@@ -324,7 +324,9 @@ def import_file(*, run_id: int) -> ImportRun | None:
             refused = [o for o in outcomes if o.problems]
             rejected += [_rejected_row(o) for o in refused]
             totals = {k: totals[k] + counts.get(k, 0) for k in totals} | {"rejected": len(rejected)}
-            ImportRun.objects.filter(pk=run.pk).update(processed_rows=start + len(rows), **totals)
+            ImportRun.objects.filter(pk=run.pk).update(
+                processed_rows=start + len(rows), heartbeat_at=timezone.now(), **totals
+            )
     except Exception as error:  # the run must end, and say so, whatever stopped it
         logger.exception("Import %s stopped", run.pk)
         ImportRun.objects.filter(pk=run.pk).update(

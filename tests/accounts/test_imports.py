@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.imports import services
+from accounts.imports import selectors, services
 from accounts.models import Account, FinancialPeriod, ImportRun, ImportStatus, SavedMapping, Stakeholder
 from tests.factories import AccountFactory, UserFactory
 
@@ -310,3 +312,38 @@ def test_an_upload_is_mapped_and_started_by_its_importer_or_the_champion(
     assert client.post(reverse("accounts:import_start", args=[run.pk])).status_code == start
     run.refresh_from_db()
     assert (run.status != ImportStatus.MAPPING) == (role in ("champion", "kam"))
+
+
+def test_an_import_records_a_heartbeat_as_it_goes(champion):
+    before = timezone.now()
+    run = _import(champion, _upload(champion, "accounts_cp1252.csv"))
+    assert run.status == ImportStatus.DONE and run.heartbeat_at >= before
+
+
+@pytest.mark.parametrize(
+    ("silent_for", "shown", "polled"),
+    [
+        (selectors.STALLED_AFTER + timedelta(seconds=1), "Failed", False),
+        (timedelta(minutes=1), "Importing", True),
+    ],
+)
+def test_an_import_whose_worker_died_shows_as_failed_not_importing_forever(
+    client, champion, silent_for, shown, polled
+):
+    run = _upload(champion, "accounts_cp1252.csv")
+    services.import_queue(run=run, by=champion)
+    # What a worker that died after its first batch leaves behind: running, no news since.
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportStatus.RUNNING, processed_rows=1, heartbeat_at=timezone.now() - silent_for
+    )
+    client.force_login(champion)
+
+    page = client.get(reverse("accounts:import_run", args=[run.pk])).content.decode()
+    history = client.get(reverse("accounts:import_history")).content.decode()
+
+    assert f'id="status">{shown}<' in page
+    assert (f"<td>{shown}</td>" in history) or (f">{shown}</td>" in history)
+    stopped = "stopped without finishing; import the file again"
+    assert (stopped in page) is (not polled) and (stopped in history) is (not polled)
+    assert ("hx-trigger" in page) is polled
+    assert ImportRun.objects.get(pk=run.pk).status == ImportStatus.RUNNING  # a read writes nothing
