@@ -103,6 +103,12 @@ class PresetForm(forms.Form):
             + [(f"saved:{m.pk}", m.name) for m in saved]
         )
 
+    def clean_preset(self) -> str:
+        # Not a required field: the browser's own "fill in this field" bubble would speak instead of us.
+        if not self.cleaned_data["preset"]:
+            raise forms.ValidationError(_("Choose a mapping in the list, then press Apply."))
+        return self.cleaned_data["preset"]
+
 
 class StartForm(forms.Form):
     strict = forms.BooleanField(

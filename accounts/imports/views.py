@@ -75,7 +75,7 @@ def import_mapping(request, run_id: int):
     status = 200
     if request.method == "POST":
         try:
-            if presets.is_bound and presets.is_valid() and presets.cleaned_data["preset"]:
+            if presets.is_bound and presets.is_valid():
                 mapping, date_format, name = services.mapping_named(
                     run=run, choice=presets.cleaned_data["preset"]
                 )

@@ -347,3 +347,17 @@ def test_an_import_whose_worker_died_shows_as_failed_not_importing_forever(
     assert (stopped in page) is (not polled) and (stopped in history) is (not polled)
     assert ("hx-trigger" in page) is polled
     assert ImportRun.objects.get(pk=run.pk).status == ImportStatus.RUNNING  # a read writes nothing
+
+
+def test_applying_no_mapping_from_the_list_says_to_choose_one(client, champion):
+    run = _upload(champion, "salesforce_accounts_custom.csv")
+    client.force_login(champion)
+
+    response = client.post(
+        reverse("accounts:import_mapping", args=[run.pk]), {"action": "preset", "preset": ""}
+    )
+
+    assert response.status_code == 422
+    assert "Choose a mapping in the list, then press Apply." in response.content.decode()
+    run.refresh_from_db()
+    assert run.mapping_name == "Salesforce"  # the mapping as it was

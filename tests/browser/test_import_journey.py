@@ -65,6 +65,9 @@ def test_champion_imports_a_salesforce_export_and_imports_it_again(browser, live
     assert Account.objects.get(external_id="001A000001").country == "PL"
 
     _upload(page, live_server)
+    page.get_by_label("Use the columns of").select_option(label="—")
+    page.get_by_role("button", name="Apply").click()
+    page.locator("#preset-form [role=alert]", has_text="Choose a mapping in the list").wait_for()
     page.get_by_label("Use the columns of").select_option(label="Salesforce with our currency column")
     page.get_by_role("button", name="Apply").click()
     page.locator("#preview-counts").wait_for()
