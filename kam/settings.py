@@ -135,14 +135,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # leave the query running. Only the web server (kam/wsgi.py) sets it: the nightly recompute, the
 # migrations and commands may take longer. 0 turns it off.
 KAM_WEB_STATEMENT_TIMEOUT = int(os.environ.get("KAM_WEB_STATEMENT_TIMEOUT", "30"))
+# The web server's queries are short: PostgreSQL's JIT compiles them for seconds to save milliseconds
+# (its cost estimates are far above the real work on large tables), so pages and the API run without
+# it. KAM_WEB_JIT=on leaves PostgreSQL's own jit setting; the worker and commands always keep it.
+KAM_WEB_JIT = env_bool("KAM_WEB_JIT", default=False)
 if (
     os.environ.get("KAM_PROCESS") == "web"
-    and KAM_WEB_STATEMENT_TIMEOUT > 0
     and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 ):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c statement_timeout={KAM_WEB_STATEMENT_TIMEOUT * 1000}"
-    )
+    _web_options = []
+    if KAM_WEB_STATEMENT_TIMEOUT > 0:
+        _web_options.append(f"-c statement_timeout={KAM_WEB_STATEMENT_TIMEOUT * 1000}")
+    if not KAM_WEB_JIT:
+        _web_options.append("-c jit=off")
+    if _web_options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_web_options)
 
 # --- People: users, passwords and protection against password guessing ----------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -106,7 +106,7 @@ def _full_page(request, context: dict, *, status: int = 200):
 @login_required
 @require_GET
 def my_accounts(request):
-    page = workspace_selectors.my_accounts(user=request.user)
+    page = workspace_selectors.my_accounts(user=request.user, page_number=request.GET.get("page"))
     return render(request, "accounts/my_accounts.html", {"page": page})
 
 

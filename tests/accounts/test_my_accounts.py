@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import BuyingRole, PlanStatus, Survey
 from accounts.stakeholders.relationships import attention_items, relationship_health, unreplaced_departures
 from programme.models import AccountScore, Criterion, ManualScore, ScoreSnapshot, ScoringSource
-from programme.workspace.selectors import my_accounts
+from programme.workspace.selectors import MY_ACCOUNTS_PAGE_SIZE, my_accounts
 from tests.accounts.measures_factories import SurveyFactory
 from tests.accounts.plan_factories import ActionFactory, PlanFactory
 from tests.factories import (
@@ -232,14 +232,49 @@ def _world(n: int, kam):
         )  # fmt: skip
 
 
-@pytest.mark.parametrize("n", [3, 30])
+@pytest.mark.parametrize("n", [3, MY_ACCOUNTS_PAGE_SIZE + 10])
 def test_my_accounts_runs_a_fixed_number_of_queries(client, kam, n, django_assert_max_num_queries):
     _world(n, kam)
     client.force_login(kam)
-    with django_assert_max_num_queries(10):
+    # One page of rows, and one aggregate for the counts over all of them (with the pager's total).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("accounts:my_accounts"))
-    rows = response.context["page"].rows
-    assert len(rows) == n and all(row.attention for row in rows)
+    page = response.context["page"]
+    assert len(page.rows) == min(n, MY_ACCOUNTS_PAGE_SIZE) and all(row.attention for row in page.rows)
+    assert page.needing_attention == n and page.page.paginator.count == n
+
+
+def test_my_accounts_pages_keep_own_accounts_first_then_by_name_and_count_them_all(
+    client, kam, django_assert_max_num_queries
+):
+    others = UserFactory()
+    for i in range(MY_ACCOUNTS_PAGE_SIZE + 5):
+        account = AccountFactory(kam=kam, name=f"Own {i:03d}")
+        if i % 2:
+            _healthy(account, kam)
+    TeamMemberFactory(account=AccountFactory(kam=others, name="Aardvark Works"), user=kam)
+    client.force_login(kam)
+    first = client.get(reverse("accounts:my_accounts"))
+    with django_assert_max_num_queries(11):
+        second = client.get(reverse("accounts:my_accounts"), {"page": 2})
+    first_names = [row.account.name for row in first.context["page"].rows]
+    second_names = [row.account.name for row in second.context["page"].rows]
+    assert first_names == [f"Own {i:03d}" for i in range(MY_ACCOUNTS_PAGE_SIZE)]
+    assert second_names == [
+        f"Own {i:03d}" for i in range(MY_ACCOUNTS_PAGE_SIZE, MY_ACCOUNTS_PAGE_SIZE + 5)
+    ] + ["Aardvark Works"]
+    # The summary is the same on every page: all the KAM's accounts, not this page's.
+    unhealthy = (MY_ACCOUNTS_PAGE_SIZE + 5 + 1) // 2 + 1  # the even ones, and the team account
+    for response in (first, second):
+        assert response.context["page"].needing_attention == unhealthy
+        assert response.context["page"].is_team_member
+    # Plain links, which work without JavaScript.
+    assert 'href="?page=2"' in first.content.decode() and 'href="?page=1"' in second.content.decode()
+    # A page past the end or not a number shows the last or the first, never an error.
+    assert client.get(reverse("accounts:my_accounts"), {"page": 99}).context["page"].rows[
+        -1
+    ].account.name == ("Aardvark Works")
+    assert client.get(reverse("accounts:my_accounts"), {"page": "x"}).status_code == 200
 
 
 def test_satisfaction_flags_from_the_measures_show_on_my_accounts(kam, account):

@@ -1,4 +1,5 @@
-"""A page and an API endpoint whose query outlasts a short statement timeout, for the tests."""
+"""Pages and API endpoints for the PostgreSQL tests: a query that outlasts a short statement timeout,
+and the jit setting of the request's connection."""
 
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -26,8 +27,26 @@ def slow_api(request):
     return Response({"done": True})
 
 
+def _jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+def jit_page(request):
+    return HttpResponse(_jit())
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def jit_api(request):
+    return Response({"jit": _jit()})
+
+
 urlpatterns = [
     path("slow/", slow_page),
     path("api/slow/", slow_api),
+    path("jit/", jit_page),
+    path("api/jit/", jit_api),
     path("", include("kam.urls")),
 ]

@@ -1,8 +1,9 @@
-"""PostgreSQL hygiene: statistics after bulk loads, and a statement timeout for web requests."""
+"""PostgreSQL hygiene: statistics after bulk loads, and a statement timeout and no JIT for web requests."""
 
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from django.db import connection
 from tests.operations.environment import PRODUCTION, ROOT, clean_environment
 
 on_postgresql = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="PostgreSQL's planner statistics and statement_timeout"
+    "connection.vendor != 'postgresql'", reason="PostgreSQL's planner statistics, statement_timeout and JIT"
 )
 
 
@@ -53,6 +54,45 @@ def test_the_web_server_gets_a_30_second_statement_timeout_and_commands_none():
 def test_the_statement_timeout_comes_from_the_environment():
     environ = {**PRODUCTION, "DATABASE_URL": "postgres://kam@db:5432/kam", "KAM_WEB_STATEMENT_TIMEOUT": "5"}
     assert "statement_timeout=5000" in _settings_of("import kam.wsgi", **environ)
+
+
+def test_the_web_server_runs_without_jit_unless_asked_and_commands_keep_it():
+    environ = {**PRODUCTION, "DATABASE_URL": "postgres://kam@db:5432/kam"}
+    assert "jit=off" in _settings_of("import kam.wsgi", **environ)
+    assert "jit" not in _settings_of("import django; django.setup()", **environ)
+    assert "jit" not in _settings_of("import kam.wsgi", **environ, KAM_WEB_JIT="on")
+    # Without a statement timeout the web server still runs without JIT.
+    assert "jit=off" in _settings_of("import kam.wsgi", **environ, KAM_WEB_STATEMENT_TIMEOUT="0")
+
+
+def _this_database_url() -> str:
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="") + (
+        f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    )
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_a_page_and_an_api_request_in_the_web_server_run_without_jit():
+    # A fresh process that loads kam as the web server does (kam/wsgi.py), on this test's database.
+    serve = (
+        "import kam.wsgi; from django.test import Client, override_settings\n"
+        "with override_settings(ROOT_URLCONF='tests.operations.slow_urls'):\n"
+        "    client = Client()\n"
+        "    print(client.get('/jit/').content.decode(), client.get('/api/jit/').json()['jit'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", serve],
+        cwd=ROOT,
+        env=clean_environment(DATABASE_URL=_this_database_url()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["off", "off"]
 
 
 @on_postgresql
