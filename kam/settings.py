@@ -321,6 +321,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The OpenAPI schema and its docs (/api/schema/, /api/docs/) show every endpoint and field: open to
+# anyone on a developer's machine, to signed-in people and integration keys in production unless
+# KAM_PUBLIC_API_DOCS=1 opens them (api/docs.py).
+KAM_PUBLIC_API_DOCS = env_bool("KAM_PUBLIC_API_DOCS", default=not PRODUCTION)
 SPECTACULAR_SETTINGS = {
     "TITLE": "kam API",
     "DESCRIPTION": "CRM sync and read-back for the Key Account Management programme.",
