@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework import permissions as drf_permissions
 
@@ -21,7 +21,9 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [CanReadApiDocs]
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI with its start-up script served from this URL (?script), so no inline script."""
+
     permission_classes = [CanReadApiDocs]
 
     def handle_exception(self, exc):

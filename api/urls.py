@@ -1,3 +1,5 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
@@ -21,6 +23,11 @@ urlpatterns = [
     path("v1/sync/surveys/", views.SurveySyncView.as_view(), name="sync_surveys"),
     path("v1/", include(router.urls)),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
-    path("docs/", docs.DocsView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI sets inline styles as it renders; its scripts still come only from /static/.
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(docs.DocsView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     re_path(r"", views.no_such_endpoint),  # a JSON 404 for anything else under /api/, never an HTML page
 ]
