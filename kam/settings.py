@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     # First: every later layer (the SSL redirect, the lockout, logs) sees the real client.
     "kam.core.clients.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "kam.core.timeouts.StatementTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kam.core.logs.RequestIdMiddleware",
@@ -328,6 +330,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The OpenAPI schema and its docs (/api/schema/, /api/docs/) show every endpoint and field: open to
+# anyone on a developer's machine, to signed-in people and integration keys in production unless
+# KAM_PUBLIC_API_DOCS=1 opens them (api/docs.py).
+KAM_PUBLIC_API_DOCS = env_bool("KAM_PUBLIC_API_DOCS", default=not PRODUCTION)
 SPECTACULAR_SETTINGS = {
     "TITLE": "kam API",
     "DESCRIPTION": "CRM sync and read-back for the Key Account Management programme.",
@@ -366,6 +372,21 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts, styles and images only from kam itself (htmx and
+# static/js/kam.js under /static/), no inline code, no plugins, no framing; inline SVG and data: images
+# are fine. The API docs page loosens styles for Swagger UI (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 # How requests reach kam. KAM_TRUSTED_PROXIES is the number of reverse proxies in front of it that
 # set X-Forwarded-For and X-Forwarded-Proto (0: kam is reached directly, and both headers are

@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from api.models import ApiKey, hash_key
+from tests.factories import UserFactory
+from tests.operations.environment import PRODUCTION, settings_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,28 @@ def test_a_key_revoked_in_the_admin_stops_working(admin_client, client, sync_key
     key.refresh_from_db()
     assert key.revoked_at is not None
     assert client.get("/api/v1/accounts/", headers={"Authorization": f"Bearer {sync_key}"}).status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_closed_api_docs_turn_strangers_away_but_serve_people_and_keys(url, client, sync_key, settings):
+    settings.KAM_PUBLIC_API_DOCS = False
+    stranger = client.get(url, headers={"Accept": "application/json"} if "schema" in url else {})
+    if "docs" in url:
+        assert stranger.status_code == 302 and stranger["Location"].startswith("/login/?next=/api/docs/")
+    else:
+        assert stranger.status_code in (401, 403) and "paths" not in stranger.content.decode()
+    assert client.get(url, headers={"Authorization": f"Bearer {sync_key}"}).status_code == 200
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_open_api_docs_serve_anyone(url, client, settings):
+    settings.KAM_PUBLIC_API_DOCS = True
+    assert client.get(url).status_code == 200
+
+
+def test_api_docs_are_closed_in_production_unless_opened():
+    assert settings_in("KAM_PUBLIC_API_DOCS", **PRODUCTION) == (0, "False")
+    assert settings_in("KAM_PUBLIC_API_DOCS", **PRODUCTION, KAM_PUBLIC_API_DOCS="1") == (0, "True")
+    assert settings_in("KAM_PUBLIC_API_DOCS") == (0, "True")

@@ -27,5 +27,29 @@ def browser():
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
+        new_context = browser.new_context
+
+        def new_context_watching_the_policy(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.on("console", _record_policy_violation)
+            return context
+
+        browser.new_context = new_context_watching_the_policy
         yield browser
         browser.close()
+
+
+POLICY_VIOLATIONS: list[str] = []
+
+
+def _record_policy_violation(message):
+    if "Content Security Policy" in message.text:
+        POLICY_VIOLATIONS.append(message.text)
+
+
+@pytest.fixture(autouse=True)
+def _pages_work_under_the_content_security_policy():
+    """Every journey fails if the browser refused a script, style or image under the policy."""
+    POLICY_VIOLATIONS.clear()
+    yield
+    assert not POLICY_VIOLATIONS, POLICY_VIOLATIONS
