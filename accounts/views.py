@@ -25,6 +25,7 @@ from accounts.stakeholders.forms import (
     StakeholderForm,
 )
 from kam.core import conflicts
+from kam.core.clients import client_address
 from kam.core.ratelimit import within_limit
 
 PAGE_SIZE = 50
@@ -203,7 +204,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
 
     def post(self, request, *args, **kwargs):
-        client = request.META.get("REMOTE_ADDR", "")
+        client = client_address(request) or ""
         if not within_limit(
             "password-reset-client",
             client,

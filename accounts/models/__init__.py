@@ -26,6 +26,7 @@ from accounts.models.fields import MONEY
 from accounts.models.financials import ExchangeRate, FinancialPeriod, FinancialPeriodQuerySet
 from accounts.models.people import TeamFunction, User
 from accounts.plans.models import (
+    ENDORSED_PLAN_STATUSES,
     OPEN_ACTION_STATUSES,
     PLAN_FRESHNESS_DAYS,
     AccountPlan,
@@ -62,6 +63,7 @@ from accounts.stakeholders.models import (
 __all__ = [
     "DECISION_MAKING_ROLES",
     "DEPARTURE_ALERT_ROLES",
+    "ENDORSED_PLAN_STATUSES",
     "MONEY",
     "OPEN_ACTION_STATUSES",
     "PLAN_FRESHNESS_DAYS",

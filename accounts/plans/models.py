@@ -117,13 +117,17 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A plan the champion or the sponsor has endorsed: the account's plan is settled while it is one of these.
+ENDORSED_PLAN_STATUSES = (PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+
 class AccountPlanQuerySet(models.QuerySet):
     def in_force_on(self, day: date):
         """Plans whose period covers `day` (the account's current plan)."""
         return self.filter(period_start__lte=day, period_end__gte=day)
 
     def endorsed(self):
-        return self.filter(status__in=[PlanStatus.APPROVED, PlanStatus.ACTIVE])
+        return self.filter(status__in=ENDORSED_PLAN_STATUSES)
 
     def awaiting_approval(self):
         return self.filter(status=PlanStatus.SUBMITTED)

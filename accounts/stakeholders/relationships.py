@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.models import DECISION_MAKING_ROLES, DEPARTURE_ALERT_ROLES, Attitude
+from accounts.models import (
+    DECISION_MAKING_ROLES,
+    DEPARTURE_ALERT_ROLES,
+    ENDORSED_PLAN_STATUSES,
+    Attitude,
+    LifecycleStatus,
+)
 
 # A person is an active contact while an interaction with them was logged in the last 90 days
 # (DOMAIN.md: "contacts in the last 90 days"); a decision maker outside it is "not recently contacted".
@@ -229,7 +236,7 @@ def attention_items(account, *, today: date) -> list[Attention]:
     if account.plan_status is None:
         items.append(Attention(_("No plan for the current period"), "alert", "plans"))
     else:
-        if account.plan_status not in ("approved", "active"):
+        if account.plan_status not in ENDORSED_PLAN_STATUSES:
             items.append(Attention(_("Plan not approved yet"), "warning", "plans"))
         if account.plan_review_due_on is None or account.plan_review_due_on < today:
             items.append(Attention(_("Plan review overdue"), "warning", "plans"))
@@ -299,11 +306,31 @@ def attention_items(account, *, today: date) -> list[Attention]:
     return items
 
 
+def needs_attention(*, today: date) -> Q:
+    """The accounts for which `attention_items` lists anything, as a filter over the annotations
+    `programme.workspace.selectors.with_attention` adds: the same rules, beside them so that they change
+    together, and counting them needs no row in Python."""
+    plan_review_late = Q(plan_review_due_on__isnull=True) | Q(plan_review_due_on__lt=today)
+    plan_wanting = ~Q(plan_status__in=ENDORSED_PLAN_STATUSES) | plan_review_late
+    return (
+        Q(overdue_actions__gt=0)
+        | Q(plan_status__isnull=True)
+        | (Q(plan_status__isnull=False) & plan_wanting)
+        | Q(departed_deciders__gt=0)
+        | Q(deciders_never_contacted__gt=0)
+        | Q(deciders_not_recent__gt=0)
+        | Q(active_contacts__lte=1)
+        | Q(stale_manual_scores__gt=0)
+        | Q(nps_fell=True)
+        | Q(survey_stale=True, status=LifecycleStatus.KEY)
+    )
+
+
 def satisfaction_attention(account) -> list[Attention]:
     """The KAM's home flags a fall in NPS of 2 or more, and a key account unsurveyed for a year."""
     items = []
     if getattr(account, "nps_fell", False):
         items.append(Attention(_("NPS fell by 2 or more in the last survey"), "alert", "measures"))
-    if getattr(account, "survey_stale", False) and account.status == "key":
+    if getattr(account, "survey_stale", False) and account.status == LifecycleStatus.KEY:
         items.append(Attention(_("No satisfaction survey in the last year"), "warning", "measures"))
     return items

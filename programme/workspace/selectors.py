@@ -47,6 +47,7 @@ from accounts.stakeholders.pictures import influence_grid, org_chart
 from accounts.stakeholders.relationships import (
     attention_items,
     contact_freshness,
+    needs_attention,
     relationship_health,
     unreplaced_departures,
 )
@@ -136,25 +137,6 @@ def sparkline_points(values: list, *, width: int = 96, height: int = 24) -> str:
     return " ".join(
         f"{i * step:.1f},{height - 2 - float((v - low) / span) * (height - 4):.1f}"
         for i, v in enumerate(values)
-    )
-
-
-def needs_attention(*, today: date) -> Q:
-    """The accounts of `with_attention` for which `attention_items` lists anything, as a filter: the
-    same rules, so counting them needs no row in Python."""
-    plan_review_late = Q(plan_review_due_on__isnull=True) | Q(plan_review_due_on__lt=today)
-    plan_wanting = ~Q(plan_status__in=[PlanStatus.APPROVED, PlanStatus.ACTIVE]) | plan_review_late
-    return (
-        Q(overdue_actions__gt=0)
-        | Q(plan_status__isnull=True)
-        | (Q(plan_status__isnull=False) & plan_wanting)
-        | Q(departed_deciders__gt=0)
-        | Q(deciders_never_contacted__gt=0)
-        | Q(deciders_not_recent__gt=0)
-        | Q(active_contacts__lte=1)
-        | Q(stale_manual_scores__gt=0)
-        | Q(nps_fell=True)
-        | Q(survey_stale=True, status="key")
     )
 
 
