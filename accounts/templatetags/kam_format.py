@@ -1,23 +1,59 @@
-"""Display helpers: money with its currency, missing figures shown as a dash rather than zero."""
+"""Display helpers: money with its currency, dates and numbers in the reader's language, missing
+figures shown as a dash rather than zero."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from kam.core import locales
 
 register = template.Library()
 
 
 @register.filter
 def money(value, currency=""):
+    """A whole amount grouped the active language's way, then its ISO currency: `2 351 747 EUR`."""
     if value is None or value == "":
         return "—"
     rounded = Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    # What intcomma writes for a whole number, without its regex loop (a dashboard shows hundreds).
-    return f"{int(rounded):,} {currency}".strip()
+    text = number_format(int(rounded), 0, force_grouping=True)
+    return f"{locales.local_digits(text)} {currency}".strip()
 
 
 @register.filter
 def percent(value, places=0):
     if value is None:
         return "—"
-    return f"{Decimal(value) * 100:.{int(places)}f} %"
+    return f"{locales.local_digits(number_format(Decimal(value) * 100, int(places)))} %"
+
+
+@register.filter
+def number(value, places=None):
+    """A figure grouped and written in the reader's digits; `places` fixes the decimals."""
+    if value is None or value == "":
+        return "—"
+    text = number_format(value, None if places is None else int(places), force_grouping=True)
+    return locales.local_digits(text)
+
+
+@register.filter
+def local_date(value, style=""):
+    """`<time>` with the ISO date for machines, the reader's calendar for people.
+
+    Persian readers see the Solar Hijri date with the Gregorian one on hover; `style` "short" gives the
+    compact form for tables.
+    """
+    if not value:
+        return "—"
+    day = locales.as_date(value)
+    shown = locales.format_local_date(day, short=style == "short")
+    if locales.uses_solar_hijri():
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            day.isoformat(),
+            locales.format_gregorian_date(day),
+            shown,
+        )
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), shown)
