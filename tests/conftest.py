@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import TeamFunction
+from kam.core import catalogues
 from programme.models import Programme
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
@@ -82,3 +83,8 @@ def as_role(client, request):
         return client
 
     return login
+
+
+def pytest_sessionstart(session):
+    # Pages are tested in every language: compile what changed in locale/ (as bin/setup does).
+    catalogues.compile_all()
