@@ -43,10 +43,10 @@ def local_date(value, style=""):
     """`<time>` with the ISO date for machines, the reader's calendar for people.
 
     Persian readers see the Solar Hijri date with the Gregorian one on hover; `style` "short" gives the
-    compact form for tables.
+    compact form for tables. Nothing for a missing date: `|default:"—"` says what to show instead.
     """
     if not value:
-        return "—"
+        return ""
     day = locales.as_date(value)
     shown = locales.format_local_date(day, short=style == "short")
     if locales.uses_solar_hijri():
@@ -57,3 +57,11 @@ def local_date(value, style=""):
             shown,
         )
     return format_html('<time datetime="{}">{}</time>', day.isoformat(), shown)
+
+
+@register.filter
+def local_date_text(value, style=""):
+    """The reader's date as plain text, for e-mails and other text without markup."""
+    if not value:
+        return ""
+    return locales.format_local_date(value, short=style == "short")
