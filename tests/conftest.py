@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import TeamFunction
 from kam.core import catalogues
@@ -17,6 +18,13 @@ def _fast_hashing(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language_between_tests():
+    # A request leaves its reader's language active in the thread: the next test starts in English.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
