@@ -209,7 +209,7 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package.json), never copied into the repository.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     # Persian and Traditional Chinese glyphs, served by kam itself (static/css/fonts.css).
-    ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn" / "fonts" / "webfonts"),
+    ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn"),
     ("vendor/noto-sans-tc", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-tc"),
 ]
 STORAGES = {
