@@ -196,9 +196,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True
-# Numbers grouped the locale's way everywhere; kam/formats/ fixes locales whose Django defaults mix a
-# decimal comma with comma thousands. Exports never localise (kam/core/spreadsheets.py).
-USE_THOUSAND_SEPARATOR = True
+# Figures people read go through the money, number and percent filters (accounts/templatetags/
+# kam_format.py), which group thousands the reader's way; kam/formats/ fixes locales whose Django
+# defaults are ambiguous. A bare {{ value }} is not grouped: ids, versions and SVG geometry in
+# attributes (hx-target="#note-1234", translate(1101,152)) must stay as they are. Exports never
+# localise (kam/core/spreadsheets.py).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["kam.formats"]
 
 # --- Static files (front-end packages from npm) ---------------------------------------------------

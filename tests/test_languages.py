@@ -21,7 +21,11 @@ from kam.core import locales
 from programme.digest import services as digest
 from tests.accounts.plan_factories import ActionFactory, PlanFactory
 from tests.conftest import ROLES
-from tests.factories import FinancialPeriodFactory, InteractionFactory
+from tests.factories import (
+    FinancialPeriodFactory,
+    InteractionFactory,
+    StakeholderFactory,
+)
 from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +249,28 @@ def test_the_api_keeps_its_fields_while_messages_follow_accept_language(client, 
     with translation.override("pl"):
         assert polish.json()["errors"][0]["message"] == gettext(message) != message
     assert polish["Content-Language"] == "pl"
+
+
+SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+GEOMETRY = re.compile(r'\s(x|y|x1|x2|y1|y2|cx|cy|r|width|height|rx)="([^"]*)"')
+TRANSFORM = re.compile(r'\s(?:transform|viewBox)="([^"]*)"')
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@pytest.mark.parametrize("language", ["pl", "de", "ru", "fa"])
+def test_pictures_keep_their_geometry_in_every_language(client, figures, champion, language):
+    """A decimal comma or a grouped 1 101 inside an SVG attribute moves or hides the drawing."""
+    top = StakeholderFactory(account=figures, name="مریم احمدی", influence=5)
+    StakeholderFactory(account=figures, name="陳志明", reports_to=top, influence=3)
+    champion.language = language
+    champion.save()
+    client.force_login(champion)
+    for url in (reverse("portfolio:dashboard"), figures.get_absolute_url()):
+        page = client.get(url).content.decode()
+        pictures = SVG.findall(page)
+        assert pictures, url
+        for picture in pictures:
+            for name, value in GEOMETRY.findall(picture):
+                assert PLAIN_NUMBER.match(value), f"{url}: {name}={value!r}"
+            for value in TRANSFORM.findall(picture):
+                assert not set(value) & set("\xa0\u066b\u066c"), f"{url}: {value!r}"

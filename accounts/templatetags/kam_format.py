@@ -34,7 +34,9 @@ def money(value, currency=""):
 def percent(value, places=0):
     if value is None:
         return "—"
-    return _figure(f"{number_format(Decimal(value) * 100, int(places))} %")
+    # Django's number_format cuts decimals off; round first, as the f-string this replaced did.
+    share = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-int(places)))
+    return _figure(f"{number_format(share, int(places))} %")
 
 
 @register.filter
@@ -42,6 +44,8 @@ def number(value, places=None):
     """A figure grouped and written in the reader's digits; `places` fixes the decimals."""
     if value is None or value == "":
         return "—"
+    if places is not None:
+        value = Decimal(value).quantize(Decimal(1).scaleb(-int(places)))
     return _figure(number_format(value, None if places is None else int(places), force_grouping=True))
 
 
