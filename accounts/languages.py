@@ -17,10 +17,10 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            not request.path_info.startswith(API_PREFIX)
+            and user is not None
             and user.is_authenticated
             and getattr(user, "language", "")
-            and not request.path_info.startswith(API_PREFIX)
         ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
