@@ -11,6 +11,8 @@ COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
+# Translation catalogues compiled with Babel (pure Python); fonts come with node_modules above.
+RUN python -m kam.core.catalogues compile
 # Settings need these in production; only collectstatic runs here, nothing is sent or linked.
 RUN DJANGO_SECRET_KEY=build-only KAM_BASE_URL=http://build.invalid \
     EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend python manage.py collectstatic --noinput
