@@ -269,6 +269,7 @@ class PlanObjective(models.Model):
     target = models.CharField(
         _("measurable target"),
         max_length=200,
+        # xgettext:no-python-format (a percent sign in prose, not a placeholder)
         help_text=_("How we will know, e.g. “keep 70 % share of wallet in coated steel”."),
     )
     due_on = models.DateField(_("by"), null=True, blank=True)

@@ -44,7 +44,9 @@ EXTRACT_IGNORE = [
 # File names only, no line numbers: a line moved elsewhere does not change every catalogue.
 MAKEMESSAGES_OPTIONS = {"ignore_patterns": EXTRACT_IGNORE, "add_location": "file", "verbosity": 0}
 _PLURALS = re.compile(r"nplurals=(\d+)")
-_EMPTY_PLURAL = re.compile(r'(?:msgstr\[\d+\] ""\n)+')
+# A plural's msgstr slots when every one is empty (a multi-line msgstr also starts with `""`, so the
+# run must end the entry: a blank line or the end of the file).
+_EMPTY_PLURAL = re.compile(r'(msgid_plural "[^\n]*"\n(?:"[^\n]*"\n)*)(?:msgstr\[\d+\] ""\n)+(?=\n|\Z)')
 
 
 def extract(*, languages: list[str]) -> None:
@@ -67,7 +69,7 @@ def fit_plural_slots(po_path: Path) -> None:
     if not found:
         return
     slots = "".join(f'msgstr[{i}] ""\n' for i in range(int(found.group(1))))
-    po_path.write_text(_EMPTY_PLURAL.sub(slots, text), encoding="utf-8")
+    po_path.write_text(_EMPTY_PLURAL.sub(lambda found: found.group(1) + slots, text), encoding="utf-8")
 
 
 def catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
