@@ -315,7 +315,7 @@ class PlanActionQuerySet(models.QuerySet):
 
 
 class PlanAction(models.Model):
-    """Something someone of ours (any function) will do, by a date; a joint one is agreed with the customer."""
+    """What one of ours (any function) will do, by a date; a joint action is agreed with the customer."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="actions")
     objective = models.ForeignKey(

@@ -27,8 +27,8 @@ from accounts import permissions
 from accounts.models import (
     OPEN_ACTION_STATUSES,
     Account,
-    ActionStatus,
     AccountPlan,
+    ActionStatus,
     BuyingCentre,
     Offering,
     OpportunityCell,
@@ -195,7 +195,9 @@ def joint_plan(*, user, account_id: int, plan_id: int) -> JointPlan:
             status=a.get_status_display(),
             is_overdue=a.is_overdue(today),
         )
-        for a in plan.actions.joint().exclude(status=ActionStatus.DROPPED).select_related("owner", "objective")
+        for a in plan.actions.joint()
+        .exclude(status=ActionStatus.DROPPED)
+        .select_related("owner", "objective")
     ]
     return JointPlan(
         account_name=account.name,

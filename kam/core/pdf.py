@@ -64,6 +64,7 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
 
 def pdf_response(template_name: str, context: dict, *, request, filename: str) -> HttpResponse:
     """The template rendered as a PDF download named `filename` (made safe for a header)."""
-    response = HttpResponse(render_pdf(template_name, context, request=request), content_type="application/pdf")
+    document = render_pdf(template_name, context, request=request)
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename) or "document"}.pdf"'
     return response
