@@ -57,7 +57,9 @@ def sponsor_endorse(request, account_id: int, plan_id: int):
         ),
     )  # fmt: skip
     if submission.saved:
-        messages.success(request, _("Plan endorsed."))
+        messages.success(
+            request, _("Plan endorsed and approved: the key account manager can start executing it.")
+        )
         return redirect("portfolio:sponsor_brief", account_id=account.pk)
     if submission.status == 409:
         # The brief again, as the plan stands now, with her comment kept: endorsing again is deliberate.
