@@ -27,7 +27,8 @@ def test_anything_but_our_static_files_is_refused(url):
 
 
 def test_a_page_with_a_foreign_image_still_renders_without_it(tmp_path, settings, caplog):
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned whole, so that Django rebuilds its template engines with the extra folder.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
     (tmp_path / "outside.html").write_text(
         '{% extends "pdf_base.html" %}{% block content %}<p>Still here</p>'
         '<img src="http://example.com/tracker.png" alt="">{% endblock %}'
