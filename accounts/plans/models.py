@@ -341,9 +341,9 @@ class PlanAction(models.Model):
     note = models.TextField(_("note"), blank=True)
     # A joint action: agreed with the customer, so it appears in the joint account plan they see.
     shared_with_customer = models.BooleanField(
-        _("joint action, shared with the customer"),
+        _("shared with the customer"),
         default=False,
-        help_text=_("Shown in the joint account plan that you share with the customer."),
+        help_text=_("A joint action: shown in the joint account plan that you share with the customer."),
     )
     version = version_field()
     created_at = models.DateTimeField(auto_now_add=True)
