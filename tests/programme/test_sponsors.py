@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Interaction, InteractionKind, PlanStatus
-from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
 from tests.conftest import ROLES
 from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory, UserFactory
 
@@ -286,3 +286,13 @@ def test_endorsing_says_that_it_approves_the_plan(client, sponsor, account, subm
     url = reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk])
     response = client.post(url, {"version": submitted_plan.version}, follow=True)
     assert "Plan endorsed and approved" in response.content.decode()
+
+
+def test_the_brief_shows_the_worst_risks_and_links_to_the_rest(client, sponsor, account, submitted_plan):
+    for impact in (1, 3, 2, 1, 3):
+        RiskFactory(plan=submitted_plan, description=f"Risk of impact {impact}", impact=impact)
+    client.force_login(sponsor)
+    response = client.get(reverse("portfolio:sponsor_brief", args=[account.pk]))
+    assert [r.impact for r in response.context["brief"].risks] == [3, 3, 2]
+    content = response.content.decode()
+    assert "the worst 3 of 5" in content and f"{submitted_plan.get_absolute_url()}#risks" in content
