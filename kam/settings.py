@@ -387,7 +387,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs each rendering step at INFO; its warnings (a missing image or font) still show.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 # The worker's lines go through LOGGING too, instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
