@@ -8,7 +8,7 @@ cut-offs; a point's *area* grows with its CLV, so a twice-as-valuable account lo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 SCALE_MAX = 100
@@ -60,6 +60,7 @@ class MatrixLayout:
     cut_y: float  # the attractiveness cut-off line
     points: list[PlacedPoint]  # in drawing order: candidates under key accounts, big under small
     ticks: list[tuple[int, float, float]]  # (value, x, y) for the axes
+    labels: list[Label] = field(default_factory=list)  # the key accounts' names
 
     def quadrant_boxes(self) -> list[tuple[str, float, float, float, float]]:
         """(quadrant, x, y, width, height) of the four 4S areas, for their background and label."""
@@ -93,38 +94,166 @@ def radius_for(clv, *, largest_clv, min_radius: float, max_radius: float) -> flo
 
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+# How far a point may be moved off its true spot to keep clear of others (pixels; a score point is
+# about 6.5 px on the default 720 px matrix): the position still reads true.
+MAX_SHIFT = 24.0
+SHIFT_STEP = 1.6  # the sunflower spiral's spacing: about (MAX_SHIFT / SHIFT_STEP)^2 spots to try
+CLEARANCE = 2.0  # pixels between a point's centre and the edge of a smaller neighbour's
+
+
+def _needed(r1: float, r2: float) -> float:
+    """Centres this far apart leave each point's centre outside its (smaller) neighbour: the smaller
+    one is drawn on top, so both stay visible and clickable."""
+    return min(r1, r2) + CLEARANCE
+
+
+class _Grid:
+    """Placed points by grid cell, to look only at near neighbours."""
+
+    def __init__(self, cell: float):
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
+
+    def add(self, x: float, y: float, r: float) -> None:
+        self.cells.setdefault((int(x // self.cell), int(y // self.cell)), []).append((x, y, r))
+
+    def clearance(self, x: float, y: float, r: float) -> float:
+        """The smallest (distance - needed distance) to any placed point near (x, y); >= 0 is free."""
+        worst = math.inf
+        cx, cy = int(x // self.cell), int(y // self.cell)
+        for i in (cx - 1, cx, cx + 1):
+            for j in (cy - 1, cy, cy + 1):
+                for ox, oy, other in self.cells.get((i, j), ()):
+                    worst = min(worst, math.hypot(x - ox, y - oy) - _needed(r, other))
+        return worst
 
 
 def spread_overlaps(
-    placed: list[PlacedPoint], *, box: Box | None = None, cell: float = 4.0, step: float = 4.0
+    placed: list[PlacedPoint], *, box: Box | None = None, step: float = SHIFT_STEP, limit: float = MAX_SHIFT
 ) -> list[PlacedPoint]:
-    """Nudge points that land on the same spot along a sunflower spiral, so each stays reachable.
+    """Move points that would hide one another a few pixels along a sunflower spiral, deterministically.
 
-    Scores cluster (many candidates share 100/100, or a rounded value); without this, the later
-    point hides the earlier one completely. The offset is a few pixels, turned back inside `box`
-    at its edges: the position still reads true.
+    Scores cluster (relationship criteria scored by bands give the same few values to hundreds of
+    candidates: vertical stripes of rings). Key accounts are placed first (biggest first), so they move
+    least; then candidates by id. Each takes the first spot on its spiral that keeps clear of every
+    point placed before it, or, when none within `limit` does, the spot that keeps clearest.
     """
-
-    def inside(origin: float, offset: float, low: float, high: float) -> float:
-        value = origin + offset
-        if box is not None and not low <= value <= high:
-            value = origin - offset
-        return round(value, 2)
-
-    seen: dict[tuple[int, int], int] = {}
+    largest = max((pp.r for pp in placed), default=0.0)
+    grid = _Grid(cell=max(2 * (largest + CLEARANCE), 8.0))
+    order = sorted(placed, key=lambda pp: (pp.point.status != "key", -pp.r, pp.point.account_id))
+    spots = int((limit / step) ** 2)
     spread = []
-    for pp in sorted(placed, key=lambda pp: pp.point.account_id):  # deterministic whatever the input order
-        spot = (round(pp.cx / cell), round(pp.cy / cell))
-        k = seen.get(spot, 0)
-        seen[spot] = k + 1
-        if k:
+    for pp in order:
+        best, best_clearance = (pp.cx, pp.cy), -math.inf
+        for k in range(spots + 1):
             radius, angle = step * math.sqrt(k), k * GOLDEN_ANGLE
-            left, top, right, bottom = (box.left, box.top, box.right, box.bottom) if box else (0, 0, 0, 0)
-            cx = inside(pp.cx, radius * math.cos(angle), left, right)
-            cy = inside(pp.cy, radius * math.sin(angle), top, bottom)
-            pp = PlacedPoint(pp.point, cx, cy, pp.r)
-        spread.append(pp)
+            x, y = round(pp.cx + radius * math.cos(angle), 2), round(pp.cy + radius * math.sin(angle), 2)
+            if box is not None and not (box.left <= x <= box.right and box.top <= y <= box.bottom):
+                continue
+            clearance = grid.clearance(x, y, pp.r)
+            if clearance >= 0:
+                best = (x, y)
+                break
+            if clearance > best_clearance:
+                best, best_clearance = (x, y), clearance
+        grid.add(best[0], best[1], pp.r)
+        spread.append(PlacedPoint(pp.point, best[0], best[1], pp.r))
     return spread
+
+
+@dataclass(frozen=True)
+class Label:
+    """A key account's name beside its point; `leader` joins them when the label had to sit further off."""
+
+    account_id: int
+    text: str
+    x: float
+    y: float  # the text's baseline
+    anchor: str  # SVG text-anchor: start, middle or end
+    box: Box
+    leader: tuple[float, float, float, float] | None = None
+
+
+LABEL_CHARS = 22  # longer names are cut (the point's tooltip has the whole name)
+LABEL_CHAR_WIDTH = 6.4  # an 11 px sans-serif's average advance, generous: estimated, not measured
+LABEL_HEIGHT = 13.0
+LABEL_GAP = 3.0
+# Around the point, from the preferred side: right, left, the diagonals, above, below (degrees, y down).
+LABEL_ANGLES = (0, 180, -30, 30, -150, 150, -90, 90, -60, 60, -120, 120)
+LEADER_DISTANCES = (0.0, 14.0, 28.0, 44.0, 62.0)  # beyond the point's edge; > 0 draws a leader line
+
+
+def label_text(name: str) -> str:
+    name = " ".join(str(name).split())
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
+
+
+def _circle_box(pp: PlacedPoint) -> Box:
+    return Box(pp.cx - pp.r, pp.cy - pp.r, pp.cx + pp.r, pp.cy + pp.r)
+
+
+def _label_at(pp: PlacedPoint, text: str, angle: float, distance: float) -> Label:
+    theta = math.radians(angle)
+    cos, sin = math.cos(theta), math.sin(theta)
+    reach = pp.r + LABEL_GAP + distance
+    ax, ay = pp.cx + reach * cos, pp.cy + reach * sin
+    width = len(text) * LABEL_CHAR_WIDTH
+    if cos > 0.3:
+        anchor, left = "start", ax
+    elif cos < -0.3:
+        anchor, left = "end", ax - width
+    else:
+        anchor, left = "middle", ax - width / 2
+    if sin > 0.3:
+        top = ay
+    elif sin < -0.3:
+        top = ay - LABEL_HEIGHT
+    else:
+        top = ay - LABEL_HEIGHT / 2
+    box = Box(round(left, 2), round(top, 2), round(left + width, 2), round(top + LABEL_HEIGHT, 2))
+    x = {"start": box.left, "end": box.right, "middle": round(ax, 2)}[anchor]
+    leader = None
+    if distance:
+        edge_x, edge_y = pp.cx + pp.r * cos, pp.cy + pp.r * sin
+        end_x, end_y = pp.cx + (reach - LABEL_GAP / 2) * cos, pp.cy + (reach - LABEL_GAP / 2) * sin
+        leader = (round(edge_x, 2), round(edge_y, 2), round(end_x, 2), round(end_y, 2))
+    return Label(pp.point.account_id, text, round(x, 2), round(box.bottom - 3, 2), anchor, box, leader)
+
+
+def label_key_accounts(points: list[PlacedPoint], *, bounds: Box) -> list[Label]:
+    """A label for every key account, placed where it covers no other label and no key account's point
+    (and as few candidates as it can), inside `bounds`; further off with a leader line when the spots
+    next to the point are taken. Biggest accounts choose first; deterministic."""
+    keys = sorted(
+        (pp for pp in points if pp.point.status == "key"), key=lambda pp: (-pp.r, pp.point.account_id)
+    )
+    hard = [_circle_box(pp) for pp in keys]
+    soft = [_circle_box(pp) for pp in points if pp.point.status != "key"]
+    labels: list[Label] = []
+    for pp in keys:
+        text, own = label_text(pp.point.name), _circle_box(pp)
+        best, best_cost = None, math.inf
+        for step, (distance, angle) in enumerate((d, a) for d in LEADER_DISTANCES for a in LABEL_ANGLES):
+            label = _label_at(pp, text, angle, distance)
+            box = label.box
+            inside = (
+                bounds.left <= box.left and box.right <= bounds.right
+                and bounds.top <= box.top and box.bottom <= bounds.bottom
+            )  # fmt: skip
+            collisions = sum(_overlaps(box, other.box) for other in labels)
+            collisions += sum(_overlaps(box, circle) for circle in hard if circle != own)
+            covered = sum(_overlaps(box, circle) for circle in soft)
+            cost = (0 if inside else 10_000) + collisions * 1_000 + covered * 20 + step
+            if cost < best_cost:
+                best, best_cost = label, cost
+            if inside and not collisions and not covered:
+                break
+        labels.append(best)
+    return labels
 
 
 def layout_matrix(
@@ -137,6 +266,7 @@ def layout_matrix(
     margin: tuple[int, int, int, int] = (16, 16, 44, 52),  # top, right, bottom, left: room for axes
     min_radius: float = 3.0,
     max_radius: float = 20.0,
+    label_keys: bool = True,
 ) -> MatrixLayout:
     """Place every point; candidates are drawn first (under), and within a group big before small,
     so that every point stays reachable for hover and click with 25 key accounts and 200 candidates."""
@@ -164,6 +294,7 @@ def layout_matrix(
     placed = spread_overlaps(placed, box=plot)
     placed.sort(key=lambda pp: (pp.point.status == "key", -pp.r, pp.point.account_id))
     ticks = [(v, x_at(v), y_at(v)) for v in range(0, SCALE_MAX + 1, 25)]
+    labels = label_key_accounts(placed, bounds=plot) if label_keys else []
     return MatrixLayout(
         width=width,
         height=height,
@@ -172,4 +303,5 @@ def layout_matrix(
         cut_y=y_at(attractiveness_cutoff),
         points=placed,
         ticks=ticks,
+        labels=labels,
     )
