@@ -179,8 +179,9 @@ LABEL_CHAR_WIDTH = 6.4  # an 11 px sans-serif's average advance, generous: estim
 LABEL_HEIGHT = 13.0
 LABEL_GAP = 3.0
 # Around the point, from the preferred side: right, left, the diagonals, above, below (degrees, y down).
-LABEL_ANGLES = (0, 180, -30, 30, -150, 150, -90, 90, -60, 60, -120, 120)
-LEADER_DISTANCES = (0.0, 14.0, 28.0, 44.0, 62.0)  # beyond the point's edge; > 0 draws a leader line
+LABEL_ANGLES = (0, 180, -30, 30, -150, 150, -90, 90, -60, 60, -120, 120, -15, 15, -165, 165)
+# Beyond the point's edge; > 0 draws a leader line.
+LEADER_DISTANCES = (0.0, 14.0, 28.0, 44.0, 62.0, 84.0, 110.0, 140.0)
 
 
 def label_text(name: str) -> str:
@@ -246,8 +247,10 @@ def label_key_accounts(points: list[PlacedPoint], *, bounds: Box) -> list[Label]
             )  # fmt: skip
             collisions = sum(_overlaps(box, other.box) for other in labels)
             collisions += sum(_overlaps(box, circle) for circle in hard if circle != own)
+            if best is not None and (not inside or collisions):
+                continue  # a spot free of key accounts and labels was found already, or may be later
             covered = sum(_overlaps(box, circle) for circle in soft)
-            cost = (0 if inside else 10_000) + collisions * 1_000 + covered * 20 + step
+            cost = (0 if inside else 100_000) + collisions * 10_000 + covered * 500 + step
             if cost < best_cost:
                 best, best_cost = label, cost
             if inside and not collisions and not covered:

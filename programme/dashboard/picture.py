@@ -25,7 +25,7 @@ KINDS = {
     "candidate": gettext_lazy("candidate"),
     "add": gettext_lazy("candidate proposed for entry"),
 }
-MOVED = gettext_lazy("moves with these settings (the arrow starts where it is now)")
+MOVED = gettext_lazy("changes quadrant or crosses a threshold (arrows start where accounts are now)")
 
 
 def kind_of(status: str, recommendation: str) -> str:
@@ -78,11 +78,13 @@ def matrix_picture(
     name: str = "matrix",
     title: str = "",
     moved_from: dict[int, tuple[float, float]] | None = None,
+    highlighted: set[int] | None = None,
 ) -> MatrixPicture:
-    """`moved_from`: for the what-if's second matrix, where each account that moves sits on the first."""
+    """For the what-if's second matrix: `moved_from`, where each account that moves sits on the first
+    (an arrow from there); `highlighted`, the accounts that change quadrant or cross a threshold."""
     kinds = {LifecycleStatus.KEY: _("key account"), LifecycleStatus.CANDIDATE: _("candidate")}
     template = _("%(name)s · %(kind)s · attractiveness %(a).0f · relationship %(r).0f · CLV %(clv)s")
-    moved_from = moved_from or {}
+    moved_from, highlighted = moved_from or {}, highlighted or set()
     marks, arrows = [], []
     for placed in layout.points:
         p = placed.point
@@ -95,17 +97,17 @@ def matrix_picture(
             "clv": money(p.clv, currency),
         }
         css = f"pt pt-{p.status} kind-{kind} pq-{p.quadrant or 'none'}"
-        origin = moved_from.get(p.account_id)
-        if origin is not None:
+        if p.account_id in highlighted:
             css += " moved"
-            if (origin[0], origin[1]) != (placed.cx, placed.cy):
-                arrows.append(Arrow(origin[0], origin[1], placed.cx, placed.cy))
+        origin = moved_from.get(p.account_id)
+        if origin is not None and (origin[0], origin[1]) != (placed.cx, placed.cy):
+            arrows.append(Arrow(origin[0], origin[1], placed.cx, placed.cy))
         marks.append(MatrixMark(p.url, css, placed.cx, placed.cy, placed.r, title_text, kind))
     drawn = {m.kind for m in marks}
     legend = [
         (kind, str(label)) for kind, label in KINDS.items() if kind in drawn or kind in ("key", "candidate")
     ]
-    if moved_from:
+    if highlighted & {m.point.account_id for m in layout.points}:
         legend.append(("moved", str(MOVED)))
     quadrants = [(q, Quadrant(q).label, *box) for q, *box in layout.quadrant_boxes()]
     return MatrixPicture(name, layout, marks, layout.labels, legend, quadrants, arrows, title)
