@@ -182,11 +182,11 @@ def scored_sql(current: Side, proposed: Side) -> tuple[str, dict]:
     changed = " OR ".join(f"current_{name} <> proposed_{name}" for name in ("quadrant", "entry", "exit"))
     sql = f"""
         WITH read AS MATERIALIZED (
-            SELECT s.account_id AS id, a.status AS status, {", ".join(read) or "1 AS nothing"}
+            SELECT s.account_id AS id, a.status AS status, {", ".join(read) or "1 AS no_criteria"}
             FROM {AccountScore._meta.db_table} s JOIN accounts_account a ON a.id = s.account_id
             WHERE a.archived_at IS NULL
         ), criteria AS MATERIALIZED (
-            SELECT id, status, {", ".join(scores) or "1 AS nothing"} FROM read
+            SELECT id, status, {", ".join(scores) or "1 AS no_criteria"} FROM read
         ), weighed AS MATERIALIZED (
             SELECT id, status, {", ".join(groups)} FROM criteria
         ), grouped AS MATERIALIZED (
