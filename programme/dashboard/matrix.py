@@ -101,14 +101,15 @@ SHIFT_STEP = 1.6  # the sunflower spiral's spacing: about (MAX_SHIFT / SHIFT_STE
 CLEARANCE = 2.0  # pixels between a point's centre and the edge of a smaller neighbour's
 
 
-def _needed(r1: float, r2: float) -> float:
-    """Centres this far apart leave each point's centre outside its (smaller) neighbour: the smaller
-    one is drawn on top, so both stay visible and clickable."""
-    return min(r1, r2) + CLEARANCE
+# The spiral's offsets, computed once: the k-th spot is step * sqrt(k) away, turned by the golden angle.
+SPIRAL = [
+    (math.sqrt(k) * math.cos(k * GOLDEN_ANGLE), math.sqrt(k) * math.sin(k * GOLDEN_ANGLE))
+    for k in range(int((MAX_SHIFT / SHIFT_STEP) ** 2) + 1)
+]
 
 
 class _Grid:
-    """Placed points by grid cell, to look only at near neighbours."""
+    """Placed points by grid cell, to look only at the neighbours that could be too close."""
 
     def __init__(self, cell: float):
         self.cell = cell
@@ -117,14 +118,21 @@ class _Grid:
     def add(self, x: float, y: float, r: float) -> None:
         self.cells.setdefault((int(x // self.cell), int(y // self.cell)), []).append((x, y, r))
 
-    def clearance(self, x: float, y: float, r: float) -> float:
-        """The smallest (distance - needed distance) to any placed point near (x, y); >= 0 is free."""
+    def clearance(self, x: float, y: float, r: float, floor: float = -math.inf) -> float:
+        """The smallest (distance - needed distance) to a placed point, >= 0 when (x, y) is free; stops
+        early once it is below `floor` (a spot no better than one already found)."""
         worst = math.inf
+        reach = int((r + CLEARANCE) // self.cell) + 1  # no neighbour needs more room than this
         cx, cy = int(x // self.cell), int(y // self.cell)
-        for i in (cx - 1, cx, cx + 1):
-            for j in (cy - 1, cy, cy + 1):
-                for ox, oy, other in self.cells.get((i, j), ()):
-                    worst = min(worst, math.hypot(x - ox, y - oy) - _needed(r, other))
+        cells = self.cells
+        for i in range(cx - reach, cx + reach + 1):
+            for j in range(cy - reach, cy + reach + 1):
+                for ox, oy, other in cells.get((i, j), ()):
+                    gap = math.hypot(x - ox, y - oy) - (other if other < r else r) - CLEARANCE
+                    if gap < worst:
+                        worst = gap
+                        if worst < floor:
+                            return worst
         return worst
 
 
@@ -133,29 +141,29 @@ def spread_overlaps(
 ) -> list[PlacedPoint]:
     """Move points that would hide one another a few pixels along a sunflower spiral, deterministically.
 
+    Centres `min(r1, r2) + CLEARANCE` apart leave each point's centre outside its smaller neighbour,
+    which is drawn on top: both stay visible and clickable.
+
     Scores cluster (relationship criteria scored by bands give the same few values to hundreds of
     candidates: vertical stripes of rings). Key accounts are placed first (biggest first), so they move
     least; then candidates by id. Each takes the first spot on its spiral that keeps clear of every
     point placed before it, or, when none within `limit` does, the spot that keeps clearest.
     """
-    largest = max((pp.r for pp in placed), default=0.0)
-    grid = _Grid(cell=max(2 * (largest + CLEARANCE), 8.0))
+    grid = _Grid(cell=8.0)
     order = sorted(placed, key=lambda pp: (pp.point.status != "key", -pp.r, pp.point.account_id))
-    spots = int((limit / step) ** 2)
+    spots = SPIRAL[: int((limit / step) ** 2) + 1]
     spread = []
     for pp in order:
         best, best_clearance = (pp.cx, pp.cy), -math.inf
-        for k in range(spots + 1):
-            radius, angle = step * math.sqrt(k), k * GOLDEN_ANGLE
-            x, y = round(pp.cx + radius * math.cos(angle), 2), round(pp.cy + radius * math.sin(angle), 2)
+        for dx, dy in spots:
+            x, y = round(pp.cx + step * dx, 2), round(pp.cy + step * dy, 2)
             if box is not None and not (box.left <= x <= box.right and box.top <= y <= box.bottom):
                 continue
-            clearance = grid.clearance(x, y, pp.r)
-            if clearance >= 0:
-                best = (x, y)
-                break
+            clearance = grid.clearance(x, y, pp.r, best_clearance)
             if clearance > best_clearance:
                 best, best_clearance = (x, y), clearance
+                if clearance >= 0:
+                    break
         grid.add(best[0], best[1], pp.r)
         spread.append(PlacedPoint(pp.point, best[0], best[1], pp.r))
     return spread
