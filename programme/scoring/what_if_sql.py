@@ -180,6 +180,8 @@ def scored_sql(current: Side, proposed: Side) -> tuple[str, dict]:
         ]  # fmt: skip
         flags += _flags_sql(side, params, settings)
     changed = " OR ".join(f"current_{name} <> proposed_{name}" for name in ("quadrant", "entry", "exit"))
+    # MATERIALIZED where a layer's columns are read several times below (else PostgreSQL inlines the
+    # expressions at every use): the values read once from JSON, the ranks, the weighted sums, the scores.
     sql = f"""
         WITH read AS MATERIALIZED (
             SELECT s.account_id AS id, a.status AS status, {", ".join(read) or "1 AS no_criteria"}
@@ -189,15 +191,15 @@ def scored_sql(current: Side, proposed: Side) -> tuple[str, dict]:
             SELECT id, status, {", ".join(scores) or "1 AS no_criteria"} FROM read
         ), weighed AS MATERIALIZED (
             SELECT id, status, {", ".join(groups)} FROM criteria
-        ), grouped AS MATERIALIZED (
+        ), grouped AS (
             SELECT id, status, {", ".join(group_scores)} FROM weighed
-        ), combined AS MATERIALIZED (
+        ), combined AS (
             SELECT grouped.*, {", ".join(overall)} FROM grouped
         ), final AS MATERIALIZED (
             SELECT id, status, {", ".join(finals)} FROM combined
-        ), quadrants AS MATERIALIZED (
+        ), quadrants AS (
             SELECT final.*, {", ".join(flags)} FROM final
-        ), flagged AS MATERIALIZED (
+        ), flagged AS (
             SELECT quadrants.*, CASE WHEN {changed} THEN 1 ELSE 0 END AS changed FROM quadrants
         )"""
     return sql, params
