@@ -97,8 +97,9 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 # How far a point may be moved off its true spot to keep clear of others (pixels; a score point is
 # about 6.5 px on the default 720 px matrix): the position still reads true.
 MAX_SHIFT = 24.0
-SHIFT_STEP = 1.6  # the sunflower spiral's spacing: about (MAX_SHIFT / SHIFT_STEP)^2 spots to try
+SHIFT_STEP = 2.0  # the sunflower spiral's spacing: about (MAX_SHIFT / SHIFT_STEP)^2 spots to try
 CLEARANCE = 2.0  # pixels between a point's centre and the edge of a smaller neighbour's
+ROUNDING = 0.01  # coordinates are rounded to two places: a free spot keeps this much more room
 
 
 # The spiral's offsets, computed once: the k-th spot is step * sqrt(k) away, turned by the golden angle.
@@ -152,18 +153,20 @@ def spread_overlaps(
     grid = _Grid(cell=8.0)
     order = sorted(placed, key=lambda pp: (pp.point.status != "key", -pp.r, pp.point.account_id))
     spots = SPIRAL[: int((limit / step) ** 2) + 1]
+    left, top, right, bottom = (box.left, box.top, box.right, box.bottom) if box else (-1e9, -1e9, 1e9, 1e9)
     spread = []
     for pp in order:
         best, best_clearance = (pp.cx, pp.cy), -math.inf
         for dx, dy in spots:
-            x, y = round(pp.cx + step * dx, 2), round(pp.cy + step * dy, 2)
-            if box is not None and not (box.left <= x <= box.right and box.top <= y <= box.bottom):
+            x, y = pp.cx + step * dx, pp.cy + step * dy
+            if not (left <= x <= right and top <= y <= bottom):
                 continue
             clearance = grid.clearance(x, y, pp.r, best_clearance)
             if clearance > best_clearance:
                 best, best_clearance = (x, y), clearance
-                if clearance >= 0:
+                if clearance >= ROUNDING:  # still clear once rounded to two places
                     break
+        best = (round(best[0], 2), round(best[1], 2))
         grid.add(best[0], best[1], pp.r)
         spread.append(PlacedPoint(pp.point, best[0], best[1], pp.r))
     return spread
@@ -186,6 +189,7 @@ LABEL_CHARS = 22  # longer names are cut (the point's tooltip has the whole name
 LABEL_CHAR_WIDTH = 6.4  # an 11 px sans-serif's average advance, generous: estimated, not measured
 LABEL_HEIGHT = 13.0
 LABEL_GAP = 3.0
+QUADRANT_NAME_WIDTH = 90.0  # "Streamline" in 13 px bold, about
 # Around the point, from the preferred side: right, left, the diagonals, above, below (degrees, y down).
 LABEL_ANGLES = (0, 180, -30, 30, -150, 150, -90, 90, -60, 60, -120, 120, -15, 15, -165, 165)
 # Beyond the point's edge; > 0 draws a leader line.
@@ -233,7 +237,7 @@ def _label_at(pp: PlacedPoint, text: str, angle: float, distance: float) -> Labe
     return Label(pp.point.account_id, text, round(x, 2), round(box.bottom - 3, 2), anchor, box, leader)
 
 
-def label_key_accounts(points: list[PlacedPoint], *, bounds: Box) -> list[Label]:
+def label_key_accounts(points: list[PlacedPoint], *, bounds: Box, avoid: list[Box] = ()) -> list[Label]:
     """A label for every key account, placed where it covers no other label and no key account's point
     (and as few candidates as it can), inside `bounds`; further off with a leader line when the spots
     next to the point are taken. Biggest accounts choose first; deterministic."""
@@ -241,10 +245,11 @@ def label_key_accounts(points: list[PlacedPoint], *, bounds: Box) -> list[Label]
         (pp for pp in points if pp.point.status == "key"), key=lambda pp: (-pp.r, pp.point.account_id)
     )
     hard = [_circle_box(pp) for pp in keys]
-    soft = [_circle_box(pp) for pp in points if pp.point.status != "key"]
+    soft = [_circle_box(pp) for pp in points if pp.point.status != "key"] + list(avoid)
     labels: list[Label] = []
-    for pp in keys:
-        text, own = label_text(pp.point.name), _circle_box(pp)
+    for index, pp in enumerate(keys):
+        text = label_text(pp.point.name)
+        others = hard[:index] + hard[index + 1 :]
         best, best_cost = None, math.inf
         for step, (distance, angle) in enumerate((d, a) for d in LEADER_DISTANCES for a in LABEL_ANGLES):
             label = _label_at(pp, text, angle, distance)
@@ -254,7 +259,7 @@ def label_key_accounts(points: list[PlacedPoint], *, bounds: Box) -> list[Label]
                 and bounds.top <= box.top and box.bottom <= bounds.bottom
             )  # fmt: skip
             collisions = sum(_overlaps(box, other.box) for other in labels)
-            collisions += sum(_overlaps(box, circle) for circle in hard if circle != own)
+            collisions += sum(_overlaps(box, circle) for circle in others)
             if best is not None and (not inside or collisions):
                 continue  # a spot free of key accounts and labels was found already, or may be later
             covered = sum(_overlaps(box, circle) for circle in soft)
@@ -305,13 +310,19 @@ def layout_matrix(
     placed = spread_overlaps(placed, box=plot)
     placed.sort(key=lambda pp: (pp.point.status == "key", -pp.r, pp.point.account_id))
     ticks = [(v, x_at(v), y_at(v)) for v in range(0, SCALE_MAX + 1, 25)]
-    labels = label_key_accounts(placed, bounds=plot) if label_keys else []
+    cut_x, cut_y = x_at(relationship_cutoff), y_at(attractiveness_cutoff)
+    # The quadrants' names, top left of each area (as the template draws them): kept clear if possible.
+    names = [
+        Box(x + 4, y + 2, x + 4 + QUADRANT_NAME_WIDTH, y + 20)
+        for x, y in ((plot.left, plot.top), (cut_x, plot.top), (plot.left, cut_y), (cut_x, cut_y))
+    ]
+    labels = label_key_accounts(placed, bounds=plot, avoid=names) if label_keys else []
     return MatrixLayout(
         width=width,
         height=height,
         plot=plot,
-        cut_x=x_at(relationship_cutoff),
-        cut_y=y_at(attractiveness_cutoff),
+        cut_x=cut_x,
+        cut_y=cut_y,
         points=placed,
         ticks=ticks,
         labels=labels,
