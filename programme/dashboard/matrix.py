@@ -120,8 +120,8 @@ class _Grid:
         self.cells.setdefault((int(x // self.cell), int(y // self.cell)), []).append((x, y, r))
 
     def clearance(self, x: float, y: float, r: float, floor: float = -math.inf) -> float:
-        """The smallest (distance - needed distance) to a placed point, >= 0 when (x, y) is free; stops
-        early once it is below `floor` (a spot no better than one already found)."""
+        """The smallest (distance - needed distance) to a placed point that is too close (inf when none
+        is: the spot is free); stops early once below `floor` (no better than a spot already found)."""
         worst = math.inf
         reach = int((r + CLEARANCE) // self.cell) + 1  # no neighbour needs more room than this
         cx, cy = int(x // self.cell), int(y // self.cell)
@@ -129,7 +129,12 @@ class _Grid:
         for i in range(cx - reach, cx + reach + 1):
             for j in range(cy - reach, cy + reach + 1):
                 for ox, oy, other in cells.get((i, j), ()):
-                    gap = math.hypot(x - ox, y - oy) - (other if other < r else r) - CLEARANCE
+                    need = (other if other < r else r) + CLEARANCE
+                    dx, dy = x - ox, y - oy
+                    distance2 = dx * dx + dy * dy
+                    if distance2 >= (need + ROUNDING) * (need + ROUNDING):
+                        continue  # far enough: it cannot make this spot less than free
+                    gap = math.sqrt(distance2) - need
                     if gap < worst:
                         worst = gap
                         if worst < floor:
@@ -246,6 +251,22 @@ def label_key_accounts(points: list[PlacedPoint], *, bounds: Box, avoid: list[Bo
     )
     hard = [_circle_box(pp) for pp in keys]
     soft = [_circle_box(pp) for pp in points if pp.point.status != "key"] + list(avoid)
+    cell = 40.0
+    soft_cells: dict[tuple[int, int], list[int]] = {}
+    for number, circle in enumerate(soft):
+        for i in range(int(circle.left // cell), int(circle.right // cell) + 1):
+            for j in range(int(circle.top // cell), int(circle.bottom // cell) + 1):
+                soft_cells.setdefault((i, j), []).append(number)
+
+    def covered(box: Box) -> int:
+        near = {
+            number
+            for i in range(int(box.left // cell), int(box.right // cell) + 1)
+            for j in range(int(box.top // cell), int(box.bottom // cell) + 1)
+            for number in soft_cells.get((i, j), ())
+        }
+        return sum(_overlaps(box, soft[number]) for number in near)
+
     labels: list[Label] = []
     for index, pp in enumerate(keys):
         text = label_text(pp.point.name)
@@ -262,11 +283,11 @@ def label_key_accounts(points: list[PlacedPoint], *, bounds: Box, avoid: list[Bo
             collisions += sum(_overlaps(box, circle) for circle in others)
             if best is not None and (not inside or collisions):
                 continue  # a spot free of key accounts and labels was found already, or may be later
-            covered = sum(_overlaps(box, circle) for circle in soft)
-            cost = (0 if inside else 100_000) + collisions * 10_000 + covered * 500 + step
+            hidden = covered(box)
+            cost = (0 if inside else 100_000) + collisions * 10_000 + hidden * 500 + step
             if cost < best_cost:
                 best, best_cost = label, cost
-            if inside and not collisions and not covered:
+            if inside and not collisions and not hidden:
                 break
         labels.append(best)
     return labels
