@@ -198,7 +198,7 @@ QUADRANT_NAME_WIDTH = 90.0  # "Streamline" in 13 px bold, about
 # Around the point, from the preferred side: right, left, the diagonals, above, below (degrees, y down).
 LABEL_ANGLES = (0, 180, -30, 30, -150, 150, -90, 90, -60, 60, -120, 120, -15, 15, -165, 165)
 # Beyond the point's edge; > 0 draws a leader line.
-LEADER_DISTANCES = (0.0, 14.0, 28.0, 44.0, 62.0, 84.0, 110.0, 140.0)
+LEADER_DISTANCES = (0.0, 14.0, 28.0, 44.0, 62.0, 84.0, 110.0, 140.0, 175.0, 215.0)
 
 
 def label_text(name: str) -> str:
@@ -271,23 +271,27 @@ def label_key_accounts(points: list[PlacedPoint], *, bounds: Box, avoid: list[Bo
     for index, pp in enumerate(keys):
         text = label_text(pp.point.name)
         others = hard[:index] + hard[index + 1 :]
-        best, best_cost = None, math.inf
-        for step, (distance, angle) in enumerate((d, a) for d in LEADER_DISTANCES for a in LABEL_ANGLES):
-            label = _label_at(pp, text, angle, distance)
-            box = label.box
-            inside = (
-                bounds.left <= box.left and box.right <= bounds.right
-                and bounds.top <= box.top and box.bottom <= bounds.bottom
-            )  # fmt: skip
-            collisions = sum(_overlaps(box, other.box) for other in labels)
-            collisions += sum(_overlaps(box, circle) for circle in others)
-            if best is not None and (not inside or collisions):
-                continue  # a spot free of key accounts and labels was found already, or may be later
-            hidden = covered(box)
-            cost = (0 if inside else 100_000) + collisions * 10_000 + hidden * 500 + step
-            if cost < best_cost:
-                best, best_cost = label, cost
-            if inside and not collisions and not hidden:
+        best, best_cost, clean = None, math.inf, False
+        for ring, distance in enumerate(LEADER_DISTANCES):
+            for turn, angle in enumerate(LABEL_ANGLES):
+                label = _label_at(pp, text, angle, distance)
+                box = label.box
+                inside = (
+                    bounds.left <= box.left and box.right <= bounds.right
+                    and bounds.top <= box.top and box.bottom <= bounds.bottom
+                )  # fmt: skip
+                collisions = sum(_overlaps(box, other.box) for other in labels)
+                collisions += sum(_overlaps(box, circle) for circle in others)
+                if best is not None and (not inside or collisions):
+                    continue  # no better than what was found, whatever it covers
+                hidden = covered(box)
+                cost = (0 if inside else 100_000) + collisions * 10_000 + hidden * 500 + ring * 50 + turn
+                if cost < best_cost:
+                    best, best_cost = label, cost
+                    clean = inside and not collisions
+                if clean and not hidden:
+                    break
+            if clean:  # readable at this distance: going further only lengthens the leader line
                 break
         labels.append(best)
     return labels
