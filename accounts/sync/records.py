@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Account, FinancialPeriod, Stakeholder
 from accounts.stakeholders import services as stakeholder_services
 from kam.core import limits
+from kam.core.bulk_insert import analyze_when_grown
 from kam.core.currencies import UNKNOWN_CURRENCY, country_codes, currency_codes
 from kam.core.periods import parse_month
 
@@ -393,6 +394,8 @@ def accounts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON)
             updated.append({**row, **values, "version": row["version"] + 1})
     created, updated = ACCOUNTS.upsert(created, updated)
     ACCOUNTS.record_history(created, updated, by=by, reason=reason)
+    if created:
+        analyze_when_grown(Account._meta.db_table)
     return SyncResult(len(created), len(updated), len(batch) - len(created) - len(updated))
 
 
@@ -505,6 +508,8 @@ def contacts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON)
     if pending_managers:
         updated += _link_new_managers(rows, pending_managers, written={r["id"] for r in created + updated})
     CONTACTS.record_history(created, updated, by=by, reason=reason)
+    if created:
+        analyze_when_grown(Stakeholder._meta.db_table)
     if moved:
         stakeholder_services.stakeholders_moved_account(moved_ids=[rows[e]["id"] for e in moved])
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
@@ -651,6 +656,8 @@ def financials_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASO
     currency_of = {a["id"]: a["currency"] for a in accounts.values()}  # a new month's default
     upsert = _merge_financials if connection.vendor == "postgresql" else _upsert_financials_generic
     created, updated = upsert(rows, currency_of)
+    if created:
+        analyze_when_grown(FinancialPeriod._meta.db_table)
     return SyncResult(created, updated, len(parsed) - created - updated)
 
 
