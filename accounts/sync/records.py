@@ -10,6 +10,7 @@ plans, scores) is never in an update's field list. Absent optional fields leave 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -291,8 +292,26 @@ class UpsertTable:
 
     def _merge(self, rows: list[dict]) -> dict[tuple, tuple[dict, bool]]:
         """One INSERT … ON CONFLICT DO UPDATE … WHERE changed … RETURNING the rows written, new or not."""
+        sql, columns = self._merge_statement
+        now = rows[0]["updated_at"]
+        with connection.cursor() as cursor:
+            # The quoted values are part of the statement: a "%" in them is not a placeholder.
+            values = self._values(rows, columns).replace("%", "%%")
+            cursor.execute(sql.replace("%(values)s", values), {"now": now})
+            written = {}
+            for pk, *values, inserted in cursor.fetchall():
+                stored = dict(zip(self.columns, values, strict=True), id=pk)
+                written[tuple(stored[name] for name in self.unique)] = (stored, inserted)
+        return written
+
+    @functools.cached_property
+    def _merge_statement(self) -> tuple[str, list[str]]:
+        """The statement, built once, and the columns each row sends: the batch's time is one parameter
+        (quoting an aware datetime per row took most of the quoting's time), a new row's created_at too."""
         quote = connection.ops.quote_name
         column = {f.attname: f.column for f in self.fields}
+        sent = [n for n in self.columns if n not in ("created_at", "updated_at")]
+        field = self.model._meta.get_field
         table = quote(self.model._meta.db_table)
         compared = [n for n in self.update if n not in ("version", "updated_at")]
         updates = [f"{quote(column[n])} = EXCLUDED.{quote(column[n])}" for n in self.update if n != "version"]
@@ -302,21 +321,19 @@ class UpsertTable:
         stored_values = ", ".join(f"stored.{quote(column[n])}" for n in compared)
         new_values = ", ".join(f"EXCLUDED.{quote(column[n])}" for n in compared)
         returning = ", ".join(quote(column[n]) for n in self.columns)
+        # VALUES in a subquery types its columns from the literals alone: cast each to its column's type.
+        selected = ", ".join(f"v.{quote(column[n])}::{field(n).db_type(connection)}" for n in sent)
         sql = (
-            f"INSERT INTO {table} AS stored ({', '.join(quote(f.column) for f in self.fields)}) "
-            f"VALUES {self._values(rows, self.columns)} "
+            f"INSERT INTO {table} AS stored ({', '.join(quote(column[n]) for n in sent)}, "
+            f"{quote('created_at')}, {quote('updated_at')}) "
+            f"SELECT {selected}, %(now)s, %(now)s "
+            f"FROM (VALUES %(values)s) AS v ({', '.join(quote(column[n]) for n in sent)}) "
             f"ON CONFLICT ({', '.join(quote(column[n]) for n in self.unique)}) "
             f"DO UPDATE SET {', '.join(updates)} "
             f"WHERE ({stored_values}) IS DISTINCT FROM ({new_values}) "
             f"RETURNING {quote('id')}, {returning}, (xmax = 0)"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            written = {}
-            for pk, *values, inserted in cursor.fetchall():
-                stored = dict(zip(self.columns, values, strict=True), id=pk)
-                written[tuple(stored[name] for name in self.unique)] = (stored, inserted)
-        return written
+        return sql, sent  # no "%" in it but its two placeholders: names are plain identifiers
 
     def _read_ids(self, rows):
         values = [row[self.unique[0]] for row in rows]
@@ -341,20 +358,49 @@ class UpsertTable:
         if self.history is None or not (created or updated):
             return
         now = timezone.now()
-        names = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
-        rows = []
-        for kind, batch in (("+", created), ("~", updated)):
-            for row in batch:
-                extra = {"history_date": now, "history_change_reason": reason}
-                rows.append({**row, **extra, "history_type": kind, "history_user_id": by.pk if by else None})
         if connection.vendor != "postgresql":
+            names = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
+            rows = []
+            for kind, batch in (("+", created), ("~", updated)):
+                for row in batch:
+                    extra = {"history_date": now, "history_change_reason": reason}
+                    rows.append(
+                        {**row, **extra, "history_type": kind, "history_user_id": by.pk if by else None}
+                    )
             self.history.objects.bulk_create([self.history(**{n: r[n] for n in names}) for r in rows])
             return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(self.history._meta.get_field(n).column) for n in names)
-        table = quote(self.history._meta.db_table)
+        # PostgreSQL: the history rows are copied from the rows just written, inside the database.
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {self._values(rows, names)}")
+            cursor.execute(
+                self._history_statement,
+                {
+                    "now": now,
+                    "reason": reason,
+                    "user": by.pk if by else None,
+                    "created": [row["id"] for row in created],
+                    "written": [row["id"] for row in created + updated],
+                },
+            )
+
+    @functools.cached_property
+    def _history_statement(self) -> str:
+        quote = connection.ops.quote_name
+        own = {"history_date", "history_change_reason", "history_type", "history_user_id"}
+        copied = [
+            f
+            for f in self.history._meta.concrete_fields
+            if f.attname != "history_id" and f.attname not in own
+        ]
+        column = {f.attname: f.column for f in self.model._meta.concrete_fields}
+        return (
+            f"INSERT INTO {quote(self.history._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in copied)}, history_date, history_change_reason, "
+            f"history_type, history_user_id) "
+            f"SELECT {', '.join('written.' + quote(column[f.attname]) for f in copied)}, "
+            f"%(now)s, %(reason)s, "
+            f"CASE WHEN written.id = ANY(%(created)s) THEN '+' ELSE '~' END, %(user)s "
+            f"FROM {quote(self.model._meta.db_table)} written WHERE written.id = ANY(%(written)s)"
+        )
 
 
 # --- Accounts ----------------------------------------------------------------------------------------
