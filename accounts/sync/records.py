@@ -295,8 +295,7 @@ class UpsertTable:
         sql, columns = self._merge_statement
         now = rows[0]["updated_at"]
         with connection.cursor() as cursor:
-            # The quoted values are part of the statement: a "%" in them is not a placeholder.
-            values = self._values(rows, columns).replace("%", "%%")
+            values = self._values(rows, columns).replace("%", "%%")  # a "%" in a name: not a placeholder
             cursor.execute(sql.replace("%(values)s", values), {"now": now})
             written = {}
             for pk, *values, inserted in cursor.fetchall():
@@ -773,6 +772,7 @@ def _arrays(rows: list[dict]) -> list[str]:
     return literals
 
 
+@functools.cache  # one per shape of record, built once
 def _merge_statement(shape: tuple[str, ...]) -> str:
     figures = [*REQUIRED_FIGURES, *shape]
     columns = FINANCIAL_ARRAY_COLUMNS
