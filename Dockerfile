@@ -1,10 +1,11 @@
 # The production image: gunicorn serving kam, static files collected for whitenoise.
-FROM node:20-slim AS frontend
+# Base images pinned by digest, as docker-compose.yml's are (how they were chosen and renewed: there).
+FROM node:20-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0 AS frontend
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
-FROM python:3.11-slim
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 KAM_ENVIRONMENT=production
 WORKDIR /app
 # WeasyPrint (the PDFs) draws with Pango and HarfBuzz and needs a font; the slim image has none of them.

@@ -3,7 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_api .venv/bin/python bench/sync.py
 
 Pushes every account, then 24 months of figures per account, in batches of 1,000, then the identical
-data a second time (which must change nothing), and prints records/second for each pass. Then it
+data a second time (which must change nothing), then again with one record in ten changed (a renamed
+account, a corrected month's revenue: what a nightly sync sends), and prints records/second and the
+counts for each pass, with the load average (the machine may be shared). Then it
 reads a 100-item page of /api/v1/accounts/ and prints its server time (in-process, the same Django
 stack gunicorn runs, without the network) and its query count. Prints figures; asserts nothing.
 Rows it made earlier (external ids starting BENCH-) are removed first.
@@ -44,11 +46,18 @@ INDUSTRIES = ["Steel", "Chemicals", "Automotive", "Food", "Pharma", "Energy", "L
 COUNTRIES = ["PL", "DE", "FR", "CZ", "SE", "NL", "IT", "ES"]
 
 
-def account_batches(n: int) -> list[bytes]:
+CHANGED_EVERY = 10  # the third pass changes one record in ten
+
+
+def changed(i: int, changes: bool) -> bool:
+    return changes and i % CHANGED_EVERY == 0
+
+
+def account_batches(n: int, *, changes: bool = False) -> list[bytes]:
     rows = [
         {
             "external_id": f"{PREFIX}{i:07d}",
-            "name": f"Bench Customer {i}",
+            "name": f"Bench Customer {i}" + (" (renamed)" if changed(i, changes) else ""),
             "industry": INDUSTRIES[i % len(INDUSTRIES)],
             "country": COUNTRIES[i % len(COUNTRIES)],
             "currency": "EUR",
@@ -58,11 +67,13 @@ def account_batches(n: int) -> list[bytes]:
     return [json.dumps({"records": rows[i : i + BATCH]}).encode() for i in range(0, n, BATCH)]
 
 
-def financial_batches(n: int, months: int) -> list[bytes]:
+def financial_batches(n: int, months: int, *, changes: bool = False) -> list[bytes]:
     batches, rows = [], []
+    row = 0
     for i in range(n):
         for m in range(months):
-            revenue = 10_000 + (i * 7919 + m * 104729) % 90_000
+            revenue = 10_000 + (i * 7919 + m * 104729) % 90_000 + changed(row, changes)
+            row += 1
             rows.append(
                 {
                     "account_external_id": f"{PREFIX}{i:07d}",
@@ -79,6 +90,10 @@ def financial_batches(n: int, months: int) -> list[bytes]:
     if rows:
         batches.append(json.dumps({"records": rows}).encode())
     return batches
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def clean() -> None:
@@ -175,7 +190,7 @@ def main() -> None:
     if args.read_only:
         args.accounts = 0
     print(f"Building {args.accounts:,} accounts and {args.accounts * args.months:,} monthly figures …")
-    accounts, financials = account_batches(args.accounts), financial_batches(args.accounts, args.months)
+    unchanged = account_batches(args.accounts), financial_batches(args.accounts, args.months)
 
     env = {**os.environ, "KAM_API_KEY_RATE": "1000000/min", "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
@@ -194,14 +209,22 @@ def main() -> None:
         print(
             f"gunicorn: {args.workers} workers; client: {args.concurrency} batches of {BATCH:,} in flight\n"
         )
-        for run in ("first pass", "second pass (identical)") if not args.read_only else ():
+        print(f"load average before: {load_average()}")
+        for run in ("first pass", "second pass (identical)", "third pass (10 % changed)"):
+            if args.read_only:
+                break
+            accounts, financials = unchanged
+            if run.startswith("third"):  # built before the clock starts
+                accounts = account_batches(args.accounts, changes=True)
+                financials = financial_batches(args.accounts, args.months, changes=True)
             for label, path, batches, records in (
                 ("accounts", "/api/v1/sync/accounts/", accounts, args.accounts),
                 ("financial rows", "/api/v1/sync/financials/", financials, args.accounts * args.months),
             ):
                 seconds, totals = push(base, key, path, batches, args.concurrency)
                 rate = records / seconds
-                print(f"{run:24} {label:15} {records:>10,} in {seconds:7.1f} s = {rate:>9,.0f} /s   {totals}")
+                print(f"{run:26} {label:15} {records:>10,} in {seconds:7.1f} s = {rate:>9,.0f} /s   {totals}")
+        print(f"load average after:  {load_average()}  ({os.cpu_count()} cores)")
         print()
         page_timing(key, base)
     finally:

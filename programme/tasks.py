@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from programme.dashboard import selectors as dashboard
 from programme.digest.services import send_weekly_digests
-from programme.models import RecomputeRun, RecomputeStatus
+from programme.models import RecomputeRun, RecomputeStatus, RecomputeTrigger
 from programme.scoring import engine
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ def recompute_scores_task(run_id: int | None = None) -> int | None:
     run = RecomputeRun.objects.filter(pk=run_id).first() if run_id else None
     if run is not None and run.status == RecomputeStatus.SUCCEEDED:
         return run.pk  # delivered again after it finished: nothing to do
+    if run_id is None:  # beat's schedule
+        run = RecomputeRun.objects.create(started_at=timezone.now(), trigger=RecomputeTrigger.SCHEDULE)
     try:
         run = engine.recompute_scores(run=run)
     except engine.RecomputeBusy:

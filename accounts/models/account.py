@@ -80,6 +80,7 @@ class Account(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_accounts",
+        db_index=False,  # the (kam, status) index below serves every lookup by KAM
     )
     executive_sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -115,7 +116,12 @@ class Account(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History is read per account (its id) and by date; indexes on the other columns would only slow
+    # down every sync that creates accounts.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=["external_id", "status", "industry", "country", "kam", "executive_sponsor"],
+    )
     objects = AccountQuerySet.as_manager()
 
     class Meta:
@@ -138,8 +144,7 @@ class Account(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["kam", "status"]),
-            models.Index(fields=["executive_sponsor"]),
+            models.Index(fields=["kam", "status"]),  # the executive sponsor's is its foreign key's own
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ plans, scores) is never in an update's field list. Absent optional fields leave 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Account, FinancialPeriod, Stakeholder
 from accounts.stakeholders import services as stakeholder_services
 from kam.core import limits
+from kam.core.bulk_insert import analyze_when_grown
 from kam.core.currencies import UNKNOWN_CURRENCY, country_codes, currency_codes
 from kam.core.periods import parse_month
 
@@ -290,8 +292,25 @@ class UpsertTable:
 
     def _merge(self, rows: list[dict]) -> dict[tuple, tuple[dict, bool]]:
         """One INSERT … ON CONFLICT DO UPDATE … WHERE changed … RETURNING the rows written, new or not."""
+        sql, columns = self._merge_statement
+        now = rows[0]["updated_at"]
+        with connection.cursor() as cursor:
+            values = self._values(rows, columns).replace("%", "%%")  # a "%" in a name: not a placeholder
+            cursor.execute(sql.replace("%(values)s", values), {"now": now})
+            written = {}
+            for pk, *values, inserted in cursor.fetchall():
+                stored = dict(zip(self.columns, values, strict=True), id=pk)
+                written[tuple(stored[name] for name in self.unique)] = (stored, inserted)
+        return written
+
+    @functools.cached_property
+    def _merge_statement(self) -> tuple[str, list[str]]:
+        """The statement, built once, and the columns each row sends: the batch's time is one parameter
+        (quoting an aware datetime per row took most of the quoting's time), a new row's created_at too."""
         quote = connection.ops.quote_name
         column = {f.attname: f.column for f in self.fields}
+        sent = [n for n in self.columns if n not in ("created_at", "updated_at")]
+        field = self.model._meta.get_field
         table = quote(self.model._meta.db_table)
         compared = [n for n in self.update if n not in ("version", "updated_at")]
         updates = [f"{quote(column[n])} = EXCLUDED.{quote(column[n])}" for n in self.update if n != "version"]
@@ -301,21 +320,19 @@ class UpsertTable:
         stored_values = ", ".join(f"stored.{quote(column[n])}" for n in compared)
         new_values = ", ".join(f"EXCLUDED.{quote(column[n])}" for n in compared)
         returning = ", ".join(quote(column[n]) for n in self.columns)
+        # VALUES in a subquery types its columns from the literals alone: cast each to its column's type.
+        selected = ", ".join(f"v.{quote(column[n])}::{field(n).db_type(connection)}" for n in sent)
         sql = (
-            f"INSERT INTO {table} AS stored ({', '.join(quote(f.column) for f in self.fields)}) "
-            f"VALUES {self._values(rows, self.columns)} "
+            f"INSERT INTO {table} AS stored ({', '.join(quote(column[n]) for n in sent)}, "
+            f"{quote('created_at')}, {quote('updated_at')}) "
+            f"SELECT {selected}, %(now)s, %(now)s "
+            f"FROM (VALUES %(values)s) AS v ({', '.join(quote(column[n]) for n in sent)}) "
             f"ON CONFLICT ({', '.join(quote(column[n]) for n in self.unique)}) "
             f"DO UPDATE SET {', '.join(updates)} "
             f"WHERE ({stored_values}) IS DISTINCT FROM ({new_values}) "
             f"RETURNING {quote('id')}, {returning}, (xmax = 0)"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            written = {}
-            for pk, *values, inserted in cursor.fetchall():
-                stored = dict(zip(self.columns, values, strict=True), id=pk)
-                written[tuple(stored[name] for name in self.unique)] = (stored, inserted)
-        return written
+        return sql, sent  # no "%" in it but its two placeholders: names are plain identifiers
 
     def _read_ids(self, rows):
         values = [row[self.unique[0]] for row in rows]
@@ -340,20 +357,49 @@ class UpsertTable:
         if self.history is None or not (created or updated):
             return
         now = timezone.now()
-        names = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
-        rows = []
-        for kind, batch in (("+", created), ("~", updated)):
-            for row in batch:
-                extra = {"history_date": now, "history_change_reason": reason}
-                rows.append({**row, **extra, "history_type": kind, "history_user_id": by.pk if by else None})
         if connection.vendor != "postgresql":
+            names = [f.attname for f in self.history._meta.concrete_fields if f.attname != "history_id"]
+            rows = []
+            for kind, batch in (("+", created), ("~", updated)):
+                for row in batch:
+                    extra = {"history_date": now, "history_change_reason": reason}
+                    rows.append(
+                        {**row, **extra, "history_type": kind, "history_user_id": by.pk if by else None}
+                    )
             self.history.objects.bulk_create([self.history(**{n: r[n] for n in names}) for r in rows])
             return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(self.history._meta.get_field(n).column) for n in names)
-        table = quote(self.history._meta.db_table)
+        # PostgreSQL: the history rows are copied from the rows just written, inside the database.
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {self._values(rows, names)}")
+            cursor.execute(
+                self._history_statement,
+                {
+                    "now": now,
+                    "reason": reason,
+                    "user": by.pk if by else None,
+                    "created": [row["id"] for row in created],
+                    "written": [row["id"] for row in created + updated],
+                },
+            )
+
+    @functools.cached_property
+    def _history_statement(self) -> str:
+        quote = connection.ops.quote_name
+        own = {"history_date", "history_change_reason", "history_type", "history_user_id"}
+        copied = [
+            f
+            for f in self.history._meta.concrete_fields
+            if f.attname != "history_id" and f.attname not in own
+        ]
+        column = {f.attname: f.column for f in self.model._meta.concrete_fields}
+        return (
+            f"INSERT INTO {quote(self.history._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in copied)}, history_date, history_change_reason, "
+            f"history_type, history_user_id) "
+            f"SELECT {', '.join('written.' + quote(column[f.attname]) for f in copied)}, "
+            f"%(now)s, %(reason)s, "
+            f"CASE WHEN written.id = ANY(%(created)s) THEN '+' ELSE '~' END, %(user)s "
+            f"FROM {quote(self.model._meta.db_table)} written WHERE written.id = ANY(%(written)s)"
+        )
 
 
 # --- Accounts ----------------------------------------------------------------------------------------
@@ -393,6 +439,8 @@ def accounts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON)
             updated.append({**row, **values, "version": row["version"] + 1})
     created, updated = ACCOUNTS.upsert(created, updated)
     ACCOUNTS.record_history(created, updated, by=by, reason=reason)
+    if created:
+        analyze_when_grown(Account._meta.db_table)
     return SyncResult(len(created), len(updated), len(batch) - len(created) - len(updated))
 
 
@@ -505,6 +553,8 @@ def contacts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON)
     if pending_managers:
         updated += _link_new_managers(rows, pending_managers, written={r["id"] for r in created + updated})
     CONTACTS.record_history(created, updated, by=by, reason=reason)
+    if created:
+        analyze_when_grown(Stakeholder._meta.db_table)
     if moved:
         stakeholder_services.stakeholders_moved_account(moved_ids=[rows[e]["id"] for e in moved])
     return SyncResult(len(created), len(updated), len(parsed) - len(created) - len(updated))
@@ -651,6 +701,8 @@ def financials_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASO
     currency_of = {a["id"]: a["currency"] for a in accounts.values()}  # a new month's default
     upsert = _merge_financials if connection.vendor == "postgresql" else _upsert_financials_generic
     created, updated = upsert(rows, currency_of)
+    if created:
+        analyze_when_grown(FinancialPeriod._meta.db_table)
     return SyncResult(created, updated, len(parsed) - created - updated)
 
 
@@ -720,6 +772,7 @@ def _arrays(rows: list[dict]) -> list[str]:
     return literals
 
 
+@functools.cache  # one per shape of record, built once
 def _merge_statement(shape: tuple[str, ...]) -> str:
     figures = [*REQUIRED_FIGURES, *shape]
     columns = FINANCIAL_ARRAY_COLUMNS

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.demo.records import KEY_ACCOUNT_NAMES, KEY_ACCOUNT_STORIES
 from accounts.models import Account
@@ -21,6 +22,8 @@ from programme.models import (
     CriterionGroup,
     ManualScore,
     Programme,
+    RecomputeRun,
+    RecomputeTrigger,
     ScoreMapping,
     ScoreSnapshot,
     ScoringSource,
@@ -117,9 +120,13 @@ def seed_scores(*, today: date, seed: int = 2026) -> None:
                     )
                 )
         ManualScore.objects.bulk_create(rows, ignore_conflicts=True)
-    engine.recompute_scores(today=today)
+    engine.recompute_scores(run=_seed_run(), today=today)
     backfill_history(today=today, rng=rng)
-    engine.recompute_scores(today=today)
+    engine.recompute_scores(run=_seed_run(), today=today)
+
+
+def _seed_run() -> RecomputeRun:
+    return RecomputeRun.objects.create(started_at=timezone.now(), trigger=RecomputeTrigger.SEED)
 
 
 def backfill_history(*, today: date, rng: random.Random) -> None:

@@ -238,6 +238,15 @@ class RecomputeStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RecomputeTrigger(models.TextChoices):
+    """What started a run, as the recompute page says it."""
+
+    SCHEDULE = "schedule", _("Nightly schedule")
+    PERSON = "person", _("Started by hand")
+    COMMAND = "command", _("Command line")
+    SEED = "seed", _("Demo data load")
+
+
 class RecomputeRunQuerySet(models.QuerySet):
     def cache_key(self, prefix: str) -> str:
         """A cache key that changes with every successful recompute (for figures only a run changes)."""
@@ -251,7 +260,7 @@ class RecomputeRunQuerySet(models.QuerySet):
 
 
 class RecomputeRun(models.Model):
-    """One run of the scoring recompute, nightly or started by the champion."""
+    """One run of the scoring recompute: nightly, started by the champion, a command or the demo load."""
 
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -273,7 +282,14 @@ class RecomputeRun(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Empty for the nightly run."),
+        help_text=_("Who asked for the run, when a person did."),
+    )
+    trigger = models.CharField(
+        _("how it started"),
+        max_length=10,
+        choices=RecomputeTrigger.choices,
+        # A run created without saying is one started from code: a command, a script, a bench.
+        default=RecomputeTrigger.COMMAND,
     )
 
     objects = RecomputeRunQuerySet.as_manager()

@@ -20,6 +20,7 @@ from programme.models import (
     ManualScore,
     RecomputeRun,
     RecomputeStatus,
+    RecomputeTrigger,
     ScoringSource,
 )
 from programme.scoring import engine
@@ -39,7 +40,9 @@ def recompute_request(*, by) -> RecomputeRun:
     engine.fail_silent_runs()
     if RecomputeRun.objects.filter(status=RecomputeStatus.RUNNING).exists():
         raise ValidationError(_("A recompute is already running: watch its progress below."))
-    run = RecomputeRun.objects.create(started_at=timezone.now(), started_by=by)
+    run = RecomputeRun.objects.create(
+        started_at=timezone.now(), started_by=by, trigger=RecomputeTrigger.PERSON
+    )
     transaction.on_commit(lambda: _queue(run))
     return run
 

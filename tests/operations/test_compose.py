@@ -41,3 +41,11 @@ def test_the_image_build_can_load_the_production_settings_for_collectstatic():
     environ = dict(re.findall(r"(\w+)=(\S+)", build_line.split("python manage.py")[0]))
     code, output = settings_in("STATIC_ROOT", KAM_ENVIRONMENT="production", **environ)
     assert code == 0, output
+
+
+def test_every_image_is_pinned_by_digest():
+    images = [service["image"] for service in COMPOSE["services"].values() if "image" in service]
+    images += re.findall(r"^FROM (\S+)", (ROOT / "Dockerfile").read_text(), flags=re.MULTILINE)
+    assert len(images) == 4
+    for image in images:
+        assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
