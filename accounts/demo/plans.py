@@ -197,14 +197,17 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
         for _ in range(rng.randint(1, 2)):
             due = today + timedelta(days=rng.randint(-30, 60))
             done = due < today and rng.random() < 0.6
+            # Every fourth action still running has been started by its owner.
+            started = not done and len(actions) % 4 == 0
             actions.append(
                 PlanAction(
                     plan=objective.plan,
                     objective=objective,
                     description=rng.choice(ACTIONS),
                     owner=rng.choice(owners),
+                    assigned_by=account.kam,
                     due_on=due,
-                    status="done" if done else "open",
+                    status="done" if done else ("in_progress" if started else "open"),
                     done_on=due if done else None,
                     note="Done as agreed" if done else "",
                 )
@@ -220,6 +223,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
                     objective=first,
                     description=text,
                     owner=baltic.account.kam,
+                    assigned_by=baltic.account.kam,
                     due_on=today + timedelta(days=days),
                 )
             )
@@ -229,6 +233,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
                 objective=first,
                 description="Agree priority allocation for Q1",
                 owner=people["tomasz"],
+                assigned_by=baltic.account.kam,
                 due_on=today + timedelta(days=14),
             )
         )

@@ -266,7 +266,7 @@ def objective_delete(*, objective: PlanObjective) -> None:
     objective.delete()
 
 
-ACTION_FIELDS = ["objective", "description", "owner", "due_on", "status", "done_on", "note"]
+ACTION_FIELDS = ["objective", "description", "owner", "assigned_by", "due_on", "status", "done_on", "note"]
 
 
 def _check_action(action: PlanAction) -> None:
@@ -280,9 +280,19 @@ def _check_action(action: PlanAction) -> None:
 
 @transaction.atomic
 def action_save(*, action: PlanAction, expected_version: int | None = None, by=None) -> PlanAction:
-    """Add or change an action of an open plan (owner from any function, due date, status)."""
+    """Add or change an action of an open plan (owner from any function, due date, status).
+
+    Whoever gives the action to its owner (a new action, or a new owner) is recorded as assigning it.
+    """
     _require_open(action.plan)
     _check_action(action)
+    stored_owner = (
+        PlanAction.objects.filter(pk=action.pk).values_list("owner_id", flat=True).first()
+        if action.pk
+        else None
+    )
+    if action.pk is None or stored_owner != action.owner_id:
+        action.assigned_by = by
     return save_versioned(action, expected_version=expected_version, fields=ACTION_FIELDS, by=by)
 
 
