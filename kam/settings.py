@@ -185,6 +185,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["kam.formats"]  # one date format per language, on every page
 
 # --- Static files (front-end packages from npm) ---------------------------------------------------
 STATIC_URL = "static/"

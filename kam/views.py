@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
@@ -21,3 +22,9 @@ def home(request):
     if roles["sponsor"]:
         return redirect("portfolio:sponsor_home")
     return redirect("accounts:list")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask /favicon.ico whatever the page links: send them to the SVG icon (no login needed)."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -40,6 +40,7 @@ class PlanTransition:
     from_statuses: tuple[str, ...]
     to_status: str
     allowed: Callable  # permissions predicate taking (user, account)
+    done: str  # what the page says once the step is taken, in plain words
     needs_comment: bool = False
 
 
@@ -48,32 +49,32 @@ PLAN_TRANSITIONS = {
     for t in [
         PlanTransition(
             "submit", gettext_lazy("Submit for approval"), (PlanStatus.DRAFT,), PlanStatus.SUBMITTED,
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan submitted for approval."),
         ),
         PlanTransition(
             "approve", gettext_lazy("Approve"), (PlanStatus.SUBMITTED,), PlanStatus.APPROVED,
-            permissions.can_approve_plan,
+            permissions.can_approve_plan, gettext_lazy("Plan approved."),
         ),
         PlanTransition(
             "send_back", gettext_lazy("Send back to the KAM"), (PlanStatus.SUBMITTED,), PlanStatus.DRAFT,
-            permissions.can_approve_plan, needs_comment=True,
+            permissions.can_approve_plan, gettext_lazy("Plan sent back to the KAM."), needs_comment=True,
         ),
         PlanTransition(
             "activate", gettext_lazy("Start executing"), (PlanStatus.APPROVED,), PlanStatus.ACTIVE,
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan started: it is now being executed."),
         ),
         PlanTransition(
             "review", gettext_lazy("Record a review"), (PlanStatus.APPROVED, PlanStatus.ACTIVE), "",
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan review recorded."),
         ),
         PlanTransition(
             "reopen", gettext_lazy("Reopen as draft"),
             (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.ACTIVE), PlanStatus.DRAFT,
-            permissions.can_edit_plan, needs_comment=True,
+            permissions.can_edit_plan, gettext_lazy("Plan reopened as a draft."), needs_comment=True,
         ),
         PlanTransition(
             "close", gettext_lazy("Close"), (PlanStatus.APPROVED, PlanStatus.ACTIVE), PlanStatus.CLOSED,
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan closed."),
         ),
     ]
 }  # fmt: skip

@@ -177,7 +177,7 @@ def plan_step(request, account_id: int, plan_id: int, name: str):
             describe=_plan_as_it_stands,
         )  # fmt: skip
         if submission.saved:
-            messages.success(request, _("Plan: %(step)s done.") % {"step": transition.label})
+            messages.success(request, transition.done)
             return redirect(plan.get_absolute_url())
         status, conflict = submission.status, submission.their_values
         if status == 409:

@@ -102,7 +102,7 @@ def test_account_page_shows_identity_team_stakeholders_interactions_and_financia
         "Operations",
         "Irena Zając",
         "Price talks",
-        "July 1, 2026",
+        "1 Jul 2026",  # one date format per language (kam/formats)
         "10,000 EUR",
         "2,500 EUR",
         "3,000 EUR",
