@@ -111,7 +111,7 @@ TRACKED = (
         "investment",
         AccountInvestment,
         lambda a: Q(account_id=a.pk),
-        lambda r: date_format(r.period_start),
+        lambda r: r.instance.quarter_label,
         ("account",),
     ),
     Tracked(
@@ -135,7 +135,7 @@ SUBJECTS = {
     "resource_request": gettext_lazy("the resource request %(name)s"),
     "risk": gettext_lazy("the risk %(name)s"),
     "survey": gettext_lazy("the survey of %(name)s"),
-    "investment": gettext_lazy("the investment of the quarter from %(name)s"),
+    "investment": gettext_lazy("the investment for %(name)s"),
     "opportunity": gettext_lazy("the whitespace cell %(name)s"),
 }
 
