@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Attitude, BuyingRole, Interaction, Stakeholder
 from accounts.stakeholders import services
@@ -229,7 +230,7 @@ def test_a_logged_meeting_turns_both_last_contact_marks_fresh_at_once(client, ka
     assert response.status_code == 200
     assert 'id="interactions"' in html and "Quality review" in html
     assert (
-        html.count("contact-fresh") == 2 and f"last contact: {day:%Y-%m-%d}" in html
+        html.count("contact-fresh") == 2 and f"last contact: {date_format(day)}" in html
     )  # the map, out of band
     interaction = Interaction.objects.get()
     assert set(interaction.stakeholders.all()) == {coo, quality} and interaction.logged_by == kam
