@@ -44,7 +44,8 @@ def plans(*, user) -> QuerySet:
         AccountPlan.objects.filter(account__in=permissions.api_visible_accounts(user))
         .select_related("account")
         .prefetch_related(
-            "objectives", Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+            "objectives",
+            Prefetch("actions", queryset=PlanAction.objects.select_related("owner", "assigned_by")),
         )
     )
 

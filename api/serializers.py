@@ -278,10 +278,11 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 class ActionSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = PlanAction
-        fields = ["id", "objective", "description", "owner", "due_on", "status", "done_on"]
+        fields = ["id", "objective", "description", "owner", "assigned_by", "due_on", "status", "done_on"]
         read_only_fields = fields
 
 

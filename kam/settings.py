@@ -202,7 +202,7 @@ USE_TZ = True
 # attributes (hx-target="#note-1234", translate(1101,152)) must stay as they are. Exports never
 # localise (kam/core/spreadsheets.py).
 USE_THOUSAND_SEPARATOR = False
-FORMAT_MODULE_PATH = ["kam.formats"]
+FORMAT_MODULE_PATH = ["kam.formats"]  # one date format per language; numbers where Django is ambiguous
 
 # --- Static files (front-end packages from npm) ---------------------------------------------------
 STATIC_URL = "static/"

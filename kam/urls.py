@@ -14,6 +14,7 @@ ACCOUNT_PAGES = accounts_urls.urlpatterns + workspace_urls.urlpatterns + measure
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # For the orchestrator: no login, no redirect to https (see SECURE_REDIRECT_EXEMPT).
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),

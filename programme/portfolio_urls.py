@@ -21,6 +21,7 @@ urlpatterns += [
     path(REVIEW, review_views.review_detail, name="review_detail"),
     path(REVIEW + "entries/<int:entry_id>/decide/", review_views.review_decide, name="review_decide"),
     path(REVIEW + "alignment/", review_views.review_alignment, name="review_alignment"),
+    path(REVIEW + "accept/", review_views.review_accept, name="review_accept"),
     path(REVIEW + "apply/", review_views.review_apply, name="review_apply"),
     path(REVIEW + "review.csv", review_views.review_csv, name="review_csv"),
 ]

@@ -792,7 +792,6 @@ WRITE_PATHS: list[WritePath] = [
         "rationale",
         "Still our best reference",
         "Watch the margin",
-        history=False,
     ),
     WritePath(
         "skills profile",

@@ -207,14 +207,17 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
             due = today + timedelta(days=rng.randint(-30, 60))
             done = due < today and rng.random() < 0.6
             description = rng.choice(ACTIONS)
+            # Every fourth action still running has been started by its owner.
+            started = not done and len(actions) % 4 == 0
             actions.append(
                 PlanAction(
                     plan=objective.plan,
                     objective=objective,
                     description=description,
                     owner=rng.choice(owners),
+                    assigned_by=account.kam,
                     due_on=due,
-                    status="done" if done else "open",
+                    status="done" if done else ("in_progress" if started else "open"),
                     done_on=due if done else None,
                     note="Done as agreed" if done else "",
                     shared_with_customer=description in JOINT_ACTIONS,
@@ -231,6 +234,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
                     objective=first,
                     description=text,
                     owner=baltic.account.kam,
+                    assigned_by=baltic.account.kam,
                     due_on=today + timedelta(days=days),
                 )
             )
@@ -240,6 +244,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
                 objective=first,
                 description="Agree priority allocation for Q1",
                 owner=people["tomasz"],
+                assigned_by=baltic.account.kam,
                 due_on=today + timedelta(days=14),
                 shared_with_customer=True,
             )

@@ -334,6 +334,15 @@ class PlanAction(models.Model):
         on_delete=models.PROTECT,
         related_name="plan_actions",
     )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_plan_actions",
+        help_text=_("Who gave the action to its owner; set from whoever saves a new owner."),
+    )
     due_on = models.DateField(_("due"))
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN

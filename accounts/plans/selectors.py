@@ -217,15 +217,19 @@ def joint_plan(*, user, account_id: int, plan_id: int) -> JointPlan:
     )
 
 
-def my_actions(*, user) -> list[PlanAction]:
-    """The actions `user` owns across accounts, open ones first by due date, with their context."""
+MY_ACTIONS_FILTERS = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+
+
+def my_actions(*, user, status: str = "") -> list[PlanAction]:
+    """The actions `user` owns across accounts, open ones first by due date, with their context and who
+    assigned them; `status` (open, in progress or done) narrows the list, any other value is ignored."""
     since = timezone.localdate() - timedelta(days=MY_ACTIONS_DONE_SHOWN_DAYS)
     queryset = (
         permissions.visible_actions(user, PlanAction.objects.owned_by(user))
         .filter(plan__account__archived_at__isnull=True)
         .exclude(plan__status=PlanStatus.CLOSED)
         .filter(Q(status__in=OPEN_ACTION_STATUSES) | Q(done_on__gte=since))
-        .select_related("plan__account", "objective")
+        .select_related("plan__account", "objective", "assigned_by")
         .annotate(
             still_open=Case(
                 When(status__in=OPEN_ACTION_STATUSES, then=Value(0)),
@@ -235,6 +239,8 @@ def my_actions(*, user) -> list[PlanAction]:
         )
         .order_by("still_open", "due_on", "id")
     )
+    if status in MY_ACTIONS_FILTERS:
+        queryset = queryset.filter(status=status)
     return list(queryset)
 
 

@@ -40,6 +40,7 @@ class PlanTransition:
     from_statuses: tuple[str, ...]
     to_status: str
     allowed: Callable  # permissions predicate taking (user, account)
+    done: str  # what the page says once the step is taken, in plain words
     needs_comment: bool = False
 
 
@@ -48,32 +49,32 @@ PLAN_TRANSITIONS = {
     for t in [
         PlanTransition(
             "submit", gettext_lazy("Submit for approval"), (PlanStatus.DRAFT,), PlanStatus.SUBMITTED,
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan submitted for approval."),
         ),
         PlanTransition(
             "approve", gettext_lazy("Approve"), (PlanStatus.SUBMITTED,), PlanStatus.APPROVED,
-            permissions.can_approve_plan,
+            permissions.can_approve_plan, gettext_lazy("Plan approved."),
         ),
         PlanTransition(
             "send_back", gettext_lazy("Send back to the KAM"), (PlanStatus.SUBMITTED,), PlanStatus.DRAFT,
-            permissions.can_approve_plan, needs_comment=True,
+            permissions.can_approve_plan, gettext_lazy("Plan sent back to the KAM."), needs_comment=True,
         ),
         PlanTransition(
             "activate", gettext_lazy("Start executing"), (PlanStatus.APPROVED,), PlanStatus.ACTIVE,
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan started: it is now being executed."),
         ),
         PlanTransition(
             "review", gettext_lazy("Record a review"), (PlanStatus.APPROVED, PlanStatus.ACTIVE), "",
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan review recorded."),
         ),
         PlanTransition(
             "reopen", gettext_lazy("Reopen as draft"),
             (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.ACTIVE), PlanStatus.DRAFT,
-            permissions.can_edit_plan, needs_comment=True,
+            permissions.can_edit_plan, gettext_lazy("Plan reopened as a draft."), needs_comment=True,
         ),
         PlanTransition(
             "close", gettext_lazy("Close"), (PlanStatus.APPROVED, PlanStatus.ACTIVE), PlanStatus.CLOSED,
-            permissions.can_edit_plan,
+            permissions.can_edit_plan, gettext_lazy("Plan closed."),
         ),
     ]
 }  # fmt: skip
@@ -268,7 +269,8 @@ def objective_delete(*, objective: PlanObjective) -> None:
 
 
 ACTION_FIELDS = [
-    "objective", "description", "owner", "due_on", "status", "done_on", "note", "shared_with_customer",
+    "objective", "description", "owner", "assigned_by", "due_on", "status", "done_on", "note",
+    "shared_with_customer",
 ]  # fmt: skip
 
 
@@ -283,9 +285,19 @@ def _check_action(action: PlanAction) -> None:
 
 @transaction.atomic
 def action_save(*, action: PlanAction, expected_version: int | None = None, by=None) -> PlanAction:
-    """Add or change an action of an open plan (owner from any function, due date, status)."""
+    """Add or change an action of an open plan (owner from any function, due date, status).
+
+    Whoever gives the action to its owner (a new action, or a new owner) is recorded as assigning it.
+    """
     _require_open(action.plan)
     _check_action(action)
+    stored_owner = (
+        PlanAction.objects.filter(pk=action.pk).values_list("owner_id", flat=True).first()
+        if action.pk
+        else None
+    )
+    if action.pk is None or stored_owner != action.owner_id:
+        action.assigned_by = by
     return save_versioned(action, expected_version=expected_version, fields=ACTION_FIELDS, by=by)
 
 

@@ -20,6 +20,7 @@ from accounts import permissions
 from accounts.models import (
     Account,
     AccountPlan,
+    ActionStatus,
     BuyingCentre,
     Offering,
     PlanAction,
@@ -198,7 +199,7 @@ def plan_step(request, account_id: int, plan_id: int, name: str):
             describe=_plan_as_it_stands,
         )  # fmt: skip
         if submission.saved:
-            messages.success(request, _("Plan: %(step)s done.") % {"step": transition.label})
+            messages.success(request, transition.done)
             return redirect(plan.get_absolute_url())
         status, conflict = submission.status, submission.their_values
         if status == 409:
@@ -343,8 +344,12 @@ def action_edit(request, account_id: int, plan_id: int, action_id: int | None = 
 @login_required
 @require_GET
 def my_actions(request):
-    actions = selectors.my_actions(user=request.user)
-    return render(request, "accounts/plan_my_actions.html", {"actions": actions})
+    status = request.GET.get("status", "")
+    status = status if status in selectors.MY_ACTIONS_FILTERS else ""
+    actions = selectors.my_actions(user=request.user, status=status)
+    filters = [(s.value, s.label) for s in selectors.MY_ACTIONS_FILTERS]
+    context = {"actions": actions, "status": status, "filters": filters}
+    return render(request, "accounts/plan_my_actions.html", context)
 
 
 @login_required
@@ -367,7 +372,8 @@ def my_action_done(request, action_id: int):
         action = selectors.action_for_update(user=request.user, action_id=action_id)
     if submission.saved:
         if not request.htmx:
-            messages.success(request, _("Action marked done."))
+            done = submission.result.status == ActionStatus.DONE
+            messages.success(request, _("Action marked done.") if done else _("Action marked in progress."))
             return redirect("accounts:my_actions")
         form = None
     if not request.htmx:

@@ -3,7 +3,6 @@ people with their last contact, and the history of changes to them and to intera
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
@@ -11,19 +10,17 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.history import HISTORY_SHOWN, HistoryEntry, records_history
 from accounts.models import (
     DEPARTURE_ALERT_ROLES,
     Account,
     Attitude,
-    BuyingRole,
     Interaction,
     InteractionKind,
-    RelationshipStrength,
     Stakeholder,
     User,
 )
 from accounts.stakeholders.relationships import contact_window_start
-from accounts.stakeholders.services import STAKEHOLDER_FIELDS
 
 
 def _count(queryset) -> Coalesce:
@@ -76,92 +73,6 @@ def mapped_people():
     return Stakeholder.objects.filter(archived_at__isnull=True).annotate(
         last_contacted_on=Max("interactions__occurred_on", filter=Q(interactions__archived_at__isnull=True))
     )
-
-
-HISTORY_SHOWN = 30
-
-
-@dataclass
-class HistoryEntry:
-    when: object
-    who: object
-    person: str  # for an interaction: which contact ("office meeting of 3 Nov 2026")
-    kind: str  # "+", "~", "-"
-    changes: list  # (label, old, new)
-    subject: str = "stakeholder"  # or "interaction"
-
-
-def _history_value(field_name: str, value, *, names: dict, users: dict):
-    if value in (None, ""):
-        return "—"
-    choices = {
-        "buying_role": BuyingRole,
-        "attitude": Attitude,
-        "relationship_strength": RelationshipStrength,
-        "competitor_relationship_strength": RelationshipStrength,
-    }
-    if field_name in choices:
-        try:
-            return choices[field_name](value).label
-        except ValueError:
-            return str(value)
-    if field_name == "reports_to_id":
-        return names.get(value, f"#{value}")
-    if field_name == "relationship_owner_id":
-        return str(users.get(value, f"#{value}"))
-    if field_name == "archived_at":
-        return _("removed from the map")
-    return str(value)
-
-
-def stakeholder_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
-    """The latest changes to the account's people, each with who, when and old → new (three queries)."""
-    model = Stakeholder.history.model
-    recent = list(
-        model.objects.filter(account_id=account.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:limit]
-    )
-    if not recent:
-        return []
-    ids = {h.id for h in recent}
-    chains: dict = {}
-    for record in model.objects.filter(id__in=ids).order_by("history_date", "history_id"):
-        chains.setdefault(record.id, []).append(record)
-    names = {r.id: r.name for chain in chains.values() for r in chain}
-    fields = [
-        f"{name}_id" if name in ("reports_to", "relationship_owner") else name for name in STAKEHOLDER_FIELDS
-    ]
-    fields.append("archived_at")
-    owner_ids = {r.relationship_owner_id for chain in chains.values() for r in chain} - {None}
-    users = {u.pk: u for u in User.objects.filter(pk__in=owner_ids)} if owner_ids else {}
-    labels = {f.attname: f.verbose_name for f in Stakeholder._meta.concrete_fields}
-    labels["archived_at"] = _("on the map")
-    entries = []
-    for record in recent:
-        chain = chains[record.id]
-        index = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
-        before = chain[index - 1] if index else None
-        changes = []
-        if before is not None:
-            for name in fields:
-                old, new = getattr(before, name), getattr(record, name)
-                if old != new:
-                    label = labels.get(name, name)
-                    changes.append(
-                        (
-                            label,
-                            _history_value(name, old, names=names, users=users),
-                            _history_value(name, new, names=names, users=users),
-                        )
-                    )
-            if not changes:
-                continue  # a save that changed nothing shown (e.g. only the version)
-        kind = {"+": "+", "-": "-"}.get(record.history_type, "~")
-        if record.archived_at and before is not None and before.archived_at is None:
-            kind = "-"
-        entries.append(HistoryEntry(record.history_date, record.history_user, record.name, kind, changes))
-    return entries
 
 
 def interaction_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
@@ -240,8 +151,8 @@ def _kind_label(kind: str) -> str:
 
 
 def account_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
-    """The page's History: changes to the stakeholder map and to the interaction log, newest first."""
-    entries = stakeholder_history(account=account, limit=limit) + interaction_history(
+    """The page's History: changes to the account, its people, plans, measures and interaction log."""
+    entries = records_history(account=account, limit=limit) + interaction_history(
         account=account, limit=limit
     )
     entries.sort(key=lambda e: e.when, reverse=True)

@@ -46,8 +46,24 @@ def save_versioned(instance, *, expected_version: int | None, fields: list[str],
     if instance.pk is None:
         instance.save()
         return instance
+    model = type(instance)
+    if hasattr(model, "history"):
+        _keep_the_starting_state(model, instance.pk)
     save_if_unchanged(instance, expected_version=expected_version or 0, fields=fields)
     # save_if_unchanged writes with UPDATE, which simple-history does not see: record it here.
-    if hasattr(type(instance), "history"):
-        type(instance).history.bulk_history_create([instance], update=True, default_user=by)
+    if hasattr(model, "history"):
+        model.history.bulk_history_create([instance], update=True, default_user=by)
     return instance
+
+
+def _keep_the_starting_state(model, pk) -> None:
+    """Record the stored row as its creation when no history holds it yet (rows bulk-inserted by the
+    demo or a migration): the first change would otherwise have no old values to show."""
+    if model.history.filter(id=pk).exists():
+        return
+    stored = model._default_manager.filter(pk=pk).first()
+    if stored is None:
+        return  # gone: save_if_unchanged reports it
+    model.history.bulk_history_create(
+        [stored], update=False, default_user=None, default_date=getattr(stored, "created_at", None)
+    )

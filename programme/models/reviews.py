@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programme.models.scores import MONEY, Quadrant, Recommendation
 from programme.models.settings import PERCENT
@@ -155,6 +156,8 @@ class ReviewDecision(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("review decision")

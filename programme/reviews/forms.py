@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput
@@ -22,11 +19,9 @@ class ReviewOpenForm(forms.Form):
     period_start = forms.DateField(label=_("Period starts"), widget=DateInput)
     period_end = forms.DateField(label=_("Period ends"), widget=DateInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, period: tuple, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["period_end"].initial = today
-        self.fields["period_start"].initial = today - timedelta(days=91)
+        self.fields["period_start"].initial, self.fields["period_end"].initial = period
 
 
 class DecisionForm(VersionedForm):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts import permissions
@@ -14,19 +15,22 @@ from programme.models import (
     AlignmentAssessment,
     AlignmentElement,
     ProgrammeReview,
+    Quadrant,
     ReviewDecision,
     ReviewDecisionKind,
     ReviewEntry,
 )
 from programme.reviews.services import require_reviews
 
+NEW_REVIEW_DAYS = 91  # a quarter, when no closed review says where the next one starts
+
 
 @dataclass
 class ReviewTotals:
     key_accounts: int
     candidates: int
-    key_clv: Decimal
-    key_margin: Decimal
+    key_clv: Decimal | None  # None: no entry had the figure, shown as "—" rather than a false 0
+    key_margin: Decimal | None
     average_key_score: Decimal | None
 
 
@@ -38,6 +42,12 @@ class ReviewComparison:
     movers: list[tuple[ReviewEntry, str]]  # (entry now, quadrant before) for accounts that moved
     totals: ReviewTotals
     previous_totals: ReviewTotals | None
+
+    @property
+    def moves(self) -> list[tuple[ReviewEntry, str]]:
+        """(entry now, the quadrant it was in, as a label) for the accounts that moved."""
+        labels = dict(Quadrant.choices)
+        return [(entry, labels.get(before, before)) for entry, before in self.movers]
 
 
 def _totals(review: ProgrammeReview) -> ReviewTotals:
@@ -53,10 +63,19 @@ def _totals(review: ProgrammeReview) -> ReviewTotals:
     return ReviewTotals(
         key_accounts=figures["key_accounts"],
         candidates=figures["candidates"],
-        key_clv=figures["key_clv"] or Decimal(0),
-        key_margin=figures["key_margin"] or Decimal(0),
+        key_clv=figures["key_clv"],
+        key_margin=figures["key_margin"],
         average_key_score=average,
     )
+
+
+def new_review_period(today: date) -> tuple[date, date]:
+    """The period a new review proposes: from the day after the last closed review ended (never
+    overlapping it) to today; a quarter back when there was none, or when the last one ended today."""
+    last_end = ProgrammeReview.objects.closed().aggregate(end=Max("period_end"))["end"]
+    if last_end is None or last_end >= today:
+        return today - timedelta(days=NEW_REVIEW_DAYS), today
+    return last_end + timedelta(days=1), today
 
 
 def previous_review(review: ProgrammeReview) -> ProgrammeReview | None:
@@ -104,6 +123,11 @@ class ReviewPage:
     undecided: int
     overrides: int
     can_change: bool
+
+    @property
+    def undecided_ids(self) -> list[int]:
+        """The entries still waiting, as the page shows them: what "accept the recommendations" decides."""
+        return [e.pk for e in [*self.key_entries, *self.candidate_entries] if e.decision_or_none is None]
 
 
 def review_page(*, user, review_id: int) -> ReviewPage:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from accounts.models import LifecycleStatus
@@ -50,6 +51,22 @@ DECISIONS_FOR = {
     "key": (ReviewDecisionKind.KEEP, ReviewDecisionKind.WATCH, ReviewDecisionKind.REMOVE),
     "candidate": (ReviewDecisionKind.ADD, ReviewDecisionKind.KEEP, ReviewDecisionKind.WATCH),
 }
+
+
+# The decision that follows the recommendation; anything else recommended keeps the account where it is.
+RECOMMENDED_DECISION = {
+    "key": {
+        Recommendation.REVIEW_FOR_EXIT: ReviewDecisionKind.REMOVE,
+        Recommendation.WATCH: ReviewDecisionKind.WATCH,
+    },
+    "candidate": {Recommendation.ADD: ReviewDecisionKind.ADD, Recommendation.WATCH: ReviewDecisionKind.WATCH},
+}
+
+
+def recommended_decision(entry: ReviewEntry) -> str:
+    return RECOMMENDED_DECISION["key" if entry.is_key else "candidate"].get(
+        entry.recommendation, ReviewDecisionKind.KEEP
+    )
 
 
 def require_reviews(user) -> None:
@@ -194,9 +211,12 @@ def review_decide(
     if existing is None:
         if expected_version:  # the form was opened on a decision someone has since removed
             raise ValidationError(_("This decision changed meanwhile; reload the review."))
+        decision = ReviewDecision(review=review, entry=entry, **values)
+        decision._history_user = by
         try:
             with transaction.atomic():
-                return ReviewDecision.objects.create(review=review, entry=entry, **values)
+                decision.save()
+                return decision
         except IntegrityError as error:  # decided by someone else a moment ago
             raise StaleVersion(ReviewDecision.objects.get(entry=entry)) from error
     if expected_version is None:
@@ -204,7 +224,38 @@ def review_decide(
     for name, value in values.items():
         setattr(existing, name, value)
     save_if_unchanged(existing, expected_version=expected_version, fields=list(values))
+    ReviewDecision.history.bulk_history_create([existing], update=True, default_user=by)
     return existing
+
+
+@transaction.atomic
+def review_accept_recommendations(*, review: ProgrammeReview, entry_ids, by) -> int:
+    """Decide every undecided entry among `entry_ids` (those the champion saw) as recommended.
+
+    Entries decided meanwhile, by this champion or another, keep their decision: nothing is replaced,
+    so no version can be stale. The exceptions are then changed one by one. Answers how many were decided.
+    """
+    require_reviews(by)
+    review = ProgrammeReview.objects.select_for_update().get(pk=review.pk)
+    _require_open(review)
+    entries = list(review.entries.filter(pk__in=list(entry_ids), decision__isnull=True).order_by("pk"))
+    now = timezone.now()
+    decisions = []
+    for entry in entries:
+        recommendation = entry.get_recommendation_display()
+        reason = entry.recommendation_reason or recommendation
+        decision = ReviewDecision(
+            review=review,
+            entry=entry,
+            decision=recommended_decision(entry),
+            rationale=_("Recommendation accepted: %(reason)s") % {"reason": reason},
+            decided_by=by,
+            decided_at=now,
+        )
+        decision.full_clean(exclude=["review", "entry"])
+        decisions.append(decision)
+    bulk_create_with_history(decisions, ReviewDecision, default_user=by, default_date=now)
+    return len(decisions)
 
 
 @transaction.atomic

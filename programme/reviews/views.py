@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.core import conflicts
@@ -30,7 +32,8 @@ PAGE = "programme/review_detail.html"
 @require_http_methods(["GET", "POST"])
 def review_list(request):
     require_reviews(request.user)
-    form = ReviewOpenForm(request.POST if request.method == "POST" else None)
+    period = selectors.new_review_period(timezone.localdate())
+    form = ReviewOpenForm(request.POST if request.method == "POST" else None, period=period)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_open(by=request.user, **form.cleaned_data)
@@ -145,16 +148,45 @@ def _their_alignment(form, current: ProgrammeReview) -> list[tuple[str, str]]:
 
 @login_required
 @require_POST
+def review_accept(request, review_id: int):
+    """Decide every undecided entry the champion saw as recommended; the exceptions are changed after."""
+    require_reviews(request.user)
+    review = get_object_or_404(ProgrammeReview, pk=review_id)
+    entry_ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+    try:
+        count = services.review_accept_recommendations(review=review, entry_ids=entry_ids, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(review)
+    messages.success(
+        request,
+        ngettext(
+            "Recommendation accepted for %(count)s account: change any exception below.",
+            "Recommendations accepted for %(count)s accounts: change the exceptions below.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(review)
+
+
+@login_required
+@require_POST
 def review_apply(request, review_id: int):
-    """Apply every decision to the lifecycles and close the review, in one transaction."""
+    """Apply every decision to the lifecycles and close the review, in one transaction.
+
+    What stops it is said at the top of the review's own page (its URL, not /apply/): the page is long,
+    and a message at its foot is never seen.
+    """
     require_reviews(request.user)
     review = get_object_or_404(ProgrammeReview, pk=review_id)
     try:
         services.review_apply(review=review, by=request.user)
     except ValidationError as error:
-        return render(
-            request, PAGE, _page_context(request, review_id, apply_errors=error.messages), status=422
-        )
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(review)
     messages.success(request, _("Review applied and closed: the lifecycles have changed."))
     return redirect(review)
 

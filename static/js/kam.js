@@ -15,3 +15,13 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A page that comes back with an error message (a refused apply, a refused step) moves focus to it: it
+// sits at the top of the page, and a keyboard or screen-reader user starts reading there.
+document.addEventListener("DOMContentLoaded", function () {
+  const error = document.querySelector(".messages .error");
+  if (error) {
+    error.setAttribute("tabindex", "-1");
+    error.focus();
+  }
+});

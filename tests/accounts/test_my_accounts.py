@@ -76,7 +76,7 @@ def test_my_accounts_answers_every_role_and_shows_only_their_own(
 
 
 def test_each_role_lands_where_its_day_starts(as_role, account, other_account):
-    for role, target in [("kam", "accounts:my_accounts"), ("team_member", "accounts:my_accounts"),
+    for role, target in [("kam", "accounts:my_accounts"), ("team_member", "accounts:my_actions"),
                          ("champion", "portfolio:dashboard"), ("sponsor", "portfolio:sponsor_home"),
                          ("outsider", "accounts:list")]:  # fmt: skip
         response = as_role(role).get(reverse("home"))

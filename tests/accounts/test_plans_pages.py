@@ -226,6 +226,65 @@ def test_my_actions_lists_own_actions_with_account_and_objective_and_marks_done(
     assert world["action"].status == ActionStatus.DONE
 
 
+def test_an_action_says_who_assigned_it_set_from_whoever_gives_it_an_owner(client, kam, champion, world):
+    plan, url = (
+        world["plan"],
+        reverse("accounts:action_create", args=[world["plan"].account_id, world["plan"].pk]),
+    )
+    client.force_login(kam)
+    data = {"description": "Book the plant visit", "owner": world["action"].owner_id, "status": "open",
+            "due_on": (timezone.localdate() + timedelta(days=7)).isoformat(), "note": ""}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    action = plan.actions.get(description="Book the plant visit")
+    assert action.assigned_by == kam
+    # The champion changes the due date only: it was still Magda who assigned it.
+    edit = reverse("accounts:action_edit", args=[plan.account_id, plan.pk, action.pk])
+    client.force_login(champion)
+    assert (
+        client.post(edit, data | {"due_on": timezone.localdate().isoformat(), "version": 1}).status_code
+        == 302
+    )
+    action.refresh_from_db()
+    assert action.assigned_by == kam and action.history.first().history_user == champion
+    # Given to someone else, the one who reassigned it assigned it.
+    assert client.post(edit, data | {"owner": kam.pk, "version": 2}).status_code == 302
+    action.refresh_from_db()
+    assert action.assigned_by == champion
+
+
+def test_my_actions_shows_who_assigned_each_and_filters_by_status(client, kam, team_member, world):
+    plan = world["plan"]
+    ActionFactory(
+        plan=plan, owner=team_member, assigned_by=kam, description="Started one", status="in_progress"
+    )
+    ActionFactory(plan=plan, owner=team_member, description="Finished one", status="done",
+                  done_on=timezone.localdate(), note="ok")  # fmt: skip
+    client.force_login(team_member)
+    html = client.get(reverse("accounts:my_actions")).content.decode()
+    assert f"assigned by {kam}" in html and "In progress" in html
+    for status, shown, hidden in [
+        ("in_progress", "Started one", "Finished one"),
+        ("done", "Finished one", "Started one"),
+        ("open", world["action"].description, "Started one"),
+    ]:
+        response = client.get(reverse("accounts:my_actions"), {"status": status})
+        descriptions = [a.description for a in response.context["actions"]]
+        assert shown in descriptions and hidden not in descriptions, status
+    response = client.get(reverse("accounts:my_actions"), {"status": "nonsense"})
+    assert len(response.context["actions"]) == 3
+
+
+def test_an_owner_starts_an_action_from_my_actions(client, team_member, world):
+    client.force_login(team_member)
+    html = client.get(reverse("accounts:my_actions")).content.decode()
+    assert 'name="status" value="in_progress"' in html
+    url = reverse("accounts:my_action_done", args=[world["action"].pk])
+    response = client.post(url, {"status": "in_progress", "note": "", "version": 1}, follow=True)
+    assert "Action marked in progress." in response.content.decode()
+    world["action"].refresh_from_db()
+    assert world["action"].status == ActionStatus.IN_PROGRESS and world["action"].done_on is None
+
+
 def test_marking_done_without_a_note_names_the_field(client, team_member, world):
     client.force_login(team_member)
     url = reverse("accounts:my_action_done", args=[world["action"].pk])
@@ -330,7 +389,9 @@ def test_my_actions_runs_a_fixed_number_of_queries(client, team_member, n, djang
     for _ in range(n):
         account = AccountFactory(key=True)
         plan = PlanFactory(account=account)
-        ActionFactory(plan=plan, owner=team_member, objective=ObjectiveFactory(plan=plan))
+        ActionFactory(
+            plan=plan, owner=team_member, objective=ObjectiveFactory(plan=plan), assigned_by=plan.account.kam
+        )
     client.force_login(team_member)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("accounts:my_actions"))

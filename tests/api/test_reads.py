@@ -203,6 +203,8 @@ def test_plans_come_with_their_objectives_and_actions(api, read_key, world):
     )
     assert len(plan["objectives"]) == 1 and len(plan["actions"]) == 1
     assert plan["actions"][0]["objective"] == plan["objectives"][0]["id"]
+    action = plan["actions"][0]
+    assert "assigned_by" in action and action["status"] in ("open", "in_progress", "done")
 
 
 @pytest.mark.parametrize("resource", LISTS)

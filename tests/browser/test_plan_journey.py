@@ -76,6 +76,7 @@ def test_kam_plans_sponsor_approves_operations_marks_the_action_done(browser, li
 
     magda.get_by_role("button", name="Submit for approval").click()
     magda.locator(".badge", has_text="Submitted").wait_for()
+    magda.locator(".messages", has_text="Plan submitted for approval.").wait_for()  # plain words
 
     # Ewa, the sponsor, reads it (no edit links) and approves.
     ewa = _log_in(browser, live_server, "ewa")
@@ -84,11 +85,18 @@ def test_kam_plans_sponsor_approves_operations_marks_the_action_done(browser, li
     ewa.get_by_role("button", name="Approve").click()
     ewa.locator(".badge", has_text="Approved").wait_for()
 
-    # Tomasz finds the action in My actions, with its account and objective, and marks it done.
+    # Tomasz lands on My actions: the action with its account, objective and who assigned it. He starts
+    # it, then marks it done.
     tomasz = _log_in(browser, live_server, "tomasz")
-    tomasz.goto(f"{live_server.url}/accounts/my-actions/")
+    tomasz.get_by_role("heading", name="My actions").wait_for()
+    assert tomasz.url == f"{live_server.url}/accounts/my-actions/"
     row = tomasz.locator("li", has_text="Agree priority allocation for Q1")
     assert "Baltic Steel" in row.inner_text() and "Keep our share in coated steel" in row.inner_text()
+    assert "assigned by Magda Nowak" in row.inner_text()
+    row.get_by_role("button", name="Start").click()
+    row.locator(".badge", has_text="In progress").wait_for()
+    tomasz.get_by_role("link", name="In progress").click()
+    row = tomasz.locator("li", has_text="Agree priority allocation for Q1")
     row.get_by_role("button", name="Mark done").click()
     row.locator(".error", has_text="Say in a line").wait_for()  # the note is asked for, field by field
     row.get_by_label("What was done").fill("Allocation agreed with planning")

@@ -202,3 +202,38 @@ def test_the_board_brief_prints_on_at_most_two_pages(browser, live_server, portf
     pdf = magda.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 2
+
+
+def test_a_long_review_is_accepted_in_one_action_and_its_refusal_is_read_at_the_top(
+    browser, live_server, portfolio
+):
+    for i in range(40):  # a real programme's review: some forty entries, a page many screens tall
+        account = AccountFactory(name=f"Key account {i:02d}", key=True)
+        AccountScoreFactory(account=account, overall=Decimal(50 + i % 30), recommendation=Recommendation.KEEP)
+    jan = _log_in(browser, live_server, "jan")
+    jan.goto(f"{live_server.url}/portfolio/reviews/")
+    jan.get_by_label("Title").fill("Q4 2026")
+    jan.get_by_role("button", name="Open the review").click()
+    jan.get_by_role("heading", name=re.compile("Q4 2026")).wait_for()
+    review_url = jan.url
+
+    # Applying too early: the reason is on the review's own page, at the top, in view and focused.
+    jan.get_by_role("button", name="Apply the decisions and close the review").click()
+    error = jan.locator(".messages .error", has_text="still wait for a decision")
+    error.wait_for()
+    assert jan.url == review_url and "/apply/" not in jan.url
+    box = error.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900, box
+    assert error.evaluate("element => element === document.activeElement")
+
+    accept = re.compile(r"Accept the recommendations for the \d+ undecided accounts")
+    jan.get_by_role("button", name=accept).click()
+    jan.get_by_text(re.compile(r"Recommendations accepted for \d+ accounts")).wait_for()
+    assert ProgrammeReview.objects.get().entries.filter(decision__isnull=True).count() == 0
+    # The one exception: Baltic Steel stays, against the recommendation.
+    row = jan.locator("tr", has_text="Baltic Steel")
+    row.get_by_label("Decision").select_option("keep")
+    row.get_by_label("Rationale").fill("New CEO, new chances")
+    row.get_by_label("Override reason").fill("The board asked for one more year")
+    row.get_by_role("button", name=re.compile("Decide|Change decision")).click()
+    jan.locator("tr.override", has_text="Baltic Steel").wait_for()

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Attitude, BuyingRole, Interaction, Stakeholder, TeamFunction
 from tests.browser.conftest import PASSWORD
@@ -100,7 +101,7 @@ def test_a_kams_morning_adds_a_stakeholder_under_the_coo_and_logs_a_meeting(brow
     for name in ("Adam Nowak", "Ola Kwiatkowska"):
         box = magda.locator(f'#stakeholders g.person[data-name="{name}"] .contact-fresh')
         box.wait_for()
-        assert f"{day:%Y-%m-%d}" in box.text_content()
+        assert date_format(day) in box.text_content()  # one date format per language
     assert magda.evaluate("window.notReloaded") is True
     _shot(magda, "3-meeting-logged")
 
@@ -195,7 +196,7 @@ def test_a_mistyped_meeting_is_corrected_inline_and_a_second_sessions_correction
     assert first.locator("#interactions li.editing").count() == 0
     box = first.locator('#stakeholders g.person[data-name="Irena Zając"] .contact-fresh')
     box.wait_for()  # her last-contact mark follows at once
-    assert f"{day:%Y-%m-%d}" in box.text_content() and first.evaluate("window.notReloaded") is True
+    assert date_format(day) in box.text_content() and first.evaluate("window.notReloaded") is True
     _shot(first, "7-interaction-corrected")
 
     # Jan, who opened the same meeting before Magda saved, is told and keeps what he typed.

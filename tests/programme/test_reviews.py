@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LifecycleChange, LifecycleStatus
-from programme.models import AlignmentElement, Quadrant, Recommendation, ReviewStatus
+from programme.models import AlignmentElement, Quadrant, Recommendation, ReviewEntry, ReviewStatus
 from programme.reviews import services
 from tests.conftest import ROLES
 from tests.factories import AccountFactory
-from tests.programme.dashboard_factories import AccountScoreFactory
+from tests.programme.dashboard_factories import AccountScoreFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 ALL_SEVEN = {e.value: (4, "fine") for e in AlignmentElement}
@@ -307,8 +307,9 @@ def test_the_closed_review_page_is_read_only(client, champion, portfolio):
     content = client.get(reverse("portfolio:review_detail", args=[review.pk])).content.decode()
     assert "can be read, never changed" in content
     assert "<form" not in content.split('id="main"')[1]
-    response = client.post(reverse("portfolio:review_apply", args=[review.pk]))
-    assert response.status_code == 422
+    response = client.post(reverse("portfolio:review_apply", args=[review.pk]), follow=True)
+    assert response.redirect_chain == [(review.get_absolute_url(), 302)]
+    assert "This review is closed" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -331,6 +332,7 @@ def test_every_review_page_and_action_is_the_champions(as_role, role, champion, 
             {"decision": "keep", "rationale": "x"},
         ),
         (reverse("portfolio:review_alignment", args=[review.pk]), {}),
+        (reverse("portfolio:review_accept", args=[review.pk]), {"entry": [entry.pk]}),
         (reverse("portfolio:review_apply", args=[review.pk]), {}),
     ]
     for url in gets:
@@ -366,3 +368,98 @@ def test_review_page_query_count_does_not_grow_with_entries(
     with django_assert_max_num_queries(20) as large:
         client.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_accepting_the_recommendations_decides_every_undecided_entry_then_exceptions_change_one_by_one(
+    client, champion, portfolio
+):
+    review = _open(champion)
+    lyon = _entry(review, portfolio["lyon"])
+    services.review_decide(
+        review=review, entry=lyon, decision="watch", rationale="Margin slipping", by=champion
+    )
+    client.force_login(champion)
+    html = client.get(review.get_absolute_url()).content.decode()
+    assert "Accept the recommendations for the 3 undecided accounts" in html
+    ids = [e.pk for e in review.entries.all()]
+    response = client.post(reverse("portfolio:review_accept", args=[review.pk]), {"entry": ids}, follow=True)
+    assert response.redirect_chain == [(review.get_absolute_url(), 302)]
+    assert (
+        "Recommendations accepted for 3 accounts: change the exceptions below." in response.content.decode()
+    )
+    decided = {d.entry.account_name: d for d in review.decisions.select_related("entry")}
+    assert {name: d.decision for name, d in decided.items()} == {
+        "Baltic Steel": "remove",  # proposed for exit
+        "Lyon Chimie": "watch",  # decided before: kept as it was
+        "Rising Star": "add",  # proposed for entry
+        "Golf Partner": "keep",  # nothing proposed
+    }
+    assert not any(d.is_override for d in decided.values())
+    assert decided["Baltic Steel"].rationale.startswith("Recommendation accepted")
+    assert decided["Baltic Steel"].history.get().history_user == champion
+    # The exception: the champion keeps Baltic Steel after all, against the recommendation.
+    baltic = decided["Baltic Steel"]
+    services.review_decide(
+        review=review, entry=baltic.entry, decision="keep", rationale="New CEO",
+        override_reason="Board asked", expected_version=baltic.version, by=champion,
+    )  # fmt: skip
+    baltic.refresh_from_db()
+    assert (baltic.decision, baltic.version, baltic.is_override) == ("keep", 2, True)
+    assert [h.decision for h in baltic.history.order_by("history_date")] == ["remove", "keep"]
+    assert "Accept the recommendations" not in client.get(review.get_absolute_url()).content.decode()
+
+
+def test_accepting_decides_only_the_entries_the_champion_saw(client, champion, portfolio):
+    review = _open(champion)
+    client.force_login(champion)
+    golf = _entry(review, portfolio["golf"])
+    client.post(reverse("portfolio:review_accept", args=[review.pk]), {"entry": [golf.pk]})
+    assert list(review.decisions.values_list("entry__account_name", flat=True)) == ["Golf Partner"]
+
+
+def test_applying_an_unfinished_review_says_why_at_the_top_of_the_reviews_own_page(
+    client, champion, portfolio
+):
+    review = _open(champion)
+    client.force_login(champion)
+    response = client.post(reverse("portfolio:review_apply", args=[review.pk]), follow=True)
+    assert response.redirect_chain == [(review.get_absolute_url(), 302)]
+    html = response.content.decode()
+    error = html.index("4 accounts still wait for a decision.")
+    assert error < html.index('id="compare-title"') and error < html.index('id="key-title"')
+    assert review.status == ReviewStatus.OPEN
+
+
+def test_a_new_review_starts_the_day_after_the_last_closed_one(client, champion, portfolio):
+    today = timezone.localdate()
+    client.force_login(champion)
+    form = client.get(reverse("portfolio:review_list")).context["form"]
+    assert form["period_end"].initial == today and form["period_start"].initial < today
+    ReviewFactory(
+        status=ReviewStatus.CLOSED,
+        closed_at=timezone.now(),
+        period_start=today - timedelta(days=100),
+        period_end=today - timedelta(days=40),
+    )
+    form = client.get(reverse("portfolio:review_list")).context["form"]
+    assert (form["period_start"].initial, form["period_end"].initial) == (today - timedelta(days=39), today)
+
+
+def test_the_comparison_shows_a_dash_where_the_previous_review_has_no_figure(client, champion, portfolio):
+    previous = ReviewFactory(
+        status=ReviewStatus.CLOSED, closed_at=timezone.now(), title="Q3 2026", period_end=date(2026, 9, 30)
+    )
+    ReviewEntry.objects.create(
+        review=previous, account=portfolio["lyon"], account_name="Lyon Chimie", lifecycle_status="key"
+    )  # frozen before lifetime value and margin were computed: no figures
+    review = services.review_open(
+        title="Q4 2026", period_start=date(2026, 10, 1), period_end=date(2026, 12, 31), by=champion
+    )
+    client.force_login(champion)
+    response = client.get(review.get_absolute_url())
+    comparison = response.context["page"].comparison
+    assert comparison.previous == previous
+    assert (comparison.previous_totals.key_clv, comparison.previous_totals.key_margin) == (None, None)
+    html = response.content.decode()
+    row = html[html.index("lifetime value</th>") :].split("</tr>")[0]
+    assert row.endswith('<td class="num">—</td>')
