@@ -100,6 +100,14 @@ class InvestmentRow:
     total: Decimal | None
     margin_after_cost_to_serve: Decimal | None
     return_on_investment: Decimal | None
+    # KAM time, team time, dedicated resources, special terms: converted like the total they add up to.
+    components: list[Decimal | None] = field(default_factory=list)
+
+    @property
+    def in_own_currency(self) -> list[tuple[Decimal | None, Decimal]]:
+        """(converted, as entered) per component, for a table showing both."""
+        entered = [getattr(self.investment, name) for name in AccountInvestment.COST_FIELDS]
+        return list(zip(self.components, entered, strict=True))
 
 
 @dataclass
@@ -267,7 +275,12 @@ def measures_page(
         window = [p for p in periods if start <= p.period < add_months(start, 3)]
         margin = _margin(convert, window)
         total = convert(investment.total, investment.currency, start)
-        rows.append(InvestmentRow(investment, total, margin, measures.return_on_investment(margin, total)))
+        components = [
+            convert(getattr(investment, name), investment.currency, start)
+            for name in AccountInvestment.COST_FIELDS
+        ]
+        roi = measures.return_on_investment(margin, total)
+        rows.append(InvestmentRow(investment, total, margin, roi, components))
     full_year = quarters[-5:-1]
     year_rows = [r for r in rows if r.investment.period_start in full_year]
     yearly_investment = (
