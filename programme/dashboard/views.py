@@ -89,7 +89,7 @@ def league_csv(request):
                 text_cell(account.kam or ""), text_cell(account.executive_sponsor or ""),
                 row.plan_status_label,
                 cell(row.last_executive_visit), row.health_label, row.overdue_actions,
-                number_cell(row.measures.nps, 0), number_cell(row.measures.share_of_wallet, 4),
+                number_cell(row.measures.nps, 1), number_cell(row.measures.share_of_wallet, 4),
                 row.measures.relationship_stage_label, number_cell(row.measures.return_on_investment, 4),
             ]
         )  # fmt: skip
