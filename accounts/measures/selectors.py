@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.measures import calculations as measures
+from accounts.measures import plausibility
 from accounts.models import (
     Account,
     AccountInvestment,
@@ -154,6 +155,20 @@ class MeasuresPage:
     retention_changes: list[RetentionEstimateChange]
     missing_rate: str = ""
     stages: list = field(default_factory=lambda: RelationshipStage.choices)
+    negative_cost_to_serve_months: int = 0
+    future_surveys: int = 0
+
+    @property
+    def plausible_share_of_wallet(self) -> Decimal | None:
+        return plausibility.plausible_share_of_wallet(self.share_of_wallet)
+
+    @property
+    def data_warnings(self) -> list[plausibility.DataWarning]:
+        return plausibility.data_warnings(
+            share_of_wallet=self.share_of_wallet,
+            negative_cost_to_serve_months=self.negative_cost_to_serve_months,
+            future_surveys=self.future_surveys,
+        )
 
     @property
     def survey_is_stale(self) -> bool:
@@ -204,6 +219,7 @@ def measures_page(
         nps_mean=Avg("nps", filter=recent),
         csat=Avg("csat", filter=recent),
         last_surveyed_on=Max("surveyed_on"),
+        future_surveys=Count("pk", filter=plausibility.survey_impossible_q(today)),
         **{name: Count("pk", filter=condition & recent) for name, condition in conditions.items()},
     )
     quarters = [*measures.last_full_quarters(today, TREND_QUARTERS - 1), measures.quarter_start(today)]
@@ -331,6 +347,10 @@ def measures_page(
             RetentionEstimateChange.objects.filter(account=account).select_related("changed_by")[:SHOWN_ROWS]
         ),
         missing_rate=convert.missing,
+        negative_cost_to_serve_months=sum(
+            1 for p in t12 if plausibility.cost_to_serve_impossible(p.cost_to_serve)
+        ),
+        future_surveys=last_year["future_surveys"],
     )
 
 

@@ -32,11 +32,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.measures.plausibility import data_warnings, implausible_counts, plausible_share_of_wallet
 from accounts.measures.selectors import (
     AccountMeasures,
     ProgrammeMeasures,
     measures_by_account,
     programme_measures,
+    with_satisfaction_flags,
 )
 from accounts.models import (
     OPEN_ACTION_STATUSES,
@@ -55,6 +57,7 @@ from accounts.templatetags.kam_format import money
 from kam.core.money import RateTable
 from kam.core.periods import add_months
 from programme.dashboard.matrix import MatrixLayout, MatrixPoint, layout_matrix
+from programme.dashboard.reasons import recommendation_reason, window_counts
 from programme.models import (
     PORTFOLIO_SCORE_TREND_DAYS,
     AccountScore,
@@ -95,7 +98,7 @@ def key_accounts_annotated(*, today: date):
     ).exclude(plan__status=PlanStatus.CLOSED)
     overdue = overdue.order_by().values("plan__account").annotate(n=Count("pk")).values("n")
     before = today - timedelta(days=PORTFOLIO_SCORE_TREND_DAYS)
-    return (
+    accounts = (
         Account.objects.current()
         .key_accounts()
         .select_related("kam", "executive_sponsor", "score")
@@ -110,9 +113,11 @@ def key_accounts_annotated(*, today: date):
             overall_before=_snapshot_before(before, "overall"),
             clv_before=_snapshot_before(before, "clv"),
             **relationship_figures(today=today),
+            **implausible_counts(today=today),
         )
         .order_by("name")
     )
+    return with_satisfaction_flags(accounts, today=today)  # NPS fell: relationship health weighs it
 
 
 # --- the league table's rows ---------------------------------------------------------------------
@@ -200,6 +205,19 @@ class LeagueRow:
     def health_label(self) -> str:
         return self.relationship.label
 
+    @property
+    def share_of_wallet(self) -> Decimal | None:
+        """Shown, sorted and exported only where it can be true; otherwise a data warning says why."""
+        return plausible_share_of_wallet(self.measures.share_of_wallet)
+
+    @property
+    def data_warnings(self) -> list:
+        return data_warnings(
+            share_of_wallet=self.measures.share_of_wallet,
+            negative_cost_to_serve_months=self.account.negative_cost_to_serve_months,
+            future_surveys=self.account.future_surveys,
+        )
+
 
 # Choice labels looked up once, not through get_FOO_display() per row (it rebuilds the choices each
 # call: about a tenth of the league table's rendering). The labels stay lazy: translated when shown.
@@ -247,7 +265,7 @@ LEAGUE_SORTS = {
     "visit": lambda r: r.last_executive_visit,
     "health": lambda r: list(HealthVerdict).index(r.health),
     "nps": lambda r: r.measures.nps,
-    "wallet": lambda r: r.measures.share_of_wallet,
+    "wallet": lambda r: r.share_of_wallet,
     "stage": lambda r: r.measures.relationship_stage_rank,
     "return": lambda r: r.measures.return_on_investment,
 }
@@ -424,6 +442,11 @@ class Dashboard:
         return self.programme.reporting_currency
 
     @property
+    def data_warnings(self) -> list[tuple[LeagueRow, list]]:
+        """Key accounts with a figure that cannot be true, and what to check."""
+        return [(row, warnings) for row in self.all_rows if (warnings := row.data_warnings)]
+
+    @property
     def quadrants(self) -> list[tuple[str, str, float, float, float, float]]:
         return [(q, Quadrant(q).label, *box) for q, *box in self.matrix.quadrant_boxes()]
 
@@ -501,7 +524,7 @@ def _health(programme, rows, today, *, user) -> ProgrammeHealth:
 # What the matrix, recommendations and a review's frozen entries read of a candidate; no more.
 CANDIDATE_FIELDS = [
     "account__id", "account__name", "account__status", "attractiveness", "relationship", "overall", "clv",
-    "clv_margin", "clv_cost_to_serve", "quadrant", "recommendation",
+    "clv_margin", "clv_cost_to_serve", "quadrant", "recommendation", "completeness",
 ]  # fmt: skip
 
 
@@ -523,58 +546,6 @@ def top_candidates(today: date, limit: int, *, recommended_only: bool = False):
     )
 
 
-def _window_counts(account_ids: list[int], programme: Programme, today: date) -> dict[int, dict]:
-    """Per account: snapshots in the recommendation window, and how many sat past each threshold."""
-    if not account_ids:
-        return {}
-    since = today - timedelta(days=programme.recommendation_window_days)
-    counts = (
-        ScoreSnapshot.objects.filter(account_id__in=account_ids, taken_on__gt=since, overall__isnull=False)
-        .values("account_id")
-        .annotate(
-            total=Count("pk"),
-            above_entry=Count("pk", filter=Q(overall__gte=programme.entry_threshold)),
-            below_entry=Count("pk", filter=Q(overall__lt=programme.entry_threshold)),
-            below_exit=Count("pk", filter=Q(overall__lt=programme.exit_threshold)),
-        )
-    )
-    return {c["account_id"]: c for c in counts}
-
-
-REASONS = {
-    Recommendation.ADD: ("above_entry", _lazy(
-        "Overall %(overall)s; at or above the entry threshold %(entry)s "
-        "in %(count)s of %(total)s snapshots of the last %(days)s days."
-    )),
-    Recommendation.REVIEW_FOR_EXIT: ("below_exit", _lazy(
-        "Overall %(overall)s; below the exit threshold %(exit)s "
-        "in %(count)s of %(total)s snapshots of the last %(days)s days."
-    )),
-    Recommendation.WATCH: ("below_entry", _lazy(
-        "Overall %(overall)s; below the entry threshold %(entry)s "
-        "in %(count)s of %(total)s snapshots of the last %(days)s days."
-    )),
-}  # fmt: skip
-
-
-def _reason(recommendation: str, overall, trend, counts: dict, programme: Programme) -> str:
-    counted, text = REASONS.get(recommendation, REASONS[Recommendation.WATCH])
-    text = str(text) % {
-        "overall": f"{overall:.0f}" if overall is not None else "—",
-        "entry": f"{programme.entry_threshold:.0f}",
-        "exit": f"{programme.exit_threshold:.0f}",
-        "days": programme.recommendation_window_days,
-        "total": counts.get("total", 0),
-        "count": counts.get(counted, 0),
-    }
-    if trend is not None:
-        text += " " + _("Trend over %(days)s days: %(trend)+.0f.") % {
-            "days": PORTFOLIO_SCORE_TREND_DAYS,
-            "trend": trend,
-        }
-    return text
-
-
 def _item(account: Account, score: AccountScore, trend, counts, programme, url) -> RecommendationItem:
     return RecommendationItem(
         account_id=account.pk,
@@ -584,7 +555,15 @@ def _item(account: Account, score: AccountScore, trend, counts, programme, url) 
         overall=score.overall,
         trend=trend,
         quadrant=score.quadrant,
-        reason=_reason(score.recommendation, score.overall, trend, counts.get(account.pk, {}), programme),
+        reason=recommendation_reason(
+            score.recommendation,
+            score.overall,
+            trend,
+            counts.get(account.pk, {}),
+            programme,
+            status=account.status,
+            completeness=score.completeness,
+        ),
         url=url(account.pk),
     )
 
@@ -592,9 +571,7 @@ def _item(account: Account, score: AccountScore, trend, counts, programme, url) 
 def recommendations(programme, rows, candidates, today) -> list[RecommendationItem]:
     """Candidates proposed for entry and key accounts proposed for exit review or on watch, with reasons."""
     key = [r for r in rows if r.recommendation in (Recommendation.REVIEW_FOR_EXIT, Recommendation.WATCH)]
-    counts = _window_counts(
-        [r.account.pk for r in key] + [s.account_id for s in candidates], programme, today
-    )
+    counts = window_counts([r.account.pk for r in key] + [s.account_id for s in candidates], programme, today)
     items, url = [], account_url_maker()
     for score in candidates:
         trend = score.overall - score.overall_before if score.overall_before is not None else None

@@ -75,6 +75,7 @@ def league_csv(request):
             _("Key account manager"), _("Executive sponsor"), _("Plan status"),
             _("Last executive visit"), _("Relationship health"), _("Overdue actions"),
             _("NPS"), _("Share of wallet"), _("Relationship stage"), _("Return on investment"),
+            _("Data warnings"),
         ]
     )  # fmt: skip
     for row in rows:
@@ -89,8 +90,9 @@ def league_csv(request):
                 text_cell(account.kam or ""), text_cell(account.executive_sponsor or ""),
                 row.plan_status_label,
                 cell(row.last_executive_visit), row.health_label, row.overdue_actions,
-                number_cell(row.measures.nps, 1), number_cell(row.measures.share_of_wallet, 4),
+                number_cell(row.measures.nps, 1), number_cell(row.share_of_wallet, 4),
                 row.measures.relationship_stage_label, number_cell(row.measures.return_on_investment, 4),
+                " ".join(w.text for w in row.data_warnings),
             ]
         )  # fmt: skip
     return response

@@ -30,6 +30,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.measures.plausibility import data_warnings, implausible_counts
 from accounts.measures.selectors import with_satisfaction_flags
 from accounts.models import (
     Account,
@@ -108,6 +109,7 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
             )
         ),
         **relationship_figures(today=today),
+        **implausible_counts(today=today),  # figures that cannot be true, shown as data warnings
     )
     return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year
 
@@ -249,6 +251,8 @@ class Workspace:
     interaction_editable: set = field(default_factory=set)
     trend: Decimal | None = None
     plan_status_label: str = ""
+    data_warnings: list = field(default_factory=list)
+    score_is_complete: bool = False
     trend_days = ACCOUNT_SCORE_TREND_DAYS
 
 
@@ -263,7 +267,10 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
     return Workspace(
         attention=attention_items(account, today=today),
         health=relationship_health(
-            page.stakeholders, last_executive_visit=account.last_executive_visit, today=today
+            page.stakeholders,
+            last_executive_visit=account.last_executive_visit,
+            today=today,
+            nps_fell=account.nps_fell,
         ),
         departures=unreplaced_departures(page.stakeholders),
         chart=org_chart(placed),
@@ -275,6 +282,11 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
         interaction_editable=editable,
         trend=_trend(account),
         plan_status_label=PlanStatus(account.plan_status).label if account.plan_status else "",
+        data_warnings=data_warnings(
+            negative_cost_to_serve_months=account.negative_cost_to_serve_months,
+            future_surveys=account.future_surveys,
+        ),
+        score_is_complete=score_is_complete(account.score_completeness),
     )
 
 

@@ -188,7 +188,9 @@ def test_relationship_health_counts_decision_makers_attitude_contacts_and_visits
         people, [today - timedelta(days=5), None, today - timedelta(days=120)], strict=True
     ):
         person.last_contacted_on = last
-    health = relationship_health(people, last_executive_visit=today - timedelta(days=200), today=today)
+    health = relationship_health(
+        people, last_executive_visit=today - timedelta(days=200), today=today, nps_fell=False
+    )
     assert (health.decision_makers, health.decision_makers_contacted, health.favourable_share) == (2, 1, 50)
     assert health.active_contacts == 1 and health.single_threaded
     assert health.executive_visit_due and health.never_contacted == [people[1]]
