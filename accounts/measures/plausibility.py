@@ -3,9 +3,11 @@
 The one home of the plausibility rules: a share of wallet over 100 % (we cannot sell them more than
 they spend in our categories: the estimate is out of date or in the wrong currency), a negative
 cost-to-serve, a survey dated after today. The rules run in Python on figures a screen has loaded
-(`share_of_wallet_impossible`, `cost_to_serve_impossible`, `survey_impossible`) and, for many
-accounts at once, as SQL counts built from the same rules (`implausible_counts`), which the
-account page and the dashboard annotate in the query they already run.
+(`share_of_wallet_impossible`, `cost_to_serve_impossible`, `survey_impossible`); for many accounts
+at once the survey rule is also a SQL count built from the same rule (`implausible_counts`), which
+the account page and the dashboard annotate in the query they already run. (A month's negative
+cost-to-serve is refused by the database itself; the rule guards the totals and scores derived
+from the months.)
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import FinancialPeriod, Survey
-from kam.core.periods import trailing_twelve_months
+from accounts.models import Survey
 
 # A share of wallet is our revenue over their whole spend in our categories: at most all of it.
 SHARE_OF_WALLET_LIMIT = Decimal(1)
@@ -43,10 +44,6 @@ def survey_impossible(surveyed_on: date | None, today: date) -> bool:
     return surveyed_on is not None and surveyed_on > today
 
 
-# The same rules as filters, for the SQL counts.
-COST_TO_SERVE_IMPOSSIBLE = Q(cost_to_serve__lt=0)
-
-
 def survey_impossible_q(today: date) -> Q:
     return Q(surveyed_on__gt=today)
 
@@ -57,14 +54,10 @@ def _count(queryset) -> Coalesce:
 
 
 def implausible_counts(*, today: date) -> dict:
-    """Annotations per account: months of the last twelve with a negative cost-to-serve, and surveys
-    dated after `today`; correlated counts, so they add no query and no row."""
-    start, end = trailing_twelve_months(today)
-    months = FinancialPeriod.objects.filter(
-        COST_TO_SERVE_IMPOSSIBLE, account=OuterRef("pk"), period__gte=start, period__lt=end
-    )
+    """Annotations per account: surveys dated after `today`; a correlated count, so it adds no
+    query and no row."""
     surveys = Survey.objects.current().filter(survey_impossible_q(today), account=OuterRef("pk"))
-    return {"negative_cost_to_serve_months": _count(months), "future_surveys": _count(surveys)}
+    return {"future_surveys": _count(surveys)}
 
 
 @dataclass(frozen=True)
@@ -76,7 +69,7 @@ class DataWarning:
 
 
 def data_warnings(
-    *, share_of_wallet: Decimal | None = None, negative_cost_to_serve_months: int = 0, future_surveys: int = 0
+    *, share_of_wallet: Decimal | None = None, cost_to_serve: Decimal | None = None, future_surveys: int = 0
 ) -> list[DataWarning]:
     """What cannot be true on one account, each as a sentence that says what to check."""
     warnings = []
@@ -90,16 +83,10 @@ def data_warnings(
                 % {"share": f"{share_of_wallet * 100:.0f}"}
             )
         )
-    if negative_cost_to_serve_months:
+    if cost_to_serve_impossible(cost_to_serve):
         warnings.append(
             DataWarning(
-                ngettext(
-                    "Cost-to-serve is negative in %(n)d month of the last twelve: check the figures.",
-                    "Cost-to-serve is negative in %(n)d months of the last twelve: check the figures.",
-                    negative_cost_to_serve_months,
-                )
-                % {"n": negative_cost_to_serve_months},
-                "financials",
+                _("Cost-to-serve over the last twelve months is negative: check the figures."), "financials"
             )
         )
     if future_surveys:

@@ -155,7 +155,7 @@ class MeasuresPage:
     retention_changes: list[RetentionEstimateChange]
     missing_rate: str = ""
     stages: list = field(default_factory=lambda: RelationshipStage.choices)
-    negative_cost_to_serve_months: int = 0
+    cost_to_serve: Decimal | None = None
     future_surveys: int = 0
 
     @property
@@ -166,7 +166,7 @@ class MeasuresPage:
     def data_warnings(self) -> list[plausibility.DataWarning]:
         return plausibility.data_warnings(
             share_of_wallet=self.share_of_wallet,
-            negative_cost_to_serve_months=self.negative_cost_to_serve_months,
+            cost_to_serve=self.cost_to_serve,
             future_surveys=self.future_surveys,
         )
 
@@ -347,9 +347,7 @@ def measures_page(
             RetentionEstimateChange.objects.filter(account=account).select_related("changed_by")[:SHOWN_ROWS]
         ),
         missing_rate=convert.missing,
-        negative_cost_to_serve_months=sum(
-            1 for p in t12 if plausibility.cost_to_serve_impossible(p.cost_to_serve)
-        ),
+        cost_to_serve=convert.total(t12, "cost_to_serve") if t12 else None,
         future_surveys=last_year["future_surveys"],
     )
 

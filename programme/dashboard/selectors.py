@@ -214,7 +214,7 @@ class LeagueRow:
     def data_warnings(self) -> list:
         return data_warnings(
             share_of_wallet=self.measures.share_of_wallet,
-            negative_cost_to_serve_months=self.account.negative_cost_to_serve_months,
+            cost_to_serve=self.score.clv_cost_to_serve if self.score else None,
             future_surveys=self.account.future_surveys,
         )
 

@@ -283,7 +283,7 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
         trend=_trend(account),
         plan_status_label=PlanStatus(account.plan_status).label if account.plan_status else "",
         data_warnings=data_warnings(
-            negative_cost_to_serve_months=account.negative_cost_to_serve_months,
+            cost_to_serve=page.summary.cost_to_serve,
             future_surveys=account.future_surveys,
         ),
         score_is_complete=score_is_complete(account.score_completeness),
