@@ -25,8 +25,8 @@ from programme.reviews.services import require_reviews
 class ReviewTotals:
     key_accounts: int
     candidates: int
-    key_clv: Decimal
-    key_margin: Decimal
+    key_clv: Decimal | None  # None, shown as "—", where no entry has a figure: not zero
+    key_margin: Decimal | None
     average_key_score: Decimal | None
 
 
@@ -53,8 +53,8 @@ def _totals(review: ProgrammeReview) -> ReviewTotals:
     return ReviewTotals(
         key_accounts=figures["key_accounts"],
         candidates=figures["candidates"],
-        key_clv=figures["key_clv"] or Decimal(0),
-        key_margin=figures["key_margin"] or Decimal(0),
+        key_clv=figures["key_clv"],
+        key_margin=figures["key_margin"],
         average_key_score=average,
     )
 
