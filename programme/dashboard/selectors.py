@@ -37,8 +37,8 @@ from accounts.measures.selectors import (
     AccountMeasures,
     ProgrammeMeasures,
     measures_by_account,
+    nps_fell_by_account,
     programme_measures,
-    with_satisfaction_flags,
 )
 from accounts.models import (
     OPEN_ACTION_STATUSES,
@@ -98,7 +98,7 @@ def key_accounts_annotated(*, today: date):
     ).exclude(plan__status=PlanStatus.CLOSED)
     overdue = overdue.order_by().values("plan__account").annotate(n=Count("pk")).values("n")
     before = today - timedelta(days=PORTFOLIO_SCORE_TREND_DAYS)
-    accounts = (
+    return (
         Account.objects.current()
         .key_accounts()
         .select_related("kam", "executive_sponsor", "score")
@@ -117,7 +117,6 @@ def key_accounts_annotated(*, today: date):
         )
         .order_by("name")
     )
-    return with_satisfaction_flags(accounts, today=today)  # NPS fell: relationship health weighs it
 
 
 # --- the league table's rows ---------------------------------------------------------------------
@@ -675,7 +674,11 @@ def dashboard_key_rows(
     """The key accounts' rows; with `measures`, also NPS, share of wallet, stage and return (5 queries)."""
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
-    rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
+    accounts = list(key_accounts_annotated(today=today))
+    fell = nps_fell_by_account([a.pk for a in accounts])  # relationship health weighs it
+    for account in accounts:
+        account.nps_fell = account.pk in fell
+    rows = [_row(account, today) for account in accounts]
     measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates) if measures else {}
     for row in rows:
         row.url = account_url(row.account.pk)
