@@ -185,3 +185,13 @@ def test_the_league_export_writes_every_figure_with_fixed_decimals(client, champ
     for line in table[1:]:
         for value in line[4:8]:
             assert value == "" or re.fullmatch(r"-?\d+\.\d{1,2}", value), value
+
+
+def test_the_account_page_shows_the_margin_in_the_reporting_currency_with_the_own_currency_beside(
+    client, kam, three_currencies
+):
+    account = Account.objects.get(name="Polska Stal")
+    client.force_login(kam)
+    html = _numbers(client.get(reverse("accounts:detail", args=[account.pk])).content.decode())
+    overview = html.split('id="overview"')[1].split("</section>")[0]
+    assert "675 EUR" in overview and "3,000 PLN" in overview
