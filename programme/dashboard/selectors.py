@@ -671,7 +671,8 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
 def dashboard_key_rows(
     *, today: date | None = None, rates: RateTable | None = None, measures: bool = False
 ) -> list[LeagueRow]:
-    """The key accounts' rows; with `measures`, also NPS, share of wallet, stage and return (5 queries)."""
+    """The key accounts' rows (two queries: the accounts, and whose NPS fell); with `measures`, also NPS,
+    share of wallet, stage and return (5 queries)."""
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
     accounts = list(key_accounts_annotated(today=today))
