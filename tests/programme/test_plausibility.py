@@ -170,3 +170,13 @@ def test_a_candidate_above_the_line_but_not_proposed_says_it_has_not_held_there(
         "Overall 84; at or above the entry threshold 65 in only 30 of 90 snapshots of the last 90 days: "
         "not proposed until it holds for the whole window."
     )
+
+
+def test_the_league_table_shows_a_key_accounts_incomplete_score_with_its_completeness(
+    client, champion, account
+):
+    _incomplete_score(account, overall="70", completeness="0.500", recommendation=Recommendation.WATCH)
+    client.force_login(champion)
+    html = _text(client.get(reverse("portfolio:dashboard")))
+    league = html.split('id="league"')[1]
+    assert "incomplete: 50 % scored" in league
