@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.measures import calculations as measures
+from accounts.measures import plausibility
 from accounts.models import (
     Account,
     AccountInvestment,
@@ -100,6 +101,14 @@ class InvestmentRow:
     total: Decimal | None
     margin_after_cost_to_serve: Decimal | None
     return_on_investment: Decimal | None
+    # KAM time, team time, dedicated resources, special terms: converted like the total they add up to.
+    components: list[Decimal | None] = field(default_factory=list)
+
+    @property
+    def in_own_currency(self) -> list[tuple[Decimal | None, Decimal]]:
+        """(converted, as entered) per component, for a table showing both."""
+        entered = [getattr(self.investment, name) for name in AccountInvestment.COST_FIELDS]
+        return list(zip(self.components, entered, strict=True))
 
 
 @dataclass
@@ -146,6 +155,20 @@ class MeasuresPage:
     retention_changes: list[RetentionEstimateChange]
     missing_rate: str = ""
     stages: list = field(default_factory=lambda: RelationshipStage.choices)
+    cost_to_serve: Decimal | None = None
+    future_surveys: int = 0
+
+    @property
+    def plausible_share_of_wallet(self) -> Decimal | None:
+        return plausibility.plausible_share_of_wallet(self.share_of_wallet)
+
+    @property
+    def data_warnings(self) -> list[plausibility.DataWarning]:
+        return plausibility.data_warnings(
+            share_of_wallet=self.share_of_wallet,
+            cost_to_serve=self.cost_to_serve,
+            future_surveys=self.future_surveys,
+        )
 
     @property
     def survey_is_stale(self) -> bool:
@@ -196,6 +219,7 @@ def measures_page(
         nps_mean=Avg("nps", filter=recent),
         csat=Avg("csat", filter=recent),
         last_surveyed_on=Max("surveyed_on"),
+        future_surveys=Count("pk", filter=plausibility.survey_impossible_q(today)),
         **{name: Count("pk", filter=condition & recent) for name, condition in conditions.items()},
     )
     quarters = [*measures.last_full_quarters(today, TREND_QUARTERS - 1), measures.quarter_start(today)]
@@ -267,7 +291,12 @@ def measures_page(
         window = [p for p in periods if start <= p.period < add_months(start, 3)]
         margin = _margin(convert, window)
         total = convert(investment.total, investment.currency, start)
-        rows.append(InvestmentRow(investment, total, margin, measures.return_on_investment(margin, total)))
+        components = [
+            convert(getattr(investment, name), investment.currency, start)
+            for name in AccountInvestment.COST_FIELDS
+        ]
+        roi = measures.return_on_investment(margin, total)
+        rows.append(InvestmentRow(investment, total, margin, roi, components))
     full_year = quarters[-5:-1]
     year_rows = [r for r in rows if r.investment.period_start in full_year]
     yearly_investment = (
@@ -318,6 +347,8 @@ def measures_page(
             RetentionEstimateChange.objects.filter(account=account).select_related("changed_by")[:SHOWN_ROWS]
         ),
         missing_rate=convert.missing,
+        cost_to_serve=convert.total(t12, "cost_to_serve") if t12 else None,
+        future_surveys=last_year["future_surveys"],
     )
 
 
@@ -383,6 +414,23 @@ def with_satisfaction_flags(queryset: QuerySet[Account], *, today: date | None =
             ),
         )
     )
+
+
+def nps_fell_by_account(account_ids) -> set[int]:
+    """The accounts among `account_ids` whose NPS fell (`with_satisfaction_flags`' `nps_fell`), in one
+    grouped query rather than its correlated subqueries: for screens that read many accounts."""
+    rounds = (
+        Survey.objects.current()
+        .filter(account_id__in=list(account_ids), nps__isnull=False)
+        .values("account_id", "surveyed_on")
+        .annotate(mean=Avg("nps"))
+        .order_by("account_id", "-surveyed_on")
+    )
+    latest: dict[int, list[Decimal]] = defaultdict(list)
+    for row in rounds:
+        if len(latest[row["account_id"]]) < 2:
+            latest[row["account_id"]].append(Decimal(row["mean"]))
+    return {pk for pk, means in latest.items() if len(means) == 2 and measures.nps_fell(means[1], means[0])}
 
 
 def satisfaction_flags(*, user, today: date | None = None) -> list[Account]:

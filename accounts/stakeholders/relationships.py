@@ -80,10 +80,11 @@ class RelationshipHealth:
     - active contacts: current people contacted within the contact window (one only: single-threaded);
     - executive-visit recency (none within EXECUTIVE_VISIT_WINDOW_DAYS: due);
     - a decision maker, economic buyer or coach who left and whose role nobody on the map holds since.
+    - the customer's NPS fell by 2 or more in the last survey (the flag "needs attention" raises).
     The verdict is *weak* when no decision maker is mapped or at most one person is in contact with
     us; *at risk* when a decision maker was not contacted within the window, fewer than half of them
-    are neutral or better, the executive visit is due, or a deciding person left unreplaced; *good*
-    otherwise. Satisfaction (NPS) is a measure of its own, shown beside it, and not weighed here.
+    are neutral or better, the executive visit is due, a deciding person left unreplaced, or the NPS
+    fell; *good* otherwise: what the attention flags know, the verdict knows.
     """
 
     decision_makers: int
@@ -93,6 +94,7 @@ class RelationshipHealth:
     last_executive_visit: date | None
     today: date
     departed_unreplaced: int = 0
+    nps_fell: bool = False
     never_contacted: list = field(default_factory=list)
     not_recently_contacted: list = field(default_factory=list)
 
@@ -136,6 +138,8 @@ class RelationshipHealth:
             items.append(_("Most decision makers are not neutral or better"))
         if self.executive_visit_due:
             items.append(_("No executive visit in six months"))
+        if self.nps_fell:
+            items.append(_("NPS fell by 2 or more in the last survey"))
         return items
 
     @property
@@ -147,6 +151,7 @@ class RelationshipHealth:
             or self.decision_makers_contacted < self.decision_makers
             or self.decision_makers_favourable * 2 < self.decision_makers
             or self.executive_visit_due
+            or self.nps_fell
         ):
             return HealthVerdict.AT_RISK
         return HealthVerdict.GOOD
@@ -157,10 +162,11 @@ class RelationshipHealth:
 
 
 def relationship_health(
-    stakeholders, *, last_executive_visit: date | None, today: date
+    stakeholders, *, last_executive_visit: date | None, today: date, nps_fell: bool
 ) -> RelationshipHealth:
     """Health of the account's relationships from its stakeholders as the map shows them (each with
-    `last_contacted_on`; people who left included, so that an unreplaced departure counts)."""
+    `last_contacted_on`; people who left included, so that an unreplaced departure counts), and
+    whether its NPS fell (`accounts.measures.selectors.with_satisfaction_flags`)."""
     since = contact_window_start(today)
     current = [s for s in stakeholders if s.left_on is None and s.archived_at is None]
     deciders = [s for s in current if s.buying_role in DECISION_MAKING_ROLES]
@@ -174,13 +180,15 @@ def relationship_health(
         last_executive_visit=last_executive_visit,
         today=today,
         departed_unreplaced=len(unreplaced_departures(stakeholders)),
+        nps_fell=nps_fell,
         never_contacted=[s for s in deciders if s.last_contacted_on is None],
         not_recently_contacted=[s for s in deciders if s.last_contacted_on and s.last_contacted_on < since],
     )
 
 
 def health_from_figures(account, *, today: date) -> RelationshipHealth:
-    """Health of an account annotated by `accounts.stakeholders.selectors.relationship_figures`."""
+    """Health of an account annotated by `accounts.stakeholders.selectors.relationship_figures` and
+    `accounts.measures.selectors.with_satisfaction_flags`."""
     return RelationshipHealth(
         decision_makers=account.decision_makers,
         decision_makers_contacted=account.decision_makers_contacted,
@@ -189,6 +197,7 @@ def health_from_figures(account, *, today: date) -> RelationshipHealth:
         last_executive_visit=account.last_executive_visit,
         today=today,
         departed_unreplaced=account.departed_deciders,
+        nps_fell=account.nps_fell,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 
 def cell(value) -> str:
     """A figure or date as its text; nothing for a missing one."""
@@ -13,3 +15,12 @@ def text_cell(value) -> str:
     a formula, so such a cell is quoted to stay text."""
     text = cell(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def number_cell(value, places: int = 2) -> str:
+    """A figure with a fixed number of decimals and a dot, for a spreadsheet to read as a number
+    (Decimal arithmetic otherwise leaks its working precision: -1.2200000000000)."""
+    if value is None:
+        return ""
+    exponent = Decimal(1).scaleb(-places)
+    return f"{Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP):f}"

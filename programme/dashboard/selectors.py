@@ -33,10 +33,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.measures.plausibility import data_warnings, implausible_counts, plausible_share_of_wallet
 from accounts.measures.selectors import (
     AccountMeasures,
     ProgrammeMeasures,
     measures_by_account,
+    nps_fell_by_account,
     programme_measures,
 )
 from accounts.models import (
@@ -56,6 +58,7 @@ from kam.core.money import RateTable
 from kam.core.periods import add_months
 from programme.dashboard.matrix import MatrixLayout, MatrixPoint, layout_matrix
 from programme.dashboard.picture import MatrixPicture, matrix_picture
+from programme.dashboard.reasons import recommendation_reason, window_counts
 from programme.models import (
     PORTFOLIO_SCORE_TREND_DAYS,
     AccountScore,
@@ -111,6 +114,7 @@ def key_accounts_annotated(*, today: date):
             overall_before=_snapshot_before(before, "overall"),
             clv_before=_snapshot_before(before, "clv"),
             **relationship_figures(today=today),
+            **implausible_counts(today=today),
         )
         .order_by("name")
     )
@@ -201,6 +205,19 @@ class LeagueRow:
     def health_label(self) -> str:
         return self.relationship.label
 
+    @property
+    def share_of_wallet(self) -> Decimal | None:
+        """Shown, sorted and exported only where it can be true; otherwise a data warning says why."""
+        return plausible_share_of_wallet(self.measures.share_of_wallet)
+
+    @property
+    def data_warnings(self) -> list:
+        return data_warnings(
+            share_of_wallet=self.measures.share_of_wallet,
+            cost_to_serve=self.score.clv_cost_to_serve if self.score else None,
+            future_surveys=self.account.future_surveys,
+        )
+
 
 # Choice labels looked up once, not through get_FOO_display() per row (it rebuilds the choices each
 # call: about a tenth of the league table's rendering). The labels stay lazy: translated when shown.
@@ -248,7 +265,7 @@ LEAGUE_SORTS = {
     "visit": lambda r: r.last_executive_visit,
     "health": lambda r: list(HealthVerdict).index(r.health),
     "nps": lambda r: r.measures.nps,
-    "wallet": lambda r: r.measures.share_of_wallet,
+    "wallet": lambda r: r.share_of_wallet,
     "stage": lambda r: r.measures.relationship_stage_rank,
     "return": lambda r: r.measures.return_on_investment,
 }
@@ -424,6 +441,11 @@ class Dashboard:
     def currency(self) -> str:
         return self.programme.reporting_currency
 
+    @property
+    def data_warnings(self) -> list[tuple[LeagueRow, list]]:
+        """Key accounts with a figure that cannot be true, and what to check."""
+        return [(row, warnings) for row in self.all_rows if (warnings := row.data_warnings)]
+
 
 def _share(part, whole) -> Decimal | None:
     if not whole:
@@ -498,7 +520,7 @@ def _health(programme, rows, today, *, user) -> ProgrammeHealth:
 # What the matrix, recommendations and a review's frozen entries read of a candidate; no more.
 CANDIDATE_FIELDS = [
     "account__id", "account__name", "account__status", "attractiveness", "relationship", "overall", "clv",
-    "clv_margin", "clv_cost_to_serve", "quadrant", "recommendation",
+    "clv_margin", "clv_cost_to_serve", "quadrant", "recommendation", "completeness",
 ]  # fmt: skip
 
 
@@ -520,58 +542,6 @@ def top_candidates(today: date, limit: int, *, recommended_only: bool = False):
     )
 
 
-def _window_counts(account_ids: list[int], programme: Programme, today: date) -> dict[int, dict]:
-    """Per account: snapshots in the recommendation window, and how many sat past each threshold."""
-    if not account_ids:
-        return {}
-    since = today - timedelta(days=programme.recommendation_window_days)
-    counts = (
-        ScoreSnapshot.objects.filter(account_id__in=account_ids, taken_on__gt=since, overall__isnull=False)
-        .values("account_id")
-        .annotate(
-            total=Count("pk"),
-            above_entry=Count("pk", filter=Q(overall__gte=programme.entry_threshold)),
-            below_entry=Count("pk", filter=Q(overall__lt=programme.entry_threshold)),
-            below_exit=Count("pk", filter=Q(overall__lt=programme.exit_threshold)),
-        )
-    )
-    return {c["account_id"]: c for c in counts}
-
-
-REASONS = {
-    Recommendation.ADD: ("above_entry", _lazy(
-        "Overall %(overall)s; at or above the entry threshold %(entry)s "
-        "in %(count)s of %(total)s snapshots of the last %(days)s days."
-    )),
-    Recommendation.REVIEW_FOR_EXIT: ("below_exit", _lazy(
-        "Overall %(overall)s; below the exit threshold %(exit)s "
-        "in %(count)s of %(total)s snapshots of the last %(days)s days."
-    )),
-    Recommendation.WATCH: ("below_entry", _lazy(
-        "Overall %(overall)s; below the entry threshold %(entry)s "
-        "in %(count)s of %(total)s snapshots of the last %(days)s days."
-    )),
-}  # fmt: skip
-
-
-def _reason(recommendation: str, overall, trend, counts: dict, programme: Programme) -> str:
-    counted, text = REASONS.get(recommendation, REASONS[Recommendation.WATCH])
-    text = str(text) % {
-        "overall": f"{overall:.0f}" if overall is not None else "—",
-        "entry": f"{programme.entry_threshold:.0f}",
-        "exit": f"{programme.exit_threshold:.0f}",
-        "days": programme.recommendation_window_days,
-        "total": counts.get("total", 0),
-        "count": counts.get(counted, 0),
-    }
-    if trend is not None:
-        text += " " + _("Trend over %(days)s days: %(trend)+.0f.") % {
-            "days": PORTFOLIO_SCORE_TREND_DAYS,
-            "trend": trend,
-        }
-    return text
-
-
 def _item(account: Account, score: AccountScore, trend, counts, programme, url) -> RecommendationItem:
     return RecommendationItem(
         account_id=account.pk,
@@ -581,7 +551,15 @@ def _item(account: Account, score: AccountScore, trend, counts, programme, url) 
         overall=score.overall,
         trend=trend,
         quadrant=score.quadrant,
-        reason=_reason(score.recommendation, score.overall, trend, counts.get(account.pk, {}), programme),
+        reason=recommendation_reason(
+            score.recommendation,
+            score.overall,
+            trend,
+            counts.get(account.pk, {}),
+            programme,
+            status=account.status,
+            completeness=score.completeness,
+        ),
         url=url(account.pk),
     )
 
@@ -589,9 +567,7 @@ def _item(account: Account, score: AccountScore, trend, counts, programme, url) 
 def recommendations(programme, rows, candidates, today) -> list[RecommendationItem]:
     """Candidates proposed for entry and key accounts proposed for exit review or on watch, with reasons."""
     key = [r for r in rows if r.recommendation in (Recommendation.REVIEW_FOR_EXIT, Recommendation.WATCH)]
-    counts = _window_counts(
-        [r.account.pk for r in key] + [s.account_id for s in candidates], programme, today
-    )
+    counts = window_counts([r.account.pk for r in key] + [s.account_id for s in candidates], programme, today)
     items, url = [], account_url_maker()
     for score in candidates:
         trend = score.overall - score.overall_before if score.overall_before is not None else None
@@ -664,10 +640,15 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
 def dashboard_key_rows(
     *, today: date | None = None, rates: RateTable | None = None, measures: bool = False
 ) -> list[LeagueRow]:
-    """The key accounts' rows; with `measures`, also NPS, share of wallet, stage and return (5 queries)."""
+    """The key accounts' rows (two queries: the accounts, and whose NPS fell); with `measures`, also NPS,
+    share of wallet, stage and return (5 queries)."""
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
-    rows = [_row(account, today) for account in key_accounts_annotated(today=today)]
+    accounts = list(key_accounts_annotated(today=today))
+    fell = nps_fell_by_account([a.pk for a in accounts])  # relationship health weighs it
+    for account in accounts:
+        account.nps_fell = account.pk in fell
+    rows = [_row(account, today) for account in accounts]
     measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates) if measures else {}
     for row in rows:
         row.url = account_url(row.account.pk)

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
-from kam.core.spreadsheets import cell, text_cell
+from kam.core.spreadsheets import cell, number_cell, text_cell
 from programme.dashboard import selectors as portfolio
 
 
@@ -34,7 +35,11 @@ def dashboard(request):
             "currency": programme.reporting_currency,
             "league_columns": portfolio.LEAGUE_COLUMNS,
         }
-        return render(request, "programme/dashboard.html#league", context)
+        response = render(request, "programme/dashboard.html#league", context)
+        # The filters reach the address bar: a reload, a bookmark or a shared link shows the same rows.
+        params = query.params()
+        response["HX-Push-Url"] = reverse("portfolio:dashboard") + (f"?{params}" if params else "")
+        return response
     if request.GET.get("partial") == "measures":  # loaded by the page after it is shown
         programme, measures = portfolio.dashboard_programme_measures()
         context = {"measures": measures, "currency": programme.reporting_currency}
@@ -70,6 +75,7 @@ def league_csv(request):
             _("Key account manager"), _("Executive sponsor"), _("Plan status"),
             _("Last executive visit"), _("Relationship health"), _("Overdue actions"),
             _("NPS"), _("Share of wallet"), _("Relationship stage"), _("Return on investment"),
+            _("Data warnings"),
         ]
     )  # fmt: skip
     for row in rows:
@@ -78,13 +84,15 @@ def league_csv(request):
             [
                 text_cell(account.name), text_cell(account.external_id), text_cell(account.industry),
                 account.country,
-                cell(row.clv), cell(row.margin_after_cost_to_serve), cell(row.overall), cell(row.trend),
+                number_cell(row.clv), number_cell(row.margin_after_cost_to_serve),
+                number_cell(row.overall, 1), number_cell(row.trend, 1),
                 row.quadrant_label, row.score.get_recommendation_display() if row.score else "",
                 text_cell(account.kam or ""), text_cell(account.executive_sponsor or ""),
                 row.plan_status_label,
                 cell(row.last_executive_visit), row.health_label, row.overdue_actions,
-                cell(row.measures.nps), cell(row.measures.share_of_wallet),
-                row.measures.relationship_stage_label, cell(row.measures.return_on_investment),
+                number_cell(row.measures.nps, 1), number_cell(row.share_of_wallet, 4),
+                row.measures.relationship_stage_label, number_cell(row.measures.return_on_investment, 4),
+                " ".join(w.text for w in row.data_warnings),
             ]
         )  # fmt: skip
     return response

@@ -19,8 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.core import conflicts
-from kam.core.spreadsheets import text_cell
-from programme.models import AlignmentElement, ProgrammeReview, ReviewEntry
+from kam.core.spreadsheets import number_cell, text_cell
+from programme.models import AlignmentElement, Programme, ProgrammeReview, ReviewEntry
 from programme.reviews import selectors, services
 from programme.reviews.forms import AlignmentForm, DecisionForm, ReviewOpenForm
 from programme.reviews.services import require_reviews
@@ -198,10 +198,12 @@ def review_csv(request, review_id: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programme-review-{page.review.pk}.csv"'
     writer = csv.writer(response)
+    currency = Programme.load().reporting_currency  # the frozen figures are in it
     writer.writerow(
         [
             _("Account"), _("Status at review"), _("Overall score"), _("Trend"), _("Attractiveness"),
-            _("Relationship strength"), _("CLV"), _("Margin after cost-to-serve"), _("Quadrant"),
+            _("Relationship strength"), _("CLV (%(currency)s)") % {"currency": currency},
+            _("Margin after cost-to-serve (%(currency)s)") % {"currency": currency}, _("Quadrant"),
             _("Recommendation"), _("Why"), _("Plan status"), _("Decision"), _("Rationale"), _("Override"),
             _("Override reason"), _("Decided by"),
         ]
@@ -210,8 +212,10 @@ def review_csv(request, review_id: int):
         decision = entry.decision_or_none
         writer.writerow(
             [
-                text_cell(entry.account_name), entry.lifecycle_status, entry.overall, entry.overall_trend,
-                entry.attractiveness, entry.relationship, entry.clv, entry.margin_after_cost_to_serve,
+                text_cell(entry.account_name), entry.lifecycle_status,
+                number_cell(entry.overall, 1), number_cell(entry.overall_trend, 1),
+                number_cell(entry.attractiveness, 1), number_cell(entry.relationship, 1),
+                number_cell(entry.clv), number_cell(entry.margin_after_cost_to_serve),
                 entry.get_quadrant_display(), entry.get_recommendation_display(), entry.recommendation_reason,
                 entry.plan_status,
                 decision.get_decision_display() if decision else "",

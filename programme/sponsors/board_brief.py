@@ -16,7 +16,14 @@ class BoardBrief:
     plan_page: selectors.PlanPage
     score: AccountScore | None
     key_people: list[Stakeholder]
-    currency: str  # the programme's reporting currency, in which scores' money figures are kept
+    currency: str = ""  # the reporting currency the score's money is in
+
+    @property
+    def margin_after_cost_to_serve(self):
+        """The last twelve months' gross margin less cost-to-serve, as the league table shows it."""
+        if self.score is None or self.score.clv_margin is None:
+            return None
+        return self.score.clv_margin - (self.score.clv_cost_to_serve or 0)
 
 
 def board_brief(*, user, account_id: int, plan_id: int) -> BoardBrief:
@@ -28,6 +35,5 @@ def board_brief(*, user, account_id: int, plan_id: int) -> BoardBrief:
         .filter(account_id=page.account.pk)
         .order_by("-influence", "name")[:STAKEHOLDERS_SHOWN]
     )
-    return BoardBrief(
-        plan_page=page, score=score, key_people=people, currency=Programme.load().reporting_currency
-    )
+    currency = Programme.load().reporting_currency
+    return BoardBrief(plan_page=page, score=score, key_people=people, currency=currency)

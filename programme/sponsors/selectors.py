@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.measures.selectors import with_satisfaction_flags
 from accounts.models import (
     OPEN_ACTION_STATUSES,
     Account,
@@ -148,7 +149,9 @@ def brief_account(*, user, account_id: int) -> Account:
     """The account if `user` may read its sponsor brief: 404 if they cannot see it, 403 if not its sponsor."""
     account = get_object_or_404(
         permissions.visible_accounts(
-            user, Account.objects.current().select_related("kam", "executive_sponsor")
+            user,
+            # NPS fell: relationship health weighs it, as on every screen.
+            with_satisfaction_flags(Account.objects.current().select_related("kam", "executive_sponsor")),
         ),
         pk=account_id,
     )
@@ -195,7 +198,10 @@ def sponsor_brief(*, user, account_id: int, today: date | None = None) -> Sponso
         .first()
     )
     health = relationship_health(
-        people, last_executive_visit=last_visit.occurred_on if last_visit else None, today=today
+        people,
+        last_executive_visit=last_visit.occurred_on if last_visit else None,
+        today=today,
+        nps_fell=account.nps_fell,
     )
     # The brief shows who is at the customer now; those who left count only in the health verdict.
     stakeholders = [s for s in people if s.left_on is None]

@@ -30,6 +30,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.measures.plausibility import data_warnings, implausible_counts
 from accounts.measures.selectors import with_satisfaction_flags
 from accounts.models import (
     Account,
@@ -55,6 +56,7 @@ from accounts.stakeholders.selectors import account_history, mapped_people, rela
 from kam.core.periods import add_months, trailing_twelve_months
 from programme.models import (
     ACCOUNT_SCORE_TREND_DAYS,
+    COMPLETENESS_REQUIRED,
     MANUAL_SCORE_STALE_DAYS,
     ManualScore,
     Programme,
@@ -84,6 +86,7 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
         score_overall=F("score__overall"),
         score_quadrant=F("score__quadrant"),
         score_clv=F("score__clv"),
+        score_completeness=F("score__completeness"),
         score_computed_at=F("score__computed_at"),
         score_before=Subquery(earlier.values("overall")[:1]),
         t12m_margin_after_cost_to_serve=window_sum("gross_margin", start, end)
@@ -106,8 +109,14 @@ def with_attention(queryset: QuerySet[Account], *, today: date) -> QuerySet[Acco
             )
         ),
         **relationship_figures(today=today),
+        **implausible_counts(today=today),  # figures that cannot be true, shown as data warnings
     )
     return with_satisfaction_flags(annotated, today=today)  # NPS fell, no survey for a year
+
+
+def score_is_complete(completeness) -> bool:
+    """Whether enough of the criteria's weight is scored for the score to place the account."""
+    return completeness is not None and completeness >= COMPLETENESS_REQUIRED
 
 
 @dataclass
@@ -116,6 +125,19 @@ class AccountRow:
     attention: list
     sparkline: str
     role: str
+    # The trailing twelve months in the reporting currency, so that rows compare.
+    financials: FinancialSummary | None = None
+
+    @property
+    def score_is_complete(self) -> bool:
+        return score_is_complete(self.account.score_completeness)
+
+    @property
+    def margin_after_cost_to_serve(self) -> Decimal | None:
+        """In the reporting currency; None without figures (not zero) or without a rate."""
+        if self.financials is None or not self.financials.months:
+            return None
+        return self.financials.margin_after_cost_to_serve
 
     @property
     def trend(self) -> Decimal | None:
@@ -161,6 +183,8 @@ def my_accounts(*, user, page_number=None) -> MyAccountsPage:
         "taken_on"
     )
     accounts = with_attention(permissions.working_accounts(user, Account.objects.current()), today=today)
+    start, end = trailing_twelve_months(today)
+    trailing = FinancialPeriod.objects.filter(period__gte=start, period__lt=end)
     # Over every account of the user, in one aggregate query, not row by row.
     totals = accounts.annotate(on_team=Exists(on_team)).aggregate(
         total=Count("pk"),
@@ -169,7 +193,10 @@ def my_accounts(*, user, page_number=None) -> MyAccountsPage:
     )
     ordered = (
         accounts.annotate(on_team=Exists(on_team))
-        .prefetch_related(Prefetch("score_snapshots", queryset=snapshots, to_attr="recent_snapshots"))
+        .prefetch_related(
+            Prefetch("score_snapshots", queryset=snapshots, to_attr="recent_snapshots"),
+            Prefetch("financial_periods", queryset=trailing, to_attr="trailing_periods"),
+        )
         .order_by(
             Case(When(kam=user, then=Value(0)), default=Value(1), output_field=IntegerField()), "name", "pk"
         )
@@ -177,6 +204,8 @@ def my_accounts(*, user, page_number=None) -> MyAccountsPage:
     paginator = Paginator(ordered, MY_ACCOUNTS_PAGE_SIZE)
     paginator.count = totals["total"]  # already counted above: no second COUNT query
     page = paginator.get_page(page_number)
+    programme = Programme.load()
+    rates = programme.rate_table()
     rows = []
     for account in page:
         role = "kam" if account.kam_id == user.pk else "team" if account.on_team else "sponsor"
@@ -186,6 +215,7 @@ def my_accounts(*, user, page_number=None) -> MyAccountsPage:
                 attention=attention_items(account, today=today),
                 sparkline=sparkline_points([s.overall for s in account.recent_snapshots]),
                 role=role,
+                financials=summarise_financials(account.trailing_periods, rates=rates, today=today),
             )
         )
     open_actions = (
@@ -194,7 +224,7 @@ def my_accounts(*, user, page_number=None) -> MyAccountsPage:
     return MyAccountsPage(
         rows=rows,
         page=page,
-        currency=Programme.load().reporting_currency,
+        currency=programme.reporting_currency,
         today=today,
         open_actions=open_actions,
         is_team_member=totals["team"] > 0,
@@ -221,6 +251,8 @@ class Workspace:
     interaction_editable: set = field(default_factory=set)
     trend: Decimal | None = None
     plan_status_label: str = ""
+    data_warnings: list = field(default_factory=list)
+    score_is_complete: bool = False
     trend_days = ACCOUNT_SCORE_TREND_DAYS
 
 
@@ -235,7 +267,10 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
     return Workspace(
         attention=attention_items(account, today=today),
         health=relationship_health(
-            page.stakeholders, last_executive_visit=account.last_executive_visit, today=today
+            page.stakeholders,
+            last_executive_visit=account.last_executive_visit,
+            today=today,
+            nps_fell=account.nps_fell,
         ),
         departures=unreplaced_departures(page.stakeholders),
         chart=org_chart(placed),
@@ -247,6 +282,11 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
         interaction_editable=editable,
         trend=_trend(account),
         plan_status_label=PlanStatus(account.plan_status).label if account.plan_status else "",
+        data_warnings=data_warnings(
+            cost_to_serve=page.summary.cost_to_serve,
+            future_surveys=account.future_surveys,
+        ),
+        score_is_complete=score_is_complete(account.score_completeness),
     )
 
 

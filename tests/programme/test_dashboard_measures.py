@@ -67,8 +67,8 @@ def test_league_csv_carries_the_measures(client, champion, measured):
     client.force_login(champion)
     text = client.get(reverse("portfolio:league_csv")).content.decode()
     header, *lines = text.splitlines()
-    assert header.endswith("NPS,Share of wallet,Relationship stage,Return on investment")
-    assert any(line.endswith("40.0,0.2500,Interdependent,") for line in lines)
+    assert header.endswith("NPS,Share of wallet,Relationship stage,Return on investment,Data warnings")
+    assert any(line.endswith("40.0,0.2500,Interdependent,,") for line in lines)
 
 
 def test_after_the_nightly_recompute_the_programme_kpis_come_without_reading_every_account(

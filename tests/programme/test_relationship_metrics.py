@@ -59,5 +59,7 @@ def test_the_recompute_counts_contacts_in_the_contact_window_as_the_account_page
 
     for account, expected in ((on_the_edge, 1), (gone, 0)):
         people = list(mapped_people().filter(account=account))
-        on_the_page = relationship_health(people, last_executive_visit=None, today=TODAY).active_contacts
+        on_the_page = relationship_health(
+            people, last_executive_visit=None, today=TODAY, nps_fell=False
+        ).active_contacts
         assert (on_the_page, _values(account, criteria)["active_contacts_90d"]) == (expected, expected)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.measures.selectors import nps_fell_by_account, with_satisfaction_flags
 from accounts.models import Account, BuyingRole, InteractionKind
 from accounts.stakeholders.relationships import (
     CONTACT_WINDOW_DAYS,
@@ -19,6 +20,8 @@ from accounts.stakeholders.selectors import mapped_people, relationship_figures
 from programme.models import Programme, ScoringSource
 from programme.scoring import engine
 from programme.scoring.formulas import CriterionRule
+from programme.workspace.selectors import my_accounts
+from tests.accounts.measures_factories import SurveyFactory
 from tests.factories import InteractionFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +71,33 @@ def test_every_screen_calls_an_account_whose_coach_left_and_a_decision_maker_wen
     assert all("At risk" in html for _verdict, html in screens.values())
 
 
+def test_every_screen_calls_a_well_covered_account_whose_nps_fell_at_risk_as_its_attention_flag_does(
+    client, account, kam, sponsor, champion
+):
+    """Baltic Steel read "Good" with an NPS of -33: health now knows what the attention flags know."""
+    today = timezone.localdate()
+    people = [
+        StakeholderFactory(account=account, buying_role=BuyingRole.DECISION_MAKER, attitude=1)
+        for _ in range(2)
+    ]
+    InteractionFactory(
+        account=account, kind=InteractionKind.EXECUTIVE_VISIT, occurred_on=today - timedelta(days=5),
+        stakeholders=people,
+    )  # fmt: skip
+    SurveyFactory(account=account, surveyed_on=today - timedelta(days=200), nps=9)
+    SurveyFactory(account=account, surveyed_on=today - timedelta(days=10), nps=3)
+
+    screens = _screens_health(client, account=account, kam=kam, sponsor=sponsor, champion=champion)
+
+    assert {name: verdict for name, (verdict, _html) in screens.items()} == dict.fromkeys(
+        screens, HealthVerdict.AT_RISK
+    )
+    assert all("At risk" in html for _verdict, html in screens.values())
+    assert "NPS fell by 2 or more in the last survey" in screens["account page"][1]
+    (row,) = [r for r in my_accounts(user=kam).rows if r.account == account]
+    assert "NPS fell by 2 or more in the last survey" in [item.text for item in row.attention]
+
+
 def test_a_removed_interaction_makes_nobody_an_active_contact_on_any_screen(
     client, account, kam, sponsor, champion
 ):
@@ -110,11 +140,17 @@ def test_the_recompute_counts_the_relationship_figures_the_screens_show_for_ever
     people: dict[int, list] = {}
     for person in mapped_people():
         people.setdefault(person.account_id, []).append(person)
-    accounts = Account.objects.current().annotate(**relationship_figures(today=today))
+    accounts = with_satisfaction_flags(
+        Account.objects.current().annotate(**relationship_figures(today=today))
+    )
+    fell = nps_fell_by_account(Account.objects.values_list("pk", flat=True))
     compared = 0
     for account in accounts:
         on_the_page = relationship_health(
-            people.get(account.pk, []), last_executive_visit=account.last_executive_visit, today=today
+            people.get(account.pk, []),
+            last_executive_visit=account.last_executive_visit,
+            today=today,
+            nps_fell=account.nps_fell,
         )
         on_my_accounts = health_from_figures(account, today=today)
         sql = in_sql[account.pk]
@@ -134,6 +170,7 @@ def test_the_recompute_counts_the_relationship_figures_the_screens_show_for_ever
             on_my_accounts.departed_unreplaced,
             on_my_accounts.verdict,
         ), account.name
+        assert (account.pk in fell) == account.nps_fell, account.name  # the dashboard's twin
         if not any(s.left_on is None for s in people.get(account.pk, [])):
             assert sql == dict.fromkeys(RELATIONSHIP_METRICS), account.name  # nobody mapped: missing
             continue
