@@ -127,11 +127,22 @@ TEMPLATES = [
     },
 ]
 
+
+def database_from_url(url: str) -> dict:
+    """DATABASE_URL as Django's settings; an empty or unknown URL is a bad setting, said in one line."""
+    if not url.strip():
+        raise ImproperlyConfigured(
+            "DATABASE_URL is set but empty: unset it for SQLite, or give e.g. postgres://user@host:5432/kam."
+        )
+    try:
+        return dj_database_url.parse(url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")))
+    except ValueError as error:  # dj_database_url's UnknownSchemeError is one
+        reason = str(error).split(". ")[0]
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL kam knows: {reason}.") from error
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-    )
+    "default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A web request's query that runs longer than KAM_WEB_STATEMENT_TIMEOUT seconds is cancelled by

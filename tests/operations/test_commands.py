@@ -50,6 +50,20 @@ def test_a_bad_setting_ends_in_one_line_not_a_traceback():
     assert done.stderr.strip() == "kam: bad settings: KAM_RECOMPUTE_AT must be HH:MM, e.g. 02:00, not '2am'."
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("", "kam: bad settings: DATABASE_URL is set but empty"),
+        ("mongodb://127.0.0.1/kam", "kam: bad settings: DATABASE_URL is not a database URL kam knows"),
+    ],
+)
+def test_an_empty_or_unknown_database_url_ends_in_one_line(url, said):
+    done = manage("check", DATABASE_URL=url)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith(said)
+
+
 def test_an_unmigrated_database_ends_in_one_line_saying_what_to_run(tmp_path):
     done = manage("recompute_scores", DATABASE_URL=f"sqlite:///{tmp_path}/empty.sqlite3")
     assert done.returncode == 1
