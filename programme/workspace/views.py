@@ -290,6 +290,17 @@ def interaction_quick_add(request, account_id: int):
     return _workspace_response(request, account.pk, ["interactions"], status=status, interaction_form=form)
 
 
+@login_required
+@require_GET
+def interactions_older(request, account_id: int):
+    """The next page of older interactions: appended to the log with htmx, a page of its own without."""
+    older = workspace_selectors.older_interactions(
+        user=request.user, account_id=account_id, before=request.GET.get("before", "")
+    )
+    template = "accounts/interactions_older.html" + ("#older-interactions" if request.htmx else "")
+    return render(request, template, {"account": older.account, "older": older})
+
+
 def _their_interaction(form, current: Interaction) -> list[tuple[str, str]]:
     """What the other person saved, for the conflict notice (a removal says so)."""
     if current.archived_at:

@@ -15,3 +15,99 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// Keyboard focus across htmx swaps. A swap replaces the element that had focus, and the browser then
+// puts focus on <body>: a keyboard or screen-reader user is thrown back to the top of the page.
+// - an editor that opens gets focus (its first field, or the first with an error);
+// - after a save, or Cancel, or Escape, focus returns to what opened the editor;
+// - an element marked data-focus-here (say, the first of the older interactions loaded) gets focus;
+// - otherwise focus that would be lost goes to the swapped section's heading.
+var EDITORS = ".editor, .interaction-editor, .manual-score-editor";
+var FIELDS = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
+var opener = null; // how to find, in the new page, the control that opened the editor
+
+function describeControl(element) {
+  if (element.id) {
+    return "#" + CSS.escape(element.id);
+  }
+  var url = element.getAttribute("hx-get");
+  return url ? '[hx-get="' + CSS.escape(url) + '"]' : null;
+}
+
+function focusField(editor) {
+  var field = editor.querySelector(".has-error " + FIELDS) || editor.querySelector(FIELDS);
+  if (field && field.tomselect) {
+    field = field.tomselect.control_input;
+  }
+  (field || editor).focus();
+}
+
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var element = event.detail.elt;
+  // A save, or a link inside an open editor (Move, Mark as left, Cancel), keeps the original opener.
+  if (element.tagName === "FORM" || element.closest(EDITORS)) {
+    return;
+  }
+  opener = describeControl(element);
+});
+
+document.addEventListener("htmx:afterSettle", function (event) {
+  var swapped = event.target;
+  var marked = document.querySelector("[data-focus-here]");
+  if (marked) {
+    marked.removeAttribute("data-focus-here");
+    marked.focus();
+    return;
+  }
+  var editor = swapped.matches && (swapped.matches(EDITORS) ? swapped : swapped.querySelector(EDITORS));
+  if (editor) {
+    focusField(editor);
+    return;
+  }
+  if (document.activeElement && document.activeElement !== document.body) {
+    return;
+  }
+  var back = opener && document.querySelector(opener);
+  if (back) {
+    opener = null;
+    back.focus();
+    return;
+  }
+  var heading = swapped.querySelector && swapped.querySelector("h2, h3");
+  if (heading && swapped.id && !swapped.hasAttribute("hx-swap-oob")) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+});
+
+// Escape closes the open editor as its Cancel link does (and a tom-select list first, on its own).
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape" || event.defaultPrevented) {
+    return;
+  }
+  var editor = event.target.closest && event.target.closest(EDITORS);
+  if (!editor || event.target.closest(".ts-wrapper.dropdown-active")) {
+    return;
+  }
+  var cancel = editor.querySelector("[data-editor-cancel]");
+  if (cancel) {
+    event.preventDefault();
+    cancel.click();
+  }
+});
+
+// Cancel in an editor that sits in an empty slot of the page (the manual score): empty the slot.
+document.addEventListener("click", function (event) {
+  var cancel = event.target.closest("[data-editor-close]");
+  if (!cancel) {
+    return;
+  }
+  event.preventDefault();
+  var slot = cancel.closest("[data-editor-slot]");
+  slot.replaceChildren();
+  var back = opener && document.querySelector(opener);
+  opener = null;
+  if (back) {
+    back.focus();
+  }
+});
