@@ -1,5 +1,10 @@
 // kam's only script of its own, served from /static/ so the Content-Security-Policy needs no inline code.
 
+// htmx carries an element's old attributes over to its swapped-in twin (same id) before settling them;
+// a style attribute written that way is refused by the Content-Security-Policy. Styles set by scripts
+// (the org chart's size) go through the style object instead, and are not carried over.
+htmx.config.attributesToSettle = ["class", "width", "height"];
+
 // A refused save comes back as 422 (field messages) or 409 (someone saved first, what was typed
 // kept): htmx swaps those in like a success, so the form shows why instead of nothing happening.
 document.addEventListener("htmx:beforeSwap", function (event) {
