@@ -40,7 +40,8 @@ function describeControl(element) {
 }
 
 function focusField(editor) {
-  var field = editor.querySelector(".has-error " + FIELDS) || editor.querySelector(FIELDS);
+  var withError = editor.querySelector(".has-error");
+  var field = (withError && withError.querySelector(FIELDS)) || editor.querySelector(FIELDS);
   if (field && field.tomselect) {
     field = field.tomselect.control_input;
   }

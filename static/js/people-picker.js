@@ -19,6 +19,10 @@
         this.refreshOptions(false);
       },
     });
+    // The list itself stays in the form to be submitted, visually hidden; its label now names the
+    // search box, so the list leaves the accessibility tree instead of being a second, nameless control.
+    select.setAttribute("aria-hidden", "true");
+    select.tabIndex = -1;
   }
 
   function setupWithin(root) {

@@ -89,10 +89,14 @@
       chart.pan({ x: box.width / 2 - x * scale, y: box.height / 2 - y * scale });
     }
 
+    // From svg-pan-zoom's own state: it redraws on the next animation frame, so the DOM lags behind.
     function isVisible(person) {
-      var outer = svg.getBoundingClientRect();
-      var inner = person.getBoundingClientRect();
-      return inner.left >= outer.left && inner.right <= outer.right && inner.top >= outer.top && inner.bottom <= outer.bottom;
+      var scale = chart.getSizes().realZoom;
+      var pan = chart.getPan();
+      var box = size();
+      var left = Number(person.dataset.x) * scale + pan.x;
+      var top = Number(person.dataset.y) * scale + pan.y;
+      return left >= 0 && top >= 0 && left + BOX_WIDTH * scale <= box.width && top + BOX_HEIGHT * scale <= box.height;
     }
 
     // --- folding a manager's people ----------------------------------------------------------------
@@ -233,6 +237,13 @@
         announce(interpolate(words("found", "%s found."), match.dataset.name));
       });
     }
+
+    // Focusing someone off-screen makes the browser scroll the canvas to them, under the pan: the canvas
+    // stays put and the chart pans instead (focusin below).
+    canvas.scrollLeft = canvas.scrollTop = 0;
+    canvas.addEventListener("scroll", function () {
+      canvas.scrollLeft = canvas.scrollTop = 0;
+    });
 
     // --- pointer and keyboard on the chart -----------------------------------------------------------
     var pressed = null;
