@@ -117,3 +117,23 @@ document.addEventListener("click", function (event) {
     back.focus();
   }
 });
+
+// A table wider than the screen scrolls sideways in its .table-wrap: one the keyboard can reach
+// (tabindex), named after its section's heading so a screen reader says what scrolls.
+function keyboardScrollable(root) {
+  root.querySelectorAll(".table-wrap").forEach(function (region) {
+    if (region.hasAttribute("tabindex") || region.scrollWidth <= region.clientWidth + 1) {
+      return;
+    }
+    var heading = region.closest("section, main").querySelector("h1, h2, h3");
+    region.tabIndex = 0;
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { keyboardScrollable(document); });
+document.addEventListener("htmx:load", function (event) {
+  if (event.detail.elt.querySelectorAll) {
+    keyboardScrollable(event.detail.elt);
+  }
+});
