@@ -51,10 +51,11 @@ function focusField(editor) {
 document.addEventListener("htmx:beforeRequest", function (event) {
   var element = event.detail.elt;
   // A save, or a link inside an open editor (Move, Mark as left, Cancel), keeps the original opener.
-  if (element.tagName === "FORM" || element.closest(EDITORS)) {
+  if (element.closest(EDITORS)) {
     return;
   }
-  opener = describeControl(element);
+  // Any other form (log an interaction, remove one) opened no editor: focus goes to its section.
+  opener = element.tagName === "FORM" ? null : describeControl(element);
 });
 
 document.addEventListener("htmx:afterSettle", function (event) {
