@@ -30,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_champion", "function", "is_active", "is_staff")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Programme"), {"fields": ("function", "is_champion", "receives_weekly_digest")}),
+        (_("Programme"), {"fields": ("function", "is_champion", "receives_weekly_digest", "language")}),
     )
 
 

@@ -12,7 +12,7 @@ from accounts.models import (
     User,
 )
 from kam.core.currencies import country_choices
-from kam.core.forms import VersionedForm
+from kam.core.forms import LocalDateInputMixin, VersionedForm
 from kam.core.periods import parse_month
 
 
@@ -34,7 +34,7 @@ class MonthField(forms.CharField):
         return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
 
 
-class DateInput(forms.DateInput):
+class DateInput(LocalDateInputMixin, forms.DateInput):
     input_type = "date"
 
 

@@ -8,6 +8,7 @@ from accounts.models import (
     Account,
     AccountTeamMember,
     FinancialPeriod,
+    User,
 )
 from kam.core.versions import save_versioned
 
@@ -36,3 +37,12 @@ def financial_period_save(*, financial_period: FinancialPeriod) -> FinancialPeri
     financial_period.full_clean()
     financial_period.save()
     return financial_period
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Each user chooses the language kam speaks to them, on every page and in e-mails."""
+    # Only this field is checked: an old account's other fields must not stop a language change.
+    user.language = User._meta.get_field("language").clean(language, user)
+    user.save(update_fields=["language"])
+    return user

@@ -13,6 +13,7 @@ from accounts.plans import urls as plans_urls
 
 urlpatterns = [
     path("", views.account_list, name="list"),
+    path("language/", views.language_set, name="language"),
     path("new/", views.account_create, name="create"),
     path("<int:account_id>/edit/", views.account_edit, name="edit"),
     path("<int:account_id>/stakeholders/new/", views.stakeholder_edit, name="stakeholder_create"),

@@ -10,10 +10,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions, selectors, services
 from accounts.filters import AccountFilter
@@ -239,3 +242,18 @@ class PasswordResetView(auth_views.PasswordResetView):
             extra_email_context={"site_name": "kam"},
         )
         return HttpResponseRedirect(self.get_success_url())
+
+
+@login_required
+@require_POST
+def language_set(request):
+    """The header's language switch: one click, kept on the user for every later session."""
+    language = request.POST.get("language", "")
+    if not translation.check_for_language(language) or language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Unknown language."))
+    services.user_language_set(user=request.user, language=language)
+    translation.activate(language)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("home")
+    return redirect(back)

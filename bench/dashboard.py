@@ -103,7 +103,7 @@ def _time_what_if(client) -> None:
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.content[:500]
     print(
-        f"what-if:               first {times[0]:7.0f} ms (no recompute since the cache was emptied), "
+        f"what-if:               first {times[0]:7.0f} ms (after emptying the cache), "
         f"then median {statistics.median(times[1:]):7.0f} ms"
     )
 

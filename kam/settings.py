@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's own language wins over the browser's.
+    "accounts.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -179,12 +181,28 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kam.core.clients.client_address"
 
 # --- Languages and time ---------------------------------------------------------------------------
+# Each user picks one in the header (kept on their user record); before login, the browser's
+# Accept-Language decides. Catalogues in locale/ are compiled by bin/setup (kam/core/catalogues.py).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("pl", _("Polish")), ("de", _("German"))]
+LANGUAGES = [
+    ("fa", _("Persian")),
+    ("pl", _("Polish")),
+    ("ru", _("Russian")),
+    ("zh-hant", _("Traditional Chinese")),
+    ("de", _("German")),
+    ("en", _("English")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True
+# Figures people read go through the money, number and percent filters (accounts/templatetags/
+# kam_format.py), which group thousands the reader's way; kam/formats/ fixes locales whose Django
+# defaults are ambiguous. A bare {{ value }} is not grouped: ids, versions and SVG geometry in
+# attributes (hx-target="#note-1234", translate(1101,152)) must stay as they are. Exports never
+# localise (kam/core/spreadsheets.py).
+USE_THOUSAND_SEPARATOR = False
+FORMAT_MODULE_PATH = ["kam.formats"]
 
 # --- Static files (front-end packages from npm) ---------------------------------------------------
 STATIC_URL = "static/"
@@ -197,6 +215,9 @@ STATICFILES_DIRS = [
     ("vendor/svg-pan-zoom", BASE_DIR / "node_modules" / "svg-pan-zoom" / "dist"),
     ("vendor/tom-select/js", BASE_DIR / "node_modules" / "tom-select" / "dist" / "js"),
     ("vendor/tom-select/css", BASE_DIR / "node_modules" / "tom-select" / "dist" / "css"),
+    # Persian and Traditional Chinese glyphs, served by kam itself (static/css/fonts.css).
+    ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn"),
+    ("vendor/noto-sans-tc", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-tc"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -370,7 +391,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs each rendering step at INFO; its warnings (a missing image or font) still show.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 # The worker's lines go through LOGGING too, instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

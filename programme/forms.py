@@ -89,6 +89,8 @@ class WhatIfForm(forms.Form):
     )
     # The programme's settings as they were when the page was opened: saving over a newer one is refused.
     programme_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Which page of the what-if's list of changes to show (the page buttons send it).
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria, programme, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,5 +50,10 @@ urlpatterns += [
         "accounts/<int:account_id>/plans/<int:plan_id>/board-brief/",
         sponsor_views.plan_board_brief,
         name="plan_board_brief",
-    )
+    ),
+    path(
+        "accounts/<int:account_id>/plans/<int:plan_id>/board-brief.pdf",
+        sponsor_views.plan_board_brief_pdf,
+        name="plan_board_brief_pdf",
+    ),
 ]

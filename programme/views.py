@@ -24,6 +24,7 @@ from programme import selectors, services
 from programme.forms import CriterionForm, LifecycleForm, WhatIfForm
 from programme.models import Criterion, Programme
 from programme.scoring import engine, what_if
+from programme.scoring import selectors as scoring_selectors
 
 
 def _what_if_form(data=None):
@@ -63,9 +64,8 @@ def criteria_preview(request):
             relationship_cutoff=float(data["relationship_cutoff"]),
             attractiveness_share=float(data["attractiveness_share"]),
         )
-        results = what_if.preview_scores(rules=rules, settings=settings)
-        context["preview"] = what_if.preview_movement(
-            results=results, entry_threshold=settings.entry_threshold
+        context["what_if"] = scoring_selectors.what_if_page(
+            programme=page.programme, proposed=what_if.side(rules, settings), page=data.get("page") or 1
         )
         status = 200
     template = "programme/criteria.html" + ("#what-if" if request.htmx else "")

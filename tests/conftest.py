@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import TeamFunction
+from kam.core import catalogues
 from programme.models import Programme
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
@@ -16,6 +18,13 @@ def _fast_hashing(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language_between_tests():
+    # A request leaves its reader's language active in the thread: the next test starts in English.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -82,3 +91,8 @@ def as_role(client, request):
         return client
 
     return login
+
+
+def pytest_sessionstart(session):
+    # Pages are tested in every language: compile what changed in locale/ (as bin/setup does).
+    catalogues.compile_all()

@@ -592,6 +592,18 @@ WRITE_PATHS: list[WritePath] = [
         author="kam",
     ),
     WritePath(
+        "action",
+        HTMX_EDITOR,
+        BROWSER,
+        _part(ActionFactory),
+        page(_plan_url("action_edit", part=True), who="kam", htmx=True),
+        "description",
+        "Run the line trial together",
+        "Book the audit",
+        author="kam",
+        rule=False,
+    ),
+    WritePath(
         "resource request",
         PAGE_FORM,
         BROWSER,

@@ -65,6 +65,15 @@ ACTIONS = [
 ]
 
 
+# Done with the customer, so shared in the joint account plan; the others are ours alone.
+JOINT_ACTIONS = {
+    "Run a line trial with the new grade",
+    "Set up vendor-managed inventory pilot",
+    "Prepare the reference visit",
+    "Agree priority allocation for Q1",
+}
+
+
 RESOURCE_ASKS = [
     (TeamFunction.ENGINEERING, "An application engineer, 10 days"),
     (TeamFunction.SUPPLY_CHAIN, "Safety stock of 500 t at the Gdańsk warehouse"),
@@ -197,16 +206,18 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
         for _ in range(rng.randint(1, 2)):
             due = today + timedelta(days=rng.randint(-30, 60))
             done = due < today and rng.random() < 0.6
+            description = rng.choice(ACTIONS)
             actions.append(
                 PlanAction(
                     plan=objective.plan,
                     objective=objective,
-                    description=rng.choice(ACTIONS),
+                    description=description,
                     owner=rng.choice(owners),
                     due_on=due,
                     status="done" if done else "open",
                     done_on=due if done else None,
                     note="Done as agreed" if done else "",
+                    shared_with_customer=description in JOINT_ACTIONS,
                 )
             )
     # Magda's Monday: Baltic Steel has two overdue actions, and Tomasz a fresh one from her.
@@ -230,6 +241,7 @@ def seed_plans(options: DemoOptions, people: dict[str, User]) -> None:
                 description="Agree priority allocation for Q1",
                 owner=people["tomasz"],
                 due_on=today + timedelta(days=14),
+                shared_with_customer=True,
             )
         )
     bulk_create_with_history(actions, PlanAction)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from accounts.demo.languages import DEMO_LANGUAGES, KEY_ACCOUNT_MARKETS, PEOPLE_BY_COUNTRY, person_name
 from accounts.models import (
     Account,
     AccountTeamMember,
@@ -65,13 +66,14 @@ DEMO_PEOPLE = [
         False,
         "account team member, operations",
     ),
+    ("shirin", "شیرین", "رضایی", TeamFunction.SALES, False, "key account manager, reads kam in Persian"),
+    ("marek", "Marek", "Zieliński", TeamFunction.OTHER, False, "executive sponsor (CFO), reads Polish"),
 ]
 
 
 # People without a printed login who make the programme look real.
 SUPPORTING_PEOPLE = [
     ("anna", "Anna", "Berg", TeamFunction.SALES),
-    ("marek", "Marek", "Zieliński", TeamFunction.OTHER),  # sponsor: CFO
     ("claire", "Claire", "Dubois", TeamFunction.OTHER),  # sponsor: CEO
     ("piotr", "Piotr", "Mazur", TeamFunction.SUPPLY_CHAIN),
     ("sofia", "Sofia", "Rossi", TeamFunction.FINANCE),
@@ -80,7 +82,7 @@ SUPPORTING_PEOPLE = [
 ]
 
 
-MARKETS = [  # country, currency, rate to EUR
+MARKETS = [  # country, currency, rate to EUR (candidates' countries)
     ("PL", "PLN", Decimal("0.2310")),
     ("DE", "EUR", Decimal("1")),
     ("FR", "EUR", Decimal("1")),
@@ -91,6 +93,8 @@ MARKETS = [  # country, currency, rate to EUR
     ("SE", "SEK", Decimal("0.0870")),
     ("CZ", "CZK", Decimal("0.0398")),
 ]
+
+ALL_MARKETS = MARKETS + KEY_ACCOUNT_MARKETS
 
 
 INDUSTRIES = [
@@ -115,11 +119,11 @@ KEY_ACCOUNT_NAMES = [
     ("Lyon Chimie", "FR", "Chemicals"),
     ("Thames Infrastructure", "GB", "Construction"),
     ("Great Lakes Energy", "US", "Energy"),
-    ("Moravia Pharma", "CZ", "Pharmaceuticals"),
+    ("داروسازی البرز", "AE", "Pharmaceuticals"),
     ("Dutch Harbour Logistics", "NL", "Logistics"),
-    ("Lombardia Elettronica", "IT", "Electronics"),
+    ("台灣精密電子", "TW", "Electronics"),
     ("Silesia Auto Parts", "PL", "Automotive"),
-    ("Bavaria Brau Group", "DE", "Food and beverage"),
+    ("Степной пищевой комбинат", "KZ", "Food and beverage"),
     ("Atlantic Packaging", "US", "Packaging"),
     ("Göteborg Marine", "SE", "Logistics"),
     ("Provence Pharma", "FR", "Pharmaceuticals"),
@@ -339,6 +343,7 @@ def demo_people() -> dict[str, User]:
                 "is_staff": champion,
                 "is_superuser": champion,
                 "email": f"{username}@kam.example",
+                "language": DEMO_LANGUAGES.get(username, ""),
             },
         )
         if created:
@@ -352,7 +357,7 @@ def seed_exchange_rates(*, months: int, today: date) -> None:
     """Monthly rates to EUR with a gentle, deterministic drift."""
     end = month_start(today)
     rows = []
-    for _country, currency, base in {(m[1], m[2]): m for m in MARKETS}.values():
+    for _country, currency, base in {(m[1], m[2]): m for m in ALL_MARKETS}.values():
         if currency == "EUR":
             continue
         for i in range(months + 1):
@@ -374,7 +379,7 @@ class DemoBuilder:
         self.options = options
         self.rng = random.Random(options.seed)
         self.people = people
-        self.kams = [people["magda"], people["oliver"], people["anna"]]
+        self.kams = [people["magda"], people["oliver"], people["shirin"]]
         self.sponsors = [people["ewa"], people["marek"], people["claire"]]
         self.team_pool = [people[n] for n in ("tomasz", "piotr", "sofia", "henrik", "lena")]
         self.months = [add_months(month_start(options.today), -i) for i in range(options.months, 0, -1)]
@@ -386,7 +391,7 @@ class DemoBuilder:
             name, country, industry = KEY_ACCOUNT_NAMES[index % len(KEY_ACCOUNT_NAMES)]
             if index >= len(KEY_ACCOUNT_NAMES):
                 name = f"{name} {index // len(KEY_ACCOUNT_NAMES) + 1}"
-            currency = next(m[1] for m in MARKETS if m[0] == country)
+            currency = next(m[1] for m in ALL_MARKETS if m[0] == country)
             # Magda has four accounts (Baltic Steel first), Ewa sponsors three of them.
             kam = self.people["magda"] if index in (0, 3, 10, 12) else self.kams[1 + index % 2]
             sponsor = self.people["ewa"] if index in (0, 3, 10) else self.sponsors[1 + index % 2]
@@ -442,7 +447,7 @@ class DemoBuilder:
         """
         rng = self.rng
         key = account.status == LifecycleStatus.KEY
-        rate = next(m[2] for m in MARKETS if m[1] == account.currency)
+        rate = next(m[2] for m in ALL_MARKETS if m[1] == account.currency)
         if key:
             base_eur = rng.lognormvariate(12.6, 0.5)
             growth = rng.uniform(-0.12, 0.22)  # yearly
@@ -498,15 +503,19 @@ class DemoBuilder:
         rng = self.rng
         attitudes, strengths = WARMTH[warmth]
         title, department, buying_role, influence = role_row
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        first_names, last_names = PEOPLE_BY_COUNTRY.get(account.country, (FIRST_NAMES, LAST_NAMES))
+        first, last = rng.choice(first_names), rng.choice(last_names)
         needs = rng.choice(NEEDS)
+        email = f"{first}.{last}@{account.name.split()[0]}.example".lower().replace(" ", "")
+        if not email.isascii():
+            email = f"contact{index:03d}@{account.external_id.lower()}.example"
         return Stakeholder(
             account=account,
             external_id=f"{account.external_id}-P{index:03d}",
-            name=f"{first} {last}",
+            name=person_name(account.country, first, last),
             title=title,
             department=department,
-            email=f"{first}.{last}@{account.name.split()[0]}.example".lower().replace(" ", ""),
+            email=email,
             buying_role=buying_role,
             influence=max(1, min(5, influence + rng.choice([-1, 0, 0, 1]))),
             attitude=rng.choices(list(Attitude.values), weights=attitudes)[0],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,10 @@ class User(AbstractUser):
         help_text=_("Runs the programme: criteria, reviews, dashboard; sees every account."),
     )
     receives_weekly_digest = models.BooleanField(_("weekly digest e-mail"), default=True)
+    # Blank: the browser's Accept-Language decides. Pages, the weekly digest and PDFs follow it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -113,7 +113,7 @@ class ActionForm(PlanPartForm):
 
     class Meta:
         model = PlanAction
-        fields = ["description", "objective", "owner", "due_on", "status", "note"]
+        fields = ["description", "objective", "owner", "due_on", "status", "note", "shared_with_customer"]
         widgets = {"due_on": DateInput, "note": SHORT_TEXT}
 
     def __init__(self, *args, plan: AccountPlan, **kwargs):

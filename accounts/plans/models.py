@@ -269,6 +269,7 @@ class PlanObjective(models.Model):
     target = models.CharField(
         _("measurable target"),
         max_length=200,
+        # xgettext:no-python-format (a percent sign in prose, not a placeholder)
         help_text=_("How we will know, e.g. “keep 70 % share of wallet in coated steel”."),
     )
     due_on = models.DateField(_("by"), null=True, blank=True)
@@ -309,9 +310,13 @@ class PlanActionQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
 
+    def joint(self):
+        """The actions agreed with the customer: the joint account plan shows these and no others."""
+        return self.filter(shared_with_customer=True)
+
 
 class PlanAction(models.Model):
-    """Something someone of ours (any function) will do, by a date."""
+    """What one of ours (any function) will do, by a date; a joint action is agreed with the customer."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="actions")
     objective = models.ForeignKey(
@@ -335,6 +340,12 @@ class PlanAction(models.Model):
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A joint action: agreed with the customer, so it appears in the joint account plan they see.
+    shared_with_customer = models.BooleanField(
+        _("shared with the customer"),
+        default=False,
+        help_text=_("A joint action: shown in the joint account plan that you share with the customer."),
+    )
     version = version_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

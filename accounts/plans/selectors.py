@@ -20,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
@@ -27,6 +28,7 @@ from accounts.models import (
     OPEN_ACTION_STATUSES,
     Account,
     AccountPlan,
+    ActionStatus,
     BuyingCentre,
     Offering,
     OpportunityCell,
@@ -132,6 +134,86 @@ def plan_page(*, user, account_id: int, plan_id: int) -> PlanPage:
         can_edit=can_edit,
         can_approve=permissions.can_approve_plan(user, account),
         today=timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True)
+class JointObjective:
+    title: str
+    target: str
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class JointAction:
+    description: str
+    objective: str
+    owner: str
+    due_on: date
+    status: str
+    is_overdue: bool
+
+
+@dataclass
+class JointPlan:
+    """The account plan as the KAM shares it with the customer.
+
+    Built field by field, not from the plan itself: what is not copied here (needs, strategies, notes,
+    resource requests, risks, sponsor commitments, scores, lifetime value, the map) cannot reach the
+    customer by a slip in a template.
+    """
+
+    account_name: str
+    kam: str
+    plan_url: str
+    pdf_url: str
+    period_start: date
+    period_end: date
+    value_terms: str
+    value_dedicated_offer: str
+    value_loyalty_terms: str
+    reviewed_on: date | None
+    next_review_on: date | None
+    objectives: list[JointObjective]
+    actions: list[JointAction]
+    today: date
+
+
+def joint_plan(*, user, account_id: int, plan_id: int) -> JointPlan:
+    """The joint account plan: objectives, value proposition, joint actions, review dates. Four queries;
+    404 for a plan the user may not see (whoever may read the plan may open it)."""
+    account = _plan_account(user, account_id)
+    plan = get_object_or_404(AccountPlan, pk=plan_id, account=account)
+    today = timezone.localdate()
+    objectives = [JointObjective(o.title, o.target, o.due_on) for o in plan.objectives.all()]
+    actions = [
+        JointAction(
+            description=a.description,
+            objective=a.objective.title if a.objective else "",
+            owner=str(a.owner),
+            due_on=a.due_on,
+            status=a.get_status_display(),
+            is_overdue=a.is_overdue(today),
+        )
+        for a in plan.actions.joint()
+        .exclude(status=ActionStatus.DROPPED)
+        .select_related("owner", "objective")
+    ]
+    return JointPlan(
+        account_name=account.name,
+        kam=str(account.kam) if account.kam else "",
+        plan_url=plan.get_absolute_url(),
+        pdf_url=reverse("accounts:joint_plan_pdf", args=[account.pk, plan.pk]),
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        value_terms=plan.value_terms,
+        value_dedicated_offer=plan.value_dedicated_offer,
+        value_loyalty_terms=plan.value_loyalty_terms,
+        reviewed_on=plan.reviewed_on,
+        next_review_on=plan.review_due_on if plan.is_open else None,
+        objectives=objectives,
+        actions=actions,
+        today=today,
     )
 
 

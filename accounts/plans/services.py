@@ -226,6 +226,7 @@ def _copy_plan_content(previous: AccountPlan, plan: AccountPlan, *, by) -> None:
             due_on=a.due_on,
             status=a.status,
             note=a.note,
+            shared_with_customer=a.shared_with_customer,
         )
         for a in previous.actions.still_open()
     ]
@@ -266,7 +267,9 @@ def objective_delete(*, objective: PlanObjective) -> None:
     objective.delete()
 
 
-ACTION_FIELDS = ["objective", "description", "owner", "due_on", "status", "done_on", "note"]
+ACTION_FIELDS = [
+    "objective", "description", "owner", "due_on", "status", "done_on", "note", "shared_with_customer",
+]  # fmt: skip
 
 
 def _check_action(action: PlanAction) -> None:

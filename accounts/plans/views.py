@@ -30,6 +30,7 @@ from accounts.models import (
 from accounts.plans import forms as plan_forms
 from accounts.plans import selectors, services
 from kam.core import conflicts
+from kam.core.pdf import pdf_response
 
 # Sections of the plan page that can be fetched alone (plan_detail.html#<name>).
 PLAN_SECTIONS = ("workflow", "sections", "objectives", "actions", "resource-requests", "risks")
@@ -134,6 +135,27 @@ def plan_detail(request, account_id: int, plan_id: int):
             raise Http404
         template += f"#{partial}"
     return render(request, template, {"page": page, "account": page.account})
+
+
+@login_required
+@require_GET
+def joint_plan(request, account_id: int, plan_id: int):
+    """The plan as shared with the customer, read-only, to open beside them."""
+    joint = selectors.joint_plan(user=request.user, account_id=account_id, plan_id=plan_id)
+    context = {"joint": joint, "base_template": "base.html"}
+    return render(request, "accounts/plan_joint.html", context)
+
+
+@login_required
+@require_GET
+def joint_plan_pdf(request, account_id: int, plan_id: int):
+    joint = selectors.joint_plan(user=request.user, account_id=account_id, plan_id=plan_id)
+    context = {"joint": joint, "base_template": "pdf_base.html", "pdf": True}
+    filename = _("%(account)s joint account plan %(start)s") % {
+        "account": joint.account_name,
+        "start": joint.period_start.isoformat(),
+    }
+    return pdf_response("accounts/plan_joint.html", context, request=request, filename=filename)
 
 
 @login_required

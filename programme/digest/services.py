@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Account, LifecycleChange, LifecycleStatus, PlanAction, PlanStatus, User
 from accounts.stakeholders.relationships import CONTACT_WINDOW_DAYS
@@ -49,23 +50,34 @@ def _url(name: str, *args) -> str:
     return settings.KAM_BASE_URL + reverse(name, args=args)
 
 
+def _translated(message: str, **params) -> str:
+    # Digests are built for everyone at once, then each is written in its reader's language.
+    return str(gettext(message) % params if params else gettext(message))
+
+
+# A message translated when the e-mail is written (in the reader's language), not when it is built.
+_later = lazy(_translated, str)
+
+
 def _kam_attention(row: dashboard.LeagueRow) -> list[str]:
     items = []
     if row.overdue_actions:
-        items.append(_("%(count)s overdue plan actions") % {"count": row.overdue_actions})
+        items.append(_later(gettext_noop("%(count)s overdue plan actions"), count=row.overdue_actions))
     if not row.plan_status:
-        items.append(_("no account plan in force"))
+        items.append(_later(gettext_noop("no account plan in force")))
     elif not row.plan_approved:
-        items.append(_("plan not approved yet (%(status)s)") % {"status": row.plan_status_label})
+        items.append(_later(gettext_noop("plan not approved yet (%(status)s)"), status=row.plan_status_label))
     if row.decision_makers == 0:
-        items.append(_("no decision maker on the stakeholder map"))
+        items.append(_later(gettext_noop("no decision maker on the stakeholder map")))
     if row.active_contacts <= 1:
         items.append(
-            _("single-threaded: at most one person contacted in %(days)d days")
-            % {"days": CONTACT_WINDOW_DAYS}
+            _later(
+                gettext_noop("single-threaded: at most one person contacted in %(days)d days"),
+                days=CONTACT_WINDOW_DAYS,
+            )
         )
     if row.visit_overdue:
-        items.append(_("no executive visit in six months"))
+        items.append(_later(gettext_noop("no executive visit in six months")))
     return items
 
 
@@ -107,9 +119,9 @@ def build_weekly_digests(*, today: date | None = None) -> list[Digest]:
         item = sponsors.SponsoredAccount(account, today)
         needs = []
         if account.awaiting_endorsement:
-            needs.append(_("a plan waits for your endorsement"))
+            needs.append(_later(gettext_noop("a plan waits for your endorsement")))
         if account.is_key and item.visit_due:
-            needs.append(_("an executive visit is due"))
+            needs.append(_later(gettext_noop("an executive visit is due")))
         if needs:
             readers[account.executive_sponsor_id].sponsor_items.append((account, needs))
     champions = [d for d in readers.values() if d.user.is_champion]
@@ -146,6 +158,12 @@ def _portfolio_changes(today: date) -> dict:
 
 
 def _message(digest: Digest, connection) -> EmailMessage:
+    """The digest in its reader's language (their own, or the site's when they chose none)."""
+    with translation.override(digest.user.language or settings.LANGUAGE_CODE):
+        return _written_message(digest, connection)
+
+
+def _written_message(digest: Digest, connection) -> EmailMessage:
     context = {
         "digest": digest,
         "base_url": settings.KAM_BASE_URL,
@@ -156,7 +174,7 @@ def _message(digest: Digest, connection) -> EmailMessage:
     }
     body = render_to_string("programme/digest_email.txt", context)
     return EmailMessage(
-        subject=_("Your week in the key account programme"),
+        subject=gettext("Your week in the key account programme"),
         body=body,
         to=[digest.user.email],
         connection=connection,

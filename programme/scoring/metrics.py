@@ -111,7 +111,7 @@ register(
 register(
     Metric(
         "cost_to_serve_ratio",
-        _("Cost-to-serve as % of revenue"),
+        _("Cost-to-serve as a share of revenue, %"),
         higher_is_better=False,
         unit="percent",
         expression=_ratio("f.cost_to_serve", "f.revenue"),

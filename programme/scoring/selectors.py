@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import permissions
+from programme.dashboard.matrix import MatrixPoint, layout_matrix
+from programme.dashboard.picture import MatrixPicture, matrix_picture
+from programme.dashboard.selectors import account_url_maker
 from programme.models import (
     SCORE_HISTORY_DAYS,
     AccountScore,
@@ -21,7 +26,7 @@ from programme.models import (
     ScoringSource,
 )
 from programme.scoring import formulas as scoring
-from programme.scoring import metrics
+from programme.scoring import metrics, what_if
 
 TREND_WIDTH, TREND_HEIGHT = 240, 60
 
@@ -163,3 +168,79 @@ def recompute_page() -> RecomputePage:
     if last_success is None:
         last_success = RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED).first()
     return RecomputePage(runs=runs, running=running, last_success=last_success)
+
+
+# --- The what-if ----------------------------------------------------------------------------------
+
+# An account whose point moves less than this (pixels) gets no arrow: it reads as standing still.
+ARROW_MIN_PIXELS = 3.0
+
+
+@dataclass
+class WhatIfPage:
+    preview: what_if.Preview
+    before: MatrixPicture
+    after: MatrixPicture
+
+
+def _matrix_points(changes: list[what_if.Change], side: str, url) -> list[MatrixPoint]:
+    points = []
+    for change in changes:
+        position = getattr(change, side)
+        points.append(
+            MatrixPoint(
+                account_id=change.account_id,
+                name=change.name,
+                attractiveness=position.attractiveness,
+                relationship=position.relationship,
+                clv=change.clv,
+                status=change.status,
+                quadrant=position.quadrant,
+                recommendation=change.recommendation,
+                url=url(change.account_id),
+            )
+        )
+    return points
+
+
+def what_if_page(*, programme: Programme, proposed: what_if.Side, page: int = 1) -> WhatIfPage:
+    """The what-if's answer: counts, this page of the complete list of changes, and the 4S matrix
+    now and with the proposal (key accounts and the accounts that change), arrows from now to then.
+    Two queries (the saved criteria, the scoring statement), whatever the number of accounts."""
+    current = what_if.saved_side(programme)
+    preview = what_if.preview(current=current, proposed=proposed, page=page)
+    url = account_url_maker()
+    before = layout_matrix(
+        _matrix_points(preview.points, "current", url),
+        attractiveness_cutoff=current.attractiveness_cutoff,
+        relationship_cutoff=current.relationship_cutoff,
+    )
+    after = layout_matrix(
+        _matrix_points(preview.points, "proposed", url),
+        attractiveness_cutoff=proposed.attractiveness_cutoff,
+        relationship_cutoff=proposed.relationship_cutoff,
+    )
+    was = {placed.point.account_id: (placed.cx, placed.cy) for placed in before.points}
+    changed = {c.account_id for c in preview.points if c.position is not None}
+    moved_from = {
+        placed.point.account_id: was[placed.point.account_id]
+        for placed in after.points
+        if placed.point.account_id in was
+        and (
+            placed.point.account_id in changed
+            or math.dist(was[placed.point.account_id], (placed.cx, placed.cy)) >= ARROW_MIN_PIXELS
+        )
+    }
+    currency = programme.reporting_currency
+    return WhatIfPage(
+        preview=preview,
+        before=matrix_picture(before, currency, name="what-if-now", title=_("The 4S matrix now")),
+        after=matrix_picture(
+            after,
+            currency,
+            name="what-if-then",
+            title=_("The 4S matrix with these settings"),
+            moved_from=moved_from,
+            highlighted=changed,
+        ),
+    )

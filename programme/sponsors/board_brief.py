@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from accounts.models import Stakeholder
 from accounts.plans import selectors
-from programme.models import AccountScore
+from programme.models import AccountScore, Programme
 
 STAKEHOLDERS_SHOWN = 8
 
@@ -16,6 +16,7 @@ class BoardBrief:
     plan_page: selectors.PlanPage
     score: AccountScore | None
     key_people: list[Stakeholder]
+    currency: str  # the programme's reporting currency, in which scores' money figures are kept
 
 
 def board_brief(*, user, account_id: int, plan_id: int) -> BoardBrief:
@@ -27,4 +28,6 @@ def board_brief(*, user, account_id: int, plan_id: int) -> BoardBrief:
         .filter(account_id=page.account.pk)
         .order_by("-influence", "name")[:STAKEHOLDERS_SHOWN]
     )
-    return BoardBrief(plan_page=page, score=score, key_people=people)
+    return BoardBrief(
+        plan_page=page, score=score, key_people=people, currency=Programme.load().reporting_currency
+    )

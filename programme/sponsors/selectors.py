@@ -31,7 +31,12 @@ from accounts.stakeholders.relationships import RelationshipHealth, executive_vi
 from accounts.stakeholders.selectors import mapped_people
 from programme.models import Programme
 
-UPCOMING_ACTIONS = 6
+# The brief is one printed page and at most three phone screens: the most influential people, the
+# first overdue and next actions, the worst risks; each with the way to the rest (an account can map
+# 150 people).
+KEY_PEOPLE_SHOWN = 5
+ACTIONS_SHOWN = 3  # overdue, and as many upcoming
+RISKS_SHOWN = 3
 VISITS_COUNTED_DAYS = 365
 
 
@@ -106,14 +111,25 @@ class SponsorBrief:
     plan: AccountPlan | None
     plan_awaiting_endorsement: AccountPlan | None
     objectives: list
-    risks: list
+    risks: list  # the worst first
+    risks_total: int
+    overdue_actions: list  # open and past their due date, each with `days_overdue`; the first few
+    overdue_total: int
     upcoming_actions: list
-    stakeholders: list[Stakeholder]
+    stakeholders: list[Stakeholder]  # everyone at the customer now, most influential first
     last_visit: Interaction | None
     health: RelationshipHealth
     can_endorse: bool
     can_log_visit: bool
     today: date
+
+    @property
+    def key_people(self) -> list[Stakeholder]:
+        return self.stakeholders[:KEY_PEOPLE_SHOWN]
+
+    @property
+    def more_people(self) -> int:
+        return max(len(self.stakeholders) - KEY_PEOPLE_SHOWN, 0)
 
     @property
     def supporters(self) -> list[Stakeholder]:
@@ -183,13 +199,22 @@ def sponsor_brief(*, user, account_id: int, today: date | None = None) -> Sponso
     )
     # The brief shows who is at the customer now; those who left count only in the health verdict.
     stakeholders = [s for s in people if s.left_on is None]
+    open_actions = plan.open_actions if plan else []
+    overdue = [a for a in open_actions if a.is_overdue(today)]
+    for action in overdue:
+        action.days_overdue = (today - action.due_on).days
+    upcoming = [a for a in open_actions if not a.is_overdue(today)]
+    risks = list(plan.risks.all()) if plan else []
     return SponsorBrief(
         account=account,
         plan=plan,
         plan_awaiting_endorsement=awaiting,
         objectives=list(plan.objectives.all()) if plan else [],
-        risks=list(plan.risks.all()) if plan else [],
-        upcoming_actions=(plan.open_actions[:UPCOMING_ACTIONS] if plan else []),
+        risks=risks[:RISKS_SHOWN],
+        risks_total=len(risks),
+        overdue_actions=overdue[:ACTIONS_SHOWN],
+        overdue_total=len(overdue),
+        upcoming_actions=upcoming[:ACTIONS_SHOWN],
         stakeholders=stakeholders,
         last_visit=last_visit,
         health=health,

@@ -17,6 +17,7 @@ from accounts.plans import services
 from accounts.plans.forms import TransitionForm
 from accounts.stakeholders import services as stakeholder_services
 from kam.core import conflicts
+from kam.core.pdf import pdf_response
 from programme.sponsors import selectors as sponsors
 from programme.sponsors.board_brief import board_brief
 from programme.sponsors.forms import ExecutiveVisitForm
@@ -56,7 +57,9 @@ def sponsor_endorse(request, account_id: int, plan_id: int):
         ),
     )  # fmt: skip
     if submission.saved:
-        messages.success(request, _("Plan endorsed."))
+        messages.success(
+            request, _("Plan endorsed and approved: the key account manager can start executing it.")
+        )
         return redirect("portfolio:sponsor_brief", account_id=account.pk)
     if submission.status == 409:
         # The brief again, as the plan stands now, with her comment kept: endorsing again is deliberate.
@@ -109,4 +112,23 @@ def plan_board_brief(request, account_id: int, plan_id: int):
     """The plan as a board brief, laid out for print (one to two pages)."""
     brief = board_brief(user=request.user, account_id=account_id, plan_id=plan_id)
     context = {"brief": brief, "page": brief.plan_page, "account": brief.plan_page.account}
-    return render(request, "programme/board_brief.html", context)
+    return render(request, "programme/board_brief.html", context | {"base_template": "base.html"})
+
+
+@login_required
+@require_GET
+def plan_board_brief_pdf(request, account_id: int, plan_id: int):
+    """The same board brief as a PDF file, rendered on the server, with page numbers."""
+    brief = board_brief(user=request.user, account_id=account_id, plan_id=plan_id)
+    account, plan = brief.plan_page.account, brief.plan_page.plan
+    context = {"brief": brief, "page": brief.plan_page, "account": account}
+    filename = _("%(account)s board brief %(start)s") % {
+        "account": account.name,
+        "start": plan.period_start.isoformat(),
+    }
+    return pdf_response(
+        "programme/board_brief.html",
+        context | {"base_template": "pdf_base.html", "pdf": True},
+        request=request,
+        filename=filename,
+    )

@@ -12,9 +12,11 @@ register = template.Library()
 
 @register.filter
 def add_float(value, amount):
-    """SVG coordinates are floats; Django's `add` only adds integers."""
+    """SVG coordinates are floats; Django's `add` only adds integers.
+
+    Text, not a number, so that a Polish or German page does not write the coordinate 40,5."""
     try:
-        return round(float(value) + float(amount), 2)
+        return repr(round(float(value) + float(amount), 2))
     except (TypeError, ValueError):
         return value
 

@@ -158,9 +158,9 @@ def test_a_sponsor_sees_only_their_accounts_endorses_and_logs_a_visit(browser, l
 
     cards.get_by_role("link", name="Baltic Steel").click()
     assert "Keep 70 % share of wallet in coated steel" in ewa.content()
-    assert "Anna Wiśniewska" in ewa.locator("#map-title + div").inner_text()
-    ewa.get_by_role("button", name="Endorse the plan").click()
-    ewa.get_by_text("Plan endorsed.").wait_for()
+    assert "Anna Wiśniewska" in ewa.locator("section:has(#map-title)").inner_text()
+    ewa.get_by_role("button", name="Endorse and approve the plan").click()
+    ewa.get_by_text("Plan endorsed and approved").wait_for()
 
     ewa.get_by_role("link", name="Log an executive visit").click()
     ewa.get_by_label("Anna Wiśniewska").check()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
 from tests.conftest import ROLES
+from tests.pdfs import pdf_pages
 from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,37 @@ def test_the_plan_page_links_to_its_board_brief(client, kam, plan):
     client.force_login(kam)
     content = client.get(plan.get_absolute_url()).content.decode()
     assert reverse("portfolio:plan_board_brief", args=[plan.account_id, plan.pk]) in content
+
+
+# --- the board brief as a PDF file, rendered on the server -----------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_board_brief_pdf_follows_who_may_read_the_plan(as_role, role, plan):
+    url = reverse("portfolio:plan_board_brief_pdf", args=[plan.account_id, plan.pk])
+    response = as_role(role).get(url)
+    assert response.status_code == EXPECTED[role]
+    if EXPECTED[role] == 200:
+        assert response["Content-Type"] == "application/pdf"
+
+
+def test_the_board_brief_pdf_shows_its_figures_with_their_currency(client, kam, plan, programme):
+    client.force_login(kam)
+    response = client.get(reverse("portfolio:plan_board_brief_pdf", args=[plan.account_id, plan.pk]))
+    pages = pdf_pages(response.content)
+    text = " ".join(pages)
+    currency = programme.reporting_currency
+    for figure in (f"1,000,000 {currency}", f"400,000 {currency}", f"100,000 {currency}"):
+        assert figure in text, figure
+    for content in ("Keep 70 % share of wallet", "Agree priority allocation", "Security of supply"):
+        assert content in text, content
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page and "kam" in page  # our logo's placeholder
+
+
+def test_the_board_brief_offers_its_pdf_beside_the_print_button(client, kam, plan):
+    client.force_login(kam)
+    args = [plan.account_id, plan.pk]
+    content = client.get(reverse("portfolio:plan_board_brief", args=args)).content.decode()
+    assert "data-print" in content
+    assert reverse("portfolio:plan_board_brief_pdf", args=args) in content

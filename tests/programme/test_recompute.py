@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ExchangeRate
 from programme.models import AccountScore, ManualScore, RecomputeRun, RecomputeStatus, ScoreSnapshot
-from programme.scoring import engine, what_if
+from programme.scoring import engine
 from tests.factories import AccountFactory
 from tests.programme.factories import CriterionFactory, ManualScoreFactory, monthly_figures
 
@@ -179,19 +179,6 @@ def test_recommendation_reads_the_history_of_snapshots(world, programme):
     )
     engine.recompute_scores(today=TODAY)
     assert AccountScore.objects.get(account=world["eur"]).recommendation == "none"
-
-
-def test_preview_scores_a_proposed_set_of_criteria_and_writes_nothing(world, programme):
-    rules = [
-        engine.criterion_rule(world["revenue"], weight=1),
-        engine.criterion_rule(world["manual"], weight=0),
-    ]
-    settings = engine.ScoringSettings.of(programme, attractiveness_share=1.0)
-    results = what_if.preview_scores(rules=rules, settings=settings, today=TODAY)
-    assert results[world["pln"].pk].overall.score == pytest.approx(0.0)
-    assert results[world["eur"].pk].overall.score == pytest.approx(100.0)
-    assert not AccountScore.objects.exists() and not ScoreSnapshot.objects.exists()
-    assert not RecomputeRun.objects.exists()
 
 
 def test_a_score_that_did_not_change_keeps_its_time_so_the_crm_rereads_only_changes(world):

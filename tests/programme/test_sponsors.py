@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Interaction, InteractionKind, PlanStatus
-from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
 from tests.conftest import ROLES
 from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory, UserFactory
 
@@ -244,3 +244,55 @@ def test_the_brief_and_the_load_page_run_a_fixed_number_of_queries(
     small = counts()
     grow(12)
     assert counts() == small
+
+
+# --- the brief fits: the top people, overdue actions named, endorsing said to approve ----------------
+
+
+def test_the_brief_lists_the_most_influential_people_and_links_to_the_rest(client, sponsor, account):
+    for i in range(12):
+        StakeholderFactory(account=account, name=f"Person {i:02d}", influence=1 + i % 5, attitude=(i % 5) - 2)
+    client.force_login(sponsor)
+    response = client.get(reverse("portfolio:sponsor_brief", args=[account.pk]))
+    content = response.content.decode()
+    shown = [s.name for s in response.context["brief"].key_people]
+    assert shown == ["Person 04", "Person 09", "Person 03", "Person 08", "Person 02"]
+    assert "Person 00" not in content and "Person 10" not in content
+    assert f'href="{account.get_absolute_url()}#stakeholders"' in content
+    assert "All 12 people on the stakeholder map" in content
+
+
+def test_the_brief_marks_overdue_actions_as_overdue(client, sponsor, account, submitted_plan):
+    today = timezone.localdate()
+    late = today - timedelta(days=9)
+    ActionFactory(plan=submitted_plan, description="Send the allocation plan", due_on=late)
+    client.force_login(sponsor)
+    response = client.get(reverse("portfolio:sponsor_brief", args=[account.pk]))
+    brief = response.context["brief"]
+    assert [a.description for a in brief.overdue_actions] == ["Send the allocation plan"]
+    assert [a.description for a in brief.upcoming_actions] == ["Agree priority allocation for Q1"]
+    content = response.content.decode()
+    overdue = content.index("Overdue actions")
+    assert overdue < content.index("Send the allocation plan") < content.index("Upcoming actions")
+    assert "9 days overdue" in content
+
+
+def test_endorsing_says_that_it_approves_the_plan(client, sponsor, account, submitted_plan):
+    client.force_login(sponsor)
+    brief_url = reverse("portfolio:sponsor_brief", args=[account.pk])
+    content = client.get(brief_url).content.decode()
+    assert "Endorse and approve the plan" in content
+    assert "Endorsing approves the plan" in content
+    url = reverse("portfolio:sponsor_endorse", args=[account.pk, submitted_plan.pk])
+    response = client.post(url, {"version": submitted_plan.version}, follow=True)
+    assert "Plan endorsed and approved" in response.content.decode()
+
+
+def test_the_brief_shows_the_worst_risks_and_links_to_the_rest(client, sponsor, account, submitted_plan):
+    for impact in (1, 3, 2, 1, 3):
+        RiskFactory(plan=submitted_plan, description=f"Risk of impact {impact}", impact=impact)
+    client.force_login(sponsor)
+    response = client.get(reverse("portfolio:sponsor_brief", args=[account.pk]))
+    assert [r.impact for r in response.context["brief"].risks] == [3, 3, 2]
+    content = response.content.decode()
+    assert "the worst 3 of 5" in content and f"{submitted_plan.get_absolute_url()}#risks" in content
