@@ -160,10 +160,10 @@
       var count = under(id).length;
       if (hidden.has(id)) {
         hidden.delete(id);
-        announce(interpolate(words("shown", "%s people shown"), count));
+        announce(interpolate(words("shown", "{count} people shown"), count));
       } else {
         hidden.add(id);
-        announce(interpolate(words("folded", "%s people folded away"), count));
+        announce(interpolate(words("folded", "{count} people folded away"), count));
       }
       applyFolding();
     }
@@ -174,7 +174,7 @@
     }
 
     function interpolate(text, value) {
-      return text.replace("%s", value);
+      return text.replace(/\{(name|count)\}/, value);
     }
 
     // --- restoring the view after a swap, and showing what just changed --------------------------------
@@ -228,13 +228,13 @@
           people.filter(function (p) { return p.dataset.name.toLowerCase().indexOf(wanted) !== -1; })[0];
         people.forEach(function (p) { p.classList.remove("found"); });
         if (!match) {
-          announce(interpolate(words("missing", "Nobody called %s on the map."), find.elements.name.value));
+          announce(interpolate(words("missing", "Nobody called {name} on the map."), find.elements.name.value));
           return;
         }
         unfoldAbove(match);
         match.classList.add("found");
         centreOn(match, READABLE);
-        announce(interpolate(words("found", "%s found."), match.dataset.name));
+        announce(interpolate(words("found", "{name} found."), match.dataset.name));
       });
     }
 
