@@ -222,6 +222,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages come from npm (package.json), never copied into the repository.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Pan and zoom of the org chart; the searchable pick of people when logging an interaction.
+    ("vendor/svg-pan-zoom", BASE_DIR / "node_modules" / "svg-pan-zoom" / "dist"),
+    ("vendor/tom-select/js", BASE_DIR / "node_modules" / "tom-select" / "dist" / "js"),
+    ("vendor/tom-select/css", BASE_DIR / "node_modules" / "tom-select" / "dist" / "css"),
     # Persian and Traditional Chinese glyphs, served by kam itself (static/css/fonts.css).
     ("vendor/vazirmatn", BASE_DIR / "node_modules" / "vazirmatn"),
     ("vendor/noto-sans-tc", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-tc"),

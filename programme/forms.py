@@ -142,8 +142,8 @@ class WhatIfForm(forms.Form):
 class ManualScoreForm(VersionedForm):
     """A score by hand, with the version of the score it replaces (none if it was blank)."""
 
-    score = forms.DecimalField(label=_("score (0-10)"), min_value=0, max_value=10, decimal_places=1)
-    justification = forms.CharField(label=_("why"), max_length=500)
+    score = forms.DecimalField(label=_("Score (0-10)"), min_value=0, max_value=10, decimal_places=1)
+    justification = forms.CharField(label=_("Why"), max_length=500)
 
 
 class LifecycleForm(forms.Form):

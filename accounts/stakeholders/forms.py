@@ -106,7 +106,7 @@ class MapStakeholderForm(VersionedForm, forms.ModelForm):
 
 class MoveStakeholderForm(VersionedForm):
     reports_to = forms.ModelChoiceField(
-        label=_("reports to"),
+        label=_("Reports to"),
         queryset=Stakeholder.objects.none(),
         required=False,
         empty_label=_("nobody on the map"),
@@ -119,7 +119,7 @@ class MoveStakeholderForm(VersionedForm):
 
 
 class StakeholderLeftForm(VersionedForm):
-    left_on = forms.DateField(label=_("left the customer on"), widget=DateInput, initial=timezone.localdate)
+    left_on = forms.DateField(label=_("Left the customer on"), widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args, person: Stakeholder, **kwargs):
         super().__init__(*args, record=person, **kwargs)
@@ -145,22 +145,24 @@ def _our_people(account: Account, user, *, also=()):
 class QuickInteractionForm(forms.Form):
     """Log a contact in a few seconds: type, date, who on their side, who on ours, notes."""
 
-    kind = forms.ChoiceField(label=_("type"), choices=Interaction._meta.get_field("kind").choices)
-    occurred_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    kind = forms.ChoiceField(label=_("Type"), choices=Interaction._meta.get_field("kind").choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    # data-searchable: static/js/people-picker.js turns these into a type-to-find pick (tom-select);
+    # without it they stay native lists.
     stakeholders = forms.ModelMultipleChoiceField(
-        label=_("their people"),
+        label=_("Their people"),
         queryset=Stakeholder.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": ""}),
+        help_text=_("Type a few letters of a name or title; pick everyone who was there."),
     )
     participants = forms.ModelMultipleChoiceField(
-        label=_("our people"),
+        label=_("Our people"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 4, "data-searchable": ""}),
     )
     notes = forms.CharField(
-        label=_("notes"),
+        label=_("Notes"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=limits.NOTE_MAX_LENGTH,

@@ -31,6 +31,17 @@ class Box:
     x: int
     y: int
     depth: int
+    manager_pk: int | None = None  # whom the chart draws them under (a cut reporting cycle: nobody)
+    has_reports: bool = False
+
+
+@dataclass
+class Connector:
+    """The lines from a manager down to their reports, drawn as one path so a collapsed subtree hides
+    its lines with its boxes (`manager_pk` None: people nobody is known to manage)."""
+
+    manager_pk: int | None
+    path: str
 
 
 @dataclass
@@ -39,6 +50,7 @@ class OrgChart:
     links: list[str]
     width: int
     height: int
+    connectors: list[Connector] = field(default_factory=list)
 
     @property
     def box_width(self) -> int:
@@ -129,28 +141,34 @@ def _tree_block(person, reports: dict, seen: set) -> _Block:
     return _Block(width=max(BOX_WIDTH, below), height=height, node=person, children=children)
 
 
-def _place(block: _Block, x: int, y: int, depth: int, boxes: list, links: list) -> tuple[int, int]:
-    """Place `block` with its top-left at (x, y); return where its connector attaches (top centre)."""
+def _place(
+    block: _Block, x: int, y: int, depth: int, boxes: list, links: list, manager=None
+) -> tuple[int, int]:
+    """Place `block` with its top-left at (x, y); return where its connector attaches (top centre).
+
+    `links` gets (manager's pk, path) pairs: a stack's lines belong to the manager it hangs from."""
+    owner = manager.pk if manager is not None else None
     if block.stack:
         for i, person in enumerate(block.stack):
             column, row = divmod(i, block.rows)
             spine = x + column * (INDENT + BOX_WIDTH + GAP_X) + INDENT // 2
             top = y + row * (BOX_HEIGHT + ROW_GAP)
-            boxes.append(Box(person, spine + INDENT // 2, top, depth))
-            links.append(f"M{spine},{top + BOX_HEIGHT // 2}H{spine + INDENT // 2}")
+            boxes.append(Box(person, spine + INDENT // 2, top, depth, manager_pk=owner))
+            links.append((owner, f"M{spine},{top + BOX_HEIGHT // 2}H{spine + INDENT // 2}"))
         columns = math.ceil(len(block.stack) / block.rows)
         bus = y - GAP_Y // 2
         for column in range(columns):
             spine = x + column * (INDENT + BOX_WIDTH + GAP_X) + INDENT // 2
             in_column = min(block.rows, len(block.stack) - column * block.rows)
             last = y + (in_column - 1) * (BOX_HEIGHT + ROW_GAP) + BOX_HEIGHT // 2
-            links.append(f"M{spine},{bus}V{last}")
+            links.append((owner, f"M{spine},{bus}V{last}"))
         if columns > 1:
             last_spine = x + (columns - 1) * (INDENT + BOX_WIDTH + GAP_X) + INDENT // 2
-            links.append(f"M{x + INDENT // 2},{bus}H{last_spine}")
+            links.append((owner, f"M{x + INDENT // 2},{bus}H{last_spine}"))
         return x + INDENT // 2, bus
     left = x + (block.width - BOX_WIDTH) // 2
-    boxes.append(Box(block.node, left, y, depth))
+    boxes.append(Box(block.node, left, y, depth, manager_pk=owner, has_reports=True))
+    head = block.node.pk
     centre = left + BOX_WIDTH // 2
     bottom = y + BOX_HEIGHT
     bus = bottom + GAP_Y // 2
@@ -158,14 +176,14 @@ def _place(block: _Block, x: int, y: int, depth: int, boxes: list, links: list) 
     child_x = x + (block.width - below) // 2
     anchors = []
     for child in block.children:
-        anchors.append(_place(child, child_x, bottom + GAP_Y, depth + 1, boxes, links))
+        anchors.append(_place(child, child_x, bottom + GAP_Y, depth + 1, boxes, links, block.node))
         child_x += child.width + GAP_X
-    links.append(f"M{centre},{bottom}V{bus}")
+    links.append((head, f"M{centre},{bottom}V{bus}"))
     xs = [a[0] for a in anchors] + [centre]
-    links.append(f"M{min(xs)},{bus}H{max(xs)}")
+    links.append((head, f"M{min(xs)},{bus}H{max(xs)}"))
     for anchor_x, anchor_y in anchors:
         if anchor_y > bus:  # a subtree's head: drop from the bus onto its top edge
-            links.append(f"M{anchor_x},{bus}V{anchor_y}")
+            links.append((head, f"M{anchor_x},{bus}V{anchor_y}"))
     return centre, y
 
 
@@ -178,7 +196,7 @@ def org_chart(people) -> OrgChart:
     seen: set = set()
     top_blocks = _group(roots, reports, seen)
     boxes: list[Box] = []
-    links: list[str] = []
+    links: list[tuple] = []
     x = MARGIN
     height = 0
     for block in top_blocks:
@@ -187,7 +205,16 @@ def org_chart(people) -> OrgChart:
         _place(block, x, y, 0, boxes, links)
         x += block.width + GAP_X
         height = max(height, y + block.height)
-    return OrgChart(boxes, links, x - GAP_X + MARGIN, height + MARGIN)
+    paths: dict = {}
+    for owner, path in links:
+        paths[owner] = paths.get(owner, "") + path
+    return OrgChart(
+        boxes,
+        [path for _owner, path in links],
+        x - GAP_X + MARGIN,
+        height + MARGIN,
+        connectors=[Connector(owner, path) for owner, path in paths.items()],
+    )
 
 
 # --- influence against attitude ------------------------------------------------------------------------

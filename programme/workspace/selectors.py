@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -296,7 +297,54 @@ def _trend(account) -> Decimal | None:
     return account.score_overall - account.score_before
 
 
-RECENT_INTERACTIONS = 25
+RECENT_INTERACTIONS = 25  # the account page shows these; older ones come a page at a time
+
+
+def interaction_cursor(interaction: Interaction) -> str:
+    """Where the next page of older interactions starts: after this one, newest first."""
+    return f"{interaction.occurred_on.isoformat()}.{interaction.pk}"
+
+
+def _interaction_page(rows: list[Interaction]) -> tuple[list[Interaction], str | None]:
+    """One page out of `RECENT_INTERACTIONS + 1` rows: the extra row only says an older page exists."""
+    shown = rows[:RECENT_INTERACTIONS]
+    return shown, interaction_cursor(shown[-1]) if len(rows) > RECENT_INTERACTIONS else None
+
+
+def _current_interactions() -> QuerySet[Interaction]:
+    return (
+        Interaction.objects.filter(archived_at__isnull=True)
+        .select_related("logged_by")
+        .prefetch_related("stakeholders", "participants")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+@dataclass
+class OlderInteractions:
+    account: Account
+    interactions: list[Interaction]
+    older_than: str | None
+    editable: set
+
+
+def older_interactions(*, user, account_id: int, before: str) -> OlderInteractions:
+    """The page of interactions logged before the cursor `before` (see `interaction_cursor`), in a
+    fixed number of queries; 404 for an account the user may not see or a cursor that is not one."""
+    try:
+        day, pk = before.split(".")
+        day, pk = date.fromisoformat(day), int(pk)
+    except ValueError as error:
+        raise Http404 from error
+    account = get_object_or_404(permissions.visible_accounts(user, Account.objects.current()), pk=account_id)
+    rows = list(
+        _current_interactions()
+        .filter(account=account)
+        .filter(Q(occurred_on__lt=day) | Q(occurred_on=day, pk__lt=pk))[: RECENT_INTERACTIONS + 1]
+    )
+    shown, older_than = _interaction_page(rows)
+    editable = {i.pk for i in shown if permissions.can_change_interaction(user, i, account)}
+    return OlderInteractions(account=account, interactions=shown, older_than=older_than, editable=editable)
 
 
 FINANCIAL_MONTHS_SHOWN = 24
@@ -313,6 +361,7 @@ class AccountPage:
     can_change: bool
     can_log_interaction: bool
     can_manage_programme: bool
+    older_interactions: str | None = None  # the cursor of the next, older page; None when none is left
 
 
 def account_page(*, user, account_id: int) -> AccountPage:
@@ -322,12 +371,7 @@ def account_page(*, user, account_id: int) -> AccountPage:
         .select_related("reports_to", "relationship_owner")
         .order_by(F("left_on").asc(nulls_first=True), "-influence", "name")
     )
-    interactions = (
-        Interaction.objects.filter(archived_at__isnull=True)
-        .select_related("logged_by")
-        .prefetch_related("stakeholders", "participants")
-        .order_by("-occurred_on", "-id")
-    )
+    interactions = _current_interactions()
     queryset = (
         with_attention(Account.objects.current(), today=timezone.localdate())
         .select_related("kam", "executive_sponsor")
@@ -336,7 +380,7 @@ def account_page(*, user, account_id: int) -> AccountPage:
             Prefetch("stakeholders", queryset=stakeholders, to_attr="current_stakeholders"),
             Prefetch(
                 "interactions",
-                queryset=interactions[:RECENT_INTERACTIONS],
+                queryset=interactions[: RECENT_INTERACTIONS + 1],
                 to_attr="recent_interactions",
             ),
             Prefetch("lifecycle_changes", queryset=LifecycleChange.objects.select_related("changed_by")),
@@ -350,10 +394,12 @@ def account_page(*, user, account_id: int) -> AccountPage:
         )
     )
     rates = Programme.load().rate_table()
+    shown, older_than = _interaction_page(account.recent_interactions)
     return AccountPage(
         account=account,
         stakeholders=account.current_stakeholders,
-        interactions=account.recent_interactions,
+        interactions=shown,
+        older_interactions=older_than,
         financial_periods=periods,
         summary=summarise_financials(periods, rates=rates),
         lifecycle_changes=list(account.lifecycle_changes.all()),

@@ -18,6 +18,7 @@ urlpatterns = [
     path(PERSON + "move/", views.map_stakeholder_move, name="map_stakeholder_move"),
     path(PERSON + "left/", views.map_stakeholder_left, name="map_stakeholder_left"),
     path(PERSON + "remove/", views.map_stakeholder_remove, name="map_stakeholder_remove"),
+    path("<int:account_id>/interactions/older/", views.interactions_older, name="interactions_older"),
     path("<int:account_id>/interactions/add/", views.interaction_quick_add, name="interaction_quick_add"),
     path(INTERACTION, views.interaction_change, name="interaction_change"),
     path(INTERACTION + "remove/", views.interaction_remove, name="interaction_remove"),

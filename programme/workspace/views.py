@@ -133,13 +133,39 @@ def _save_stakeholder_form(request, account, form, *, save, title, action, perso
     """Validate, save through a service, answer with the refreshed workspace or the editor with messages."""
     submission = conflicts.submit(form, save, describe=_their_stakeholder)
     if submission.saved:
+        feedback = _map_feedback(kind, submission.result)
         if not request.htmx:
-            messages.success(request, _("Stakeholder map updated."))
+            messages.success(request, feedback)
             return redirect(f"{account.get_absolute_url()}#stakeholders")
-        return _workspace_response(request, account.pk, AFTER_STAKEHOLDER_CHANGE)
+        # The map shows who just changed (centred and highlighted) and says what happened.
+        changed = None if kind == "remove" else submission.result.pk
+        return _workspace_response(
+            request, account.pk, AFTER_STAKEHOLDER_CHANGE, map_feedback=feedback, changed_pk=changed
+        )
     conflict = submission.their_values if submission.status == 409 else None
     editor = _editor(form=form, title=title, action=action, person=person, conflict=conflict, kind=kind)
     return _workspace_response(request, account.pk, ["stakeholders"], status=submission.status, editor=editor)
+
+
+def _map_feedback(kind: str, person: Stakeholder) -> str:
+    """What a save did, in words, for the map's status line (or the page's message without htmx)."""
+    manager = person.reports_to.name if person.reports_to_id else None
+    if kind == "add":
+        if manager:
+            return _("%(name)s added under %(manager)s.") % {"name": person.name, "manager": manager}
+        return _("%(name)s added to the map.") % {"name": person.name}
+    if kind == "move":
+        if manager:
+            return _("%(name)s now reports to %(manager)s.") % {"name": person.name, "manager": manager}
+        return _("%(name)s now reports to nobody on the map.") % {"name": person.name}
+    if kind == "left":
+        return _("%(name)s marked as left the customer on %(day)s.") % {
+            "name": person.name,
+            "day": date_format(person.left_on),
+        }
+    if kind == "remove":
+        return _("%(name)s removed from the map.") % {"name": person.name}
+    return _("%(name)s saved.") % {"name": person.name}
 
 
 def _person(account, stakeholder_id: int) -> Stakeholder:
@@ -262,6 +288,17 @@ def interaction_quick_add(request, account_id: int):
             return _workspace_response(request, account.pk, AFTER_INTERACTION_CHANGE)
     status = 422 if request.method == "POST" else 200
     return _workspace_response(request, account.pk, ["interactions"], status=status, interaction_form=form)
+
+
+@login_required
+@require_GET
+def interactions_older(request, account_id: int):
+    """The next page of older interactions: appended to the log with htmx, a page of its own without."""
+    older = workspace_selectors.older_interactions(
+        user=request.user, account_id=account_id, before=request.GET.get("before", "")
+    )
+    template = "accounts/interactions_older.html" + ("#older-interactions" if request.htmx else "")
+    return render(request, template, {"account": older.account, "older": older})
 
 
 def _their_interaction(form, current: Interaction) -> list[tuple[str, str]]:

@@ -53,3 +53,15 @@ def _pages_work_under_the_content_security_policy():
     POLICY_VIOLATIONS.clear()
     yield
     assert not POLICY_VIOLATIONS, POLICY_VIOLATIONS
+
+
+ARTEFACTS = Path(os.environ.get("KAM_BROWSER_ARTEFACTS", Path(__file__).parent / "artifacts"))
+
+
+@pytest.fixture
+def artefacts(request) -> Path:
+    """A folder for this test's screenshots (tests/browser/artifacts/<test>/, git-ignored; CI keeps it)."""
+    folder = ARTEFACTS / request.node.name.replace("/", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots in {folder}")
+    return folder
