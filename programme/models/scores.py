@@ -185,7 +185,8 @@ class ScoreFigures(models.Model):
     recommendation = models.CharField(
         _("recommendation"), max_length=12, choices=Recommendation.choices, default=Recommendation.NONE
     )
-    # Per criterion: {"<criterion id>": {"value": metric value or null, "score": 0-10 or null, "source": ...}}
+    # Per criterion scored from data: {"<criterion id>": [metric value or null, 0-10 or null]}; the
+    # scores by hand are the manual scores' own (rows from before compaction hold {"value", "score"}).
     breakdown = models.JSONField(_("breakdown by criterion"), default=dict, blank=True)
 
     class Meta:
@@ -217,7 +218,10 @@ class AccountScore(ScoreFigures):
         _("revenue, trailing 12 months (reporting currency)"), null=True, blank=True, **MONEY
     )
     t12m_margin_after_cost_to_serve = models.DecimalField(
-        _("margin after cost-to-serve, trailing 12 months (reporting currency)"), null=True, blank=True, **MONEY
+        _("margin after cost-to-serve, trailing 12 months (reporting currency)"),
+        null=True,
+        blank=True,
+        **MONEY,
     )
 
     class Meta:

@@ -663,7 +663,6 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
                 f"CREATE TEMPORARY TABLE {STAGING_TABLE} AS "
                 f"SELECT {', '.join(STAGED_COLUMNS)} FROM {AccountScore._meta.db_table} WHERE 1 = 0"
             )
-        analyze(RANKED_TABLE)
         _progress(run, accounts_total=total, accounts_processed=0)
         if on_total:
             on_total(total)

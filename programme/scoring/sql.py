@@ -48,29 +48,19 @@ class Dialect:
         function = "jsonb_build_object" if self.postgresql else "json_object"
         return f"{function}({', '.join(f'{key}, {value}' for key, value in pairs)})"
 
-    def json_merge(self, parts: Sequence[str]) -> str:
-        if not parts:
-            return self.empty_json
-        if self.postgresql:
-            return " || ".join(parts)
-        merged = parts[0]
-        for part in parts[1:]:
-            merged = f"json_patch({merged}, {part})"
-        return merged
+    def json_array(self, values: Sequence[str]) -> str:
+        return f"{'jsonb_build_array' if self.postgresql else 'json_array'}({', '.join(values)})"
 
     @property
     def empty_json(self) -> str:
         return "CAST('{}' AS jsonb)" if self.postgresql else "json('{}')"
 
-    def json_bool(self, condition: str) -> str:
-        return (
-            f"({condition})"
-            if self.postgresql
-            else f"json(CASE WHEN {condition} THEN 'true' ELSE 'false' END)"
-        )
-
-    def iso_date(self, expression: str) -> str:
-        return f"to_char({expression}, 'YYYY-MM-DD')" if self.postgresql else expression
+    @property
+    def fence(self) -> str:
+        """Ends a subquery the planner must not fold into its parent: folded, each column's expression
+        would be copied into every expression that reads it (the overall score into the quadrant,
+        the recommendation, ...) and computed again there."""
+        return "OFFSET 0" if self.postgresql else "LIMIT -1 OFFSET 0"
 
 
 def literal(value: float) -> str:
@@ -211,8 +201,8 @@ def ranked_sql(
                        CASE WHEN months > 0 THEN gross_margin END AS clv_margin,
                        CASE WHEN months > 0 THEN cost_to_serve END AS clv_cost,
                        COALESCE(retention, {literal(settings.default_retention)}) AS retention_used
-                FROM ({values}) v
-            ) g
+                FROM ({values}) v {d.fence}
+            ) g {d.fence}
         ) c
         {manual_join}
     """
@@ -268,14 +258,14 @@ def scored_sql(
     )
     return f"""
         SELECT o.*, {_quadrant_sql(settings)} AS quadrant, {_recommendation_sql(settings)} AS recommendation,
-               {_breakdown_sql(rules, today, d)} AS breakdown
+               {_breakdown_sql(rules, d)} AS breakdown
         FROM (
             SELECT gs.*, {overall} AS overall, {completeness} AS completeness
             FROM (
                 SELECT r.*, {a_score} AS a_score, {a_completeness} AS a_completeness,
                        {r_score} AS r_score, {r_completeness} AS r_completeness
-                FROM ({ranked}) r
-            ) gs
+                FROM ({ranked}) r {d.fence}
+            ) gs {d.fence}
         ) o
     """
 
@@ -309,32 +299,16 @@ def _recommendation_sql(settings: Settings) -> str:
     )
 
 
-def _breakdown_sql(rules: Sequence[formulas.CriterionRule], today: date, d: Dialect) -> str:
-    """The score card's lines as JSON; a criterion by hand nobody scored has no line (the card shows
-    it as missing all the same)."""
-    stale_before = today - timedelta(days=formulas.MANUAL_SCORE_STALE_DAYS)
-    parts = []
-    for rule in rules:
-        key, v, s = string(str(rule.id)), f"v_{rule.id}", f"s_{rule.id}"
-        if rule.source == ScoringSource.MANUAL:
-            line = d.json_object(
-                [
-                    ("'value'", v),
-                    ("'score'", d.round(s, 2)),
-                    ("'source'", "'manual'"),
-                    ("'scored_on'", d.iso_date(f"d_{rule.id}")),
-                    ("'stale'", d.json_bool(f"d_{rule.id} < '{stale_before.isoformat()}'")),
-                ]
-            )
-            parts.append(
-                f"CASE WHEN d_{rule.id} IS NULL THEN {d.empty_json} ELSE {d.json_object([(key, line)])} END"
-            )
-        else:
-            line = d.json_object(
-                [("'value'", d.round(v, 4)), ("'score'", d.round(s, 2)), ("'source'", "'data'")]
-            )
-            parts.append(d.json_object([(key, line)]))
-    return d.json_merge(parts)
+def _breakdown_sql(rules: Sequence[formulas.CriterionRule], d: Dialect) -> str:
+    """The score card's figures of the criteria scored from data, compact: {"<id>": [value, 0-10]},
+    rounded as formulas.data_item rounds them. Scores by hand are not repeated: the card reads them
+    from the manual scores themselves."""
+    lines = [
+        (string(str(rule.id)), d.json_array([d.round(f"v_{rule.id}", 4), d.round(f"s_{rule.id}", 2)]))
+        for rule in rules
+        if rule.source == ScoringSource.DATA
+    ]
+    return d.json_object(lines) if lines else d.empty_json
 
 
 def staged_sql(
@@ -365,4 +339,4 @@ def staged_sql(
         d.round("CASE WHEN months > 0 THEN revenue END", 2),
         d.round("clv_margin - clv_cost", 2),
     ]
-    return f"SELECT {', '.join(columns)} FROM ({scored}) scored"
+    return f"SELECT {', '.join(columns)} FROM ({scored} {d.fence}) scored"

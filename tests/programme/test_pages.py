@@ -425,19 +425,14 @@ def test_a_run_left_running_for_hours_by_a_dead_worker_does_not_block_a_new_one(
     assert dead.status == "failed" and RecomputeRun.objects.filter(status="succeeded").count() == 1
 
 
-def test_what_if_after_a_recompute_starts_from_its_figures_and_matches_its_scores(criteria):
-    """The what-if with unchanged weights gives the scores the recompute published, and reads no
-    monthly figures again: the recompute left what it gathered for the day's what-ifs."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_what_if_with_unchanged_weights_matches_the_scores_the_recompute_published(criteria):
+    """The what-if (scored in Python) with unchanged weights gives the scores the recompute (in SQL)
+    published. The recompute leaves no gathered figures in the cache for it: a large pickled object."""
     for revenue in ("5000", "3000", "1000"):
         monthly_figures(AccountFactory(), revenue=revenue, until=timezone.localdate().replace(day=1))
     engine.recompute_scores()
     rules = [engine.criterion_rule(c) for c in Criterion.objects.all()]
     settings = engine.ScoringSettings.of(Programme.load())
-    with CaptureQueriesContext(connection) as queries:
-        results = scoring_what_if.preview_scores(rules=rules, settings=settings)
-    assert not [q for q in queries if "accounts_financialperiod" in q["sql"]]
+    results = scoring_what_if.preview_scores(rules=rules, settings=settings)
     published = dict(AccountScore.objects.values_list("account_id", "overall"))
     assert {a: round(Decimal(r.overall.score), 2) for a, r in results.items()} == published
