@@ -678,9 +678,11 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
         done = 0
         for start in range(0, total, chunk_size):
             done += _stage(Chunk(statement, start, start + chunk_size), run, done, progress)
-        analyze(STAGING_TABLE)  # a temporary table: autovacuum never analyzes it
-        _publish(run, today=today, processed=done)
-        analyze(AccountScore._meta.db_table)
+        written = _publish(run, today=today, processed=done)
+        if written > total // 10:
+            # Many rows new or moved (the first run, a new month): fresh statistics for the lists
+            # that sort by them now, rather than when autovacuum comes by.
+            analyze(AccountScore._meta.db_table)
     finally:
         with connection.cursor() as cursor:
             _drop_work_tables(cursor)
@@ -706,8 +708,9 @@ def _stage(chunk: Chunk, run: RecomputeRun, done: int, progress) -> int:
 
 
 @transaction.atomic
-def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
-    """All or nothing: today's snapshots and the current scores change together, with the run's outcome."""
+def _publish(run: RecomputeRun, *, today: date, processed: int) -> int:
+    """All or nothing: today's snapshots and the current scores change together, with the run's outcome.
+    Returns how many current scores were written (new or changed)."""
     columns = ", ".join(FIGURE_COLUMNS)
     snapshot, current = ScoreSnapshot._meta.db_table, AccountScore._meta.db_table
     now = timezone.now()
@@ -743,12 +746,14 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
             f"WHERE {changed}",
             [now],
         )
+        written = cursor.rowcount
     _progress(
         run,
         status=RecomputeStatus.SUCCEEDED,
         finished_at=timezone.now(),
         accounts_processed=processed,
     )
+    return written
 
 
 PREVIEW_CACHE_SECONDS = 24 * 3600  # the key changes with every recompute; this only bounds memory

@@ -44,12 +44,17 @@ class Dialect:
             return f"round(CAST({expression} AS numeric), {places})"
         return f"round({expression}, {places})"
 
-    def json_object(self, pairs: Sequence[tuple[str, str]]) -> str:
-        function = "jsonb_build_object" if self.postgresql else "json_object"
-        return f"{function}({', '.join(f'{key}, {value}' for key, value in pairs)})"
+    def json_number(self, expression: str, places: int) -> str:
+        """A double as JSON text, rounded to `places` for display ('null' when NULL)."""
+        if self.postgresql:
+            scale = 10**places
+            text = f"CAST(round({expression} * {scale}) / {scale} AS text)"
+        else:
+            text = f"CAST(round({expression}, {places}) AS text)"
+        return f"COALESCE({text}, 'null')"
 
-    def json_array(self, values: Sequence[str]) -> str:
-        return f"{'jsonb_build_array' if self.postgresql else 'json_array'}({', '.join(values)})"
+    def json_text(self, expression: str) -> str:
+        return f"CAST({expression} AS jsonb)" if self.postgresql else f"json({expression})"
 
     @property
     def empty_json(self) -> str:
@@ -301,14 +306,17 @@ def _recommendation_sql(settings: Settings) -> str:
 
 def _breakdown_sql(rules: Sequence[formulas.CriterionRule], d: Dialect) -> str:
     """The score card's figures of the criteria scored from data, compact: {"<id>": [value, 0-10]},
-    rounded as formulas.data_item rounds them. Scores by hand are not repeated: the card reads them
-    from the manual scores themselves."""
-    lines = [
-        (string(str(rule.id)), d.json_array([d.round(f"v_{rule.id}", 4), d.round(f"s_{rule.id}", 2)]))
-        for rule in rules
-        if rule.source == ScoringSource.DATA
-    ]
-    return d.json_object(lines) if lines else d.empty_json
+    rounded for display as formulas.data_item rounds them. Scores by hand are not repeated: the card
+    reads them from the manual scores themselves. Written as text and parsed once: building JSON
+    objects value by value cost more than all the scoring."""
+    lines = []
+    for rule in rules:
+        if rule.source == ScoringSource.DATA:
+            value, score = d.json_number(f"v_{rule.id}", 4), d.json_number(f"s_{rule.id}", 2)
+            lines.append(f"""'"{rule.id}":[' || {value} || ',' || {score} || ']'""")
+    if not lines:
+        return d.empty_json
+    return d.json_text("'{' || " + " || ',' || ".join(lines) + " || '}'")
 
 
 def staged_sql(
