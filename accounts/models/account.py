@@ -140,6 +140,9 @@ class Account(models.Model):
         indexes = [
             models.Index(fields=["kam", "status"]),
             models.Index(fields=["executive_sponsor"]),
+            # The account list's default order, a page at a time. Search by name has a trigram
+            # index on PostgreSQL (accounts/migrations/0013), outside the model: SQLite has none.
+            models.Index(fields=["name", "id"], name="account_name_id"),
         ]
 
     def __str__(self) -> str:

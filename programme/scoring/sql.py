@@ -255,7 +255,8 @@ def scored_sql(
             f"ELSE {literal(0.0)} END"
             for p, s in parts
         )
-    overall = f"CASE WHEN ({covered}) > 0 THEN ({points}) / ({covered}) END" if covered else "NULL"
+    nothing = "CAST(NULL AS double precision)"
+    overall = f"CASE WHEN ({covered}) > 0 THEN ({points}) / ({covered}) END" if covered else nothing
     completeness = (
         f"CASE WHEN ({covered}) > 0 THEN ({covered}) / {literal(nominal)} ELSE {literal(0.0)} END"
         if covered

@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -42,7 +43,13 @@ from accounts.models import (
     PlanStatus,
     Stakeholder,
 )
-from accounts.selectors import FinancialSummary, summarise_financials, window_sum
+from accounts.selectors import (
+    FinancialSummary,
+    industries,
+    people_in_charge,
+    summarise_financials,
+    window_sum,
+)
 from accounts.stakeholders.pictures import influence_grid, org_chart
 from accounts.stakeholders.relationships import (
     attention_items,
@@ -61,6 +68,7 @@ from programme.models import (
     ScoreSnapshot,
     ScoringSource,
 )
+from programme.workspace.filters import AccountListFilter
 
 SPARKLINE_DAYS = 120
 MY_ACCOUNTS_PAGE_SIZE = 50
@@ -320,4 +328,119 @@ def account_page(*, user, account_id: int) -> AccountPage:
         can_change=permissions.can_change_account(user, account),
         can_log_interaction=permissions.can_log_interaction(user, account),
         can_manage_programme=permissions.can_manage_programme(user),
+    )
+
+
+# --- The account list -------------------------------------------------------------------------------
+
+ACCOUNT_LIST_PAGE_SIZE = 50
+
+
+class FiguresFirst:
+    """Accounts sorted by a trailing-12-month figure of the score row, paged through the figure's
+    index: the accounts with the figure in its order (ties by account id, as indexed), then the rest
+    by name: scored without figures, then not scored yet. The paginator counts (one query) and
+    slices (one query per part the page reaches)."""
+
+    def __init__(self, accounts: QuerySet[Account], field: str, *, descending: bool):
+        has_figure = Q(**{f"{field}__isnull": False})
+        tie = F("score__account_id")
+        order = [F(field).desc(), tie.desc()] if descending else [F(field).asc(), tie.asc()]
+        self.accounts = accounts
+        self.has_figure = has_figure
+        self.ranked = accounts.filter(has_figure).order_by(*order)
+        not_scored = Case(
+            When(score__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        self.rest = accounts.filter(**{f"{field}__isnull": True}).order_by(not_scored, "name", "pk")
+        self.with_figure: int | None = None
+
+    def count(self) -> int:
+        totals = self.accounts.order_by().aggregate(
+            total=Count("pk"), ranked=Count("pk", filter=self.has_figure)
+        )
+        self.with_figure = totals["ranked"]
+        return totals["total"]
+
+    def __getitem__(self, index: slice) -> list[Account]:
+        if self.with_figure is None:
+            self.count()
+        start, stop, ranked = index.start or 0, index.stop, self.with_figure
+        rows = list(self.ranked[start : min(stop, ranked)]) if start < ranked else []
+        if stop > ranked:
+            rows += list(self.rest[max(start - ranked, 0) : stop - ranked])
+        return rows
+
+
+class CountedPage:
+    """A filtered list whose page and total come from one query (COUNT(*) OVER ()): a search reads
+    its matches once, not once for the count and again for the page. A page past the end falls back
+    to a count and the paginator's last page."""
+
+    def __init__(self, accounts: QuerySet[Account], page_number, *, per_page: int):
+        try:
+            number = max(int(page_number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.accounts = accounts
+        self.offset = (number - 1) * per_page
+        self.per_page = per_page
+        self.rows: list[Account] | None = None
+
+    def count(self) -> int:
+        counted = self.accounts.annotate(matches=Window(Count("pk")))
+        self.rows = list(counted[self.offset : self.offset + self.per_page])
+        if self.rows:
+            return self.rows[0].matches
+        return self.accounts.count() if self.offset else 0
+
+    def __getitem__(self, index: slice) -> list[Account]:
+        if self.rows is not None and (index.start or 0) == self.offset:
+            return self.rows[: (index.stop or self.offset + self.per_page) - self.offset]
+        return list(self.accounts[index])
+
+
+@dataclass
+class AccountList:
+    filter: AccountListFilter
+    page: Page
+    query: str  # the filters and sort, without the page, for the pager's links
+    currency: str  # the programme's reporting currency, which the figures are in
+    can_create: bool
+
+
+def account_list(*, user, params) -> AccountList:
+    """The accounts `user` may see, searched, filtered and sorted, a page at a time in a fixed number
+    of queries, with the score row's trailing-12-month figures in the reporting currency."""
+    accounts = (
+        permissions.visible_accounts(user, Account.objects.current())
+        .select_related("kam", "executive_sponsor", "score")
+        .defer("score__breakdown")
+    )
+    account_filter = AccountListFilter(
+        params,
+        queryset=accounts,
+        kams=people_in_charge(user=user, role="kam"),
+        sponsors=people_in_charge(user=user, role="executive_sponsor"),
+        industries=industries(user=user),
+    )
+    valid = account_filter.is_valid()
+    listed = account_filter.qs if valid else Account.objects.none()
+    figure = account_filter.figure_sort() if valid else None
+    page_number = params.get("page")
+    if figure:
+        rows = FiguresFirst(listed, figure[0], descending=figure[1])
+    else:
+        if not account_filter.form.cleaned_data.get("sort"):
+            listed = listed.order_by("name", "pk")  # the (name, id) index
+        searched = valid and (account_filter.form.cleaned_data.get("q") or "").strip()
+        rows = CountedPage(listed, page_number, per_page=ACCOUNT_LIST_PAGE_SIZE) if searched else listed
+    query = params.copy()
+    query.pop("page", None)
+    return AccountList(
+        filter=account_filter,
+        page=Paginator(rows, ACCOUNT_LIST_PAGE_SIZE).get_page(page_number),
+        query=query.urlencode(),
+        currency=Programme.load().reporting_currency,
+        can_create=permissions.can_manage_programme(user),
     )
