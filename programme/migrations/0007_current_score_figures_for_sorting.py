@@ -48,5 +48,15 @@ class Migration(migrations.Migration):
             model_name='accountscore',
             index=models.Index(fields=['t12m_margin_after_cost_to_serve', 'account'], name='score_t12m_margin_after_cts'),
         ),
+        migrations.AddField(
+            model_name='accountscore',
+            name='previous_t12m_revenue',
+            field=models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='revenue, the 12 months before (reporting currency)'),
+        ),
+        migrations.AddField(
+            model_name='accountscore',
+            name='status_a_year_ago',
+            field=models.CharField(blank=True, max_length=10, verbose_name='lifecycle status a year ago'),
+        ),
         migrations.RunPython(score_table_fillfactor, default_fillfactor),
     ]

@@ -224,6 +224,13 @@ class AccountScore(ScoreFigures):
         **MONEY,
     )
 
+    # For the programme's retention (the champion's measures): the 12 months before the trailing
+    # year, and the account's lifecycle status a year before the run (from its recorded steps).
+    previous_t12m_revenue = models.DecimalField(
+        _("revenue, the 12 months before (reporting currency)"), null=True, blank=True, **MONEY
+    )
+    status_a_year_ago = models.CharField(_("lifecycle status a year ago"), max_length=10, blank=True)
+
     class Meta:
         verbose_name = _("account score")
         verbose_name_plural = _("account scores")

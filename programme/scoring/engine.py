@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.measures.selectors import RETENTION_LOOKBACK_DAYS, status_a_year_ago_sql
 from accounts.models import ExchangeRate
 from accounts.stakeholders.relationships import contact_window_start
 from kam.core.bulk_insert import analyze
@@ -86,13 +87,21 @@ FIGURE_COLUMNS = [
 
 
 # The current score's own columns, beside the figures a snapshot keeps too.
-CURRENT_COLUMNS = ["t12m_revenue", "t12m_margin_after_cost_to_serve"]
+CURRENT_COLUMNS = [
+    "t12m_revenue",
+    "t12m_margin_after_cost_to_serve",
+    "previous_t12m_revenue",
+    "status_a_year_ago",
+]
 
 
 STAGED_COLUMNS = ["account_id", *FIGURE_COLUMNS, *CURRENT_COLUMNS]
 
 
 RANKED_TABLE = "scoring_ranked"
+
+
+STATUS_TABLE = "scoring_status_then"  # each account's lifecycle status a year ago, for retention
 
 
 class RecomputeBusy(Exception):
@@ -252,7 +261,7 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
 
 
 def _drop_work_tables(cursor) -> None:
-    for table in (RATES_TABLE, FINANCIALS_TABLE, RANKED_TABLE, STAGING_TABLE):
+    for table in (RATES_TABLE, FINANCIALS_TABLE, RANKED_TABLE, STATUS_TABLE, STAGING_TABLE):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -656,6 +665,11 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
             cursor.execute(f"DROP TABLE IF EXISTS {RANKED_TABLE}")
             cursor.execute(f"CREATE TEMPORARY TABLE {RANKED_TABLE} AS {ranked}", window)
             cursor.execute(f"CREATE INDEX {RANKED_TABLE}_n ON {RANKED_TABLE} (n)")
+            cursor.execute(f"DROP TABLE IF EXISTS {STATUS_TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STATUS_TABLE} AS {status_a_year_ago_sql('a_year_ago')}",
+                {"a_year_ago": today - timedelta(days=RETENTION_LOOKBACK_DAYS)},
+            )
             cursor.execute(f"SELECT COUNT(*) FROM {RANKED_TABLE}")
             total = cursor.fetchone()[0]
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
@@ -668,7 +682,8 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
             on_total(total)
         # Groups, overall score, quadrant, recommendation and breakdown, chunk by chunk: progress shows.
         select = scoring_sql.staged_sql(
-            f"SELECT * FROM {RANKED_TABLE} WHERE n > %s AND n <= %s",
+            f"SELECT r.*, st.status_then FROM {RANKED_TABLE} r "
+            f"LEFT JOIN {STATUS_TABLE} st ON st.account_id = r.account_id WHERE r.n > %s AND r.n <= %s",
             rules=rules,
             settings=settings.sql,
             today=today,

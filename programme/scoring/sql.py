@@ -347,5 +347,8 @@ def staged_sql(
         # The trailing-12-month figures the account list sorts by, in the reporting currency.
         d.round("CASE WHEN months > 0 THEN revenue END", 2),
         d.round("clv_margin - clv_cost", 2),
+        # For retention: the year before's revenue, and `ranked`'s status_then (engine.STATUS_TABLE).
+        d.round("CASE WHEN previous_months > 0 THEN previous_revenue END", 2),
+        "COALESCE(status_then, '')",
     ]
     return f"SELECT {', '.join(columns)} FROM ({scored} {d.fence}) scored"
