@@ -339,37 +339,30 @@ ACCOUNT_LIST_PAGE_SIZE = 50
 class FiguresFirst:
     """Accounts sorted by a trailing-12-month figure of the score row, paged through the figure's
     index: the accounts with the figure in its order (ties by account id, as indexed), then the rest
-    by name: scored without figures, then not scored yet. The paginator counts (one query) and
-    slices (one query per part the page reaches)."""
+    by name: scored without figures, then not scored yet. The paginator counts the accounts (one
+    query, no join) and slices: one query for a page of figures, a second only where the page
+    reaches past them (and a count of them for a page wholly past them)."""
 
     def __init__(self, accounts: QuerySet[Account], field: str, *, descending: bool):
-        has_figure = Q(**{f"{field}__isnull": False})
         tie = F("score__account_id")
         order = [F(field).desc(), tie.desc()] if descending else [F(field).asc(), tie.asc()]
         self.accounts = accounts
-        self.has_figure = has_figure
-        self.ranked = accounts.filter(has_figure).order_by(*order)
+        self.ranked = accounts.filter(**{f"{field}__isnull": False}).order_by(*order)
         not_scored = Case(
             When(score__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
         )
         self.rest = accounts.filter(**{f"{field}__isnull": True}).order_by(not_scored, "name", "pk")
-        self.with_figure: int | None = None
 
     def count(self) -> int:
-        totals = self.accounts.order_by().aggregate(
-            total=Count("pk"), ranked=Count("pk", filter=self.has_figure)
-        )
-        self.with_figure = totals["ranked"]
-        return totals["total"]
+        return self.accounts.order_by().count()
 
     def __getitem__(self, index: slice) -> list[Account]:
-        if self.with_figure is None:
-            self.count()
-        start, stop, ranked = index.start or 0, index.stop, self.with_figure
-        rows = list(self.ranked[start : min(stop, ranked)]) if start < ranked else []
-        if stop > ranked:
-            rows += list(self.rest[max(start - ranked, 0) : stop - ranked])
-        return rows
+        start, stop = index.start or 0, index.stop
+        rows = list(self.ranked[start:stop])
+        if len(rows) == stop - start:
+            return rows
+        with_figure = start + len(rows) if rows or not start else self.ranked.order_by().count()
+        return rows + list(self.rest[max(start - with_figure, 0) : stop - with_figure])
 
 
 class CountedPage:
