@@ -26,6 +26,7 @@ class AccountFilter(django_filters.FilterSet):
     executive_sponsor = django_filters.ModelChoiceFilter(label=_("Sponsor"), queryset=User.objects.none())
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=[])
     country = django_filters.ChoiceFilter(label=_("Country"), choices=country_choices)
+
     class Meta:
         model = Account
         fields = ["q", "status", "kam", "executive_sponsor", "industry", "country"]
