@@ -1,10 +1,14 @@
-"""The nightly recompute of every account's score, set-based.
+"""The nightly recompute of every account's score, set-based, in the database.
 
-SQL aggregates every metric for all accounts in a handful of queries, `programme.scoring.formulas`
-turns them into scores in one pass in memory (the same functions the what-if calls), the results go
-to a temporary staging table in chunks (COPY on PostgreSQL), and one short transaction at the end
-upserts the day's snapshots and the current scores from it with INSERT … SELECT … ON CONFLICT. A run
-that dies before that transaction leaves yesterday's results."""
+SQL aggregates every metric for all accounts into work tables; programme/scoring/sql.py (the SQL
+twin of `programme.scoring.formulas`, built from its constants) ranks them with window functions
+into a work table, then weighs groups and overall score, CLV, quadrant and recommendation chunk by
+chunk into a staging table, and one short transaction at the end upserts the day's snapshots and
+the current scores from it with INSERT … SELECT … ON CONFLICT. No account's figures pass through
+Python. A run that dies before that transaction leaves yesterday's results.
+
+`gather` and `score_all` score in Python over the same figures (the what-if's way, and the
+reference the SQL is tested against)."""
 
 from __future__ import annotations
 
