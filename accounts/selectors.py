@@ -13,9 +13,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -37,20 +35,6 @@ def window_sum(field: str, start, end) -> Subquery:
         .values("total")
     )
     return Subquery(total, output_field=DecimalField(max_digits=18, decimal_places=2))
-
-
-def account_list(*, user) -> QuerySet[Account]:
-    """The accounts `user` may see, with KAM, sponsor and trailing-12-month figures in the account's rows."""
-    start, end = trailing_twelve_months()
-    return (
-        permissions.visible_accounts(user, Account.objects.current())
-        .select_related("kam", "executive_sponsor")
-        .annotate(
-            t12m_revenue=window_sum("revenue", start, end),
-            t12m_margin_after_cost_to_serve=window_sum("gross_margin", start, end)
-            - Coalesce(window_sum("cost_to_serve", start, end), Value(Decimal("0"))),
-        )
-    )
 
 
 def people_in_charge(*, user, role: str) -> QuerySet[User]:

@@ -1,8 +1,8 @@
-"""The account's own pages: the list, identity, team and figures, and its plans.
+"""The account's own pages: identity, team and figures, and its plans.
 
-The account page itself and its Measures page show programme scores and reporting-currency figures,
-so they are routed from programme/workspace/urls.py and programme/measures/urls.py; kam/urls.py puts
-all three under /accounts/ in the `accounts` namespace.
+The account list, the account page itself and its Measures page show programme scores and
+reporting-currency figures, so they are routed from programme/workspace/urls.py and
+programme/measures/urls.py; kam/urls.py puts all three under /accounts/ in the `accounts` namespace.
 """
 
 from django.urls import path
@@ -12,7 +12,6 @@ from accounts.imports import urls as imports_urls
 from accounts.plans import urls as plans_urls
 
 urlpatterns = [
-    path("", views.account_list, name="list"),
     path("language/", views.language_set, name="language"),
     path("new/", views.account_create, name="create"),
     path("<int:account_id>/edit/", views.account_edit, name="edit"),

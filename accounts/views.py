@@ -9,19 +9,17 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions, selectors, services
-from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, AccountKamForm, FinancialPeriodForm, TeamMemberForm
-from accounts.models import Account, Stakeholder
+from accounts.models import Stakeholder
 from accounts.stakeholders import services as stakeholder_services
 from accounts.stakeholders.forms import (
     InteractionForm,
@@ -31,41 +29,7 @@ from kam.core import conflicts
 from kam.core.clients import client_address
 from kam.core.ratelimit import within_limit
 
-PAGE_SIZE = 50
-
 RESET_WINDOW_SECONDS = 60 * 60
-
-
-@login_required
-@require_GET
-def account_list(request):
-    user = request.user
-    account_filter = AccountFilter(
-        request.GET,
-        queryset=selectors.account_list(user=user),
-        kams=selectors.people_in_charge(user=user, role="kam"),
-        sponsors=selectors.people_in_charge(user=user, role="executive_sponsor"),
-        industries=selectors.industries(user=user),
-    )
-    accounts = account_filter.qs if account_filter.is_valid() else Account.objects.none()
-    if not account_filter.form.cleaned_data.get("sort"):
-        accounts = accounts.order_by("name", "pk")
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "accounts/account_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(
-        request,
-        template,
-        {
-            "filter": account_filter,
-            "page": page,
-            "query": query.urlencode(),
-            "can_create": permissions.can_manage_programme(user),
-        },
-    )
 
 
 def form_page(request, form, *, account, title, save, success_message, describe=None):

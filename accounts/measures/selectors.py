@@ -543,9 +543,16 @@ class ProgrammeMeasures:
 
 
 def programme_measures(
-    measured: dict[int, AccountMeasures], *, rates: RateTable, today: date | None = None
+    measured: dict[int, AccountMeasures],
+    *,
+    rates: RateTable,
+    today: date | None = None,
+    retention: tuple[Decimal | None, Decimal | None] | None = None,
 ) -> ProgrammeMeasures:
-    """KPIs over the key accounts' measures, plus retention from the lifecycle history (two queries)."""
+    """KPIs over the key accounts' measures, plus retention from the lifecycle history (two queries).
+
+    `retention` (key accounts kept, candidates' revenue kept), when the caller has it stored per
+    account, spares reading every account's lifecycle and months."""
     today = today or timezone.localdate()
     values = list(measured.values())
     nps = [m.nps for m in values if m.nps is not None]
@@ -558,7 +565,7 @@ def programme_measures(
     stages = [(s, str(label), counts[s]) for s, label in RelationshipStage.choices]
     if counts[""]:
         stages.append(("", str(_("Not set")), counts[""]))
-    retained_keys, revenue_retained = programme_retention(today=today, rates=rates)
+    retained_keys, revenue_retained = retention or programme_retention(today=today, rates=rates)
     return ProgrammeMeasures(
         average_nps=measures.mean(nps),
         key_account_retention=retained_keys,
@@ -567,6 +574,26 @@ def programme_measures(
         total_margin=margin,
         return_on_investment=measures.return_on_investment(margin, investment),
         stages=stages,
+    )
+
+
+# Retention compares today with this many days ago.
+RETENTION_LOOKBACK_DAYS = 365
+
+
+def status_a_year_ago_sql(day_parameter: str) -> str:
+    """SQL twin of the status retention reads for each current account: its last recorded lifecycle
+    step on the day (`day_parameter`, a named parameter), or without one, key if key since before
+    it, candidate if never key, '' otherwise. Columns `account_id, status_then`."""
+    day = f"%({day_parameter})s"
+    return (
+        "SELECT a.id AS account_id, COALESCE(step.to_status, CASE "
+        f"WHEN a.key_since <= {day} THEN '{LifecycleStatus.KEY}' "
+        f"WHEN a.key_since IS NULL THEN '{LifecycleStatus.CANDIDATE}' ELSE '' END) AS status_then "
+        "FROM accounts_account a LEFT JOIN (SELECT account_id, to_status, ROW_NUMBER() OVER ("
+        "PARTITION BY account_id ORDER BY effective_on DESC, created_at DESC, id DESC) AS latest "
+        f"FROM accounts_lifecyclechange WHERE effective_on <= {day}) step "
+        "ON step.account_id = a.id AND step.latest = 1 WHERE a.archived_at IS NULL"
     )
 
 
@@ -584,7 +611,7 @@ def programme_retention(*, rates: RateTable, today: date | None = None):
     summed in SQL per currency and converted at the latest rate: one row per currency, not per account.
     """
     today = today or timezone.localdate()
-    a_year_ago = today - timedelta(days=365)
+    a_year_ago = today - timedelta(days=RETENTION_LOOKBACK_DAYS)
     accounts = Account.objects.current().annotate(status_then=_status_on(a_year_ago))
     key_then = Q(status_then=LifecycleStatus.KEY) | Q(status_then__isnull=True, key_since__lte=a_year_ago)
     rows = list(accounts.filter(key_then).values_list("pk", "status"))

@@ -145,6 +145,9 @@ class Account(models.Model):
         ]
         indexes = [
             models.Index(fields=["kam", "status"]),  # the executive sponsor's is its foreign key's own
+            # The account list's default order, a page at a time. Search by name has a trigram
+            # index on PostgreSQL (accounts/migrations/0017), outside the model: SQLite has none.
+            models.Index(fields=["name", "id"], name="account_name_id"),
         ]
 
     def __str__(self) -> str:

@@ -59,6 +59,7 @@ from kam.core.periods import add_months
 from programme.dashboard.matrix import MatrixLayout, MatrixPoint, layout_matrix
 from programme.dashboard.picture import MatrixPicture, matrix_picture
 from programme.dashboard.reasons import recommendation_reason, window_counts
+from programme.measures.selectors import stored_retention
 from programme.models import (
     PORTFOLIO_SCORE_TREND_DAYS,
     AccountScore,
@@ -686,8 +687,8 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
 def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programme, ProgrammeMeasures]:
     """The programme's measures (NPS, retention, return, stages): a fragment loaded after the page.
 
-    Its retention figures read every account's lifecycle and revenue (seconds at 100,000 accounts),
-    so the dashboard itself does not wait for them.
+    Its retention figures are one aggregate over the score rows (the recompute stores each account's
+    status a year ago and both years' revenue), not a read of every account's lifecycle and months.
     """
     today = today or timezone.localdate()
     programme = Programme.load()
@@ -698,7 +699,8 @@ def dashboard_programme_measures(*, today: date | None = None) -> tuple[Programm
     cached = cache.get(key)
     if cached is None:
         rows = dashboard_key_rows(today=today, rates=rates, measures=True)
-        cached = programme_measures({r.account.pk: r.measures for r in rows}, today=today, rates=rates)
+        measured = {r.account.pk: r.measures for r in rows}
+        cached = programme_measures(measured, today=today, rates=rates, retention=stored_retention())
         cache.set(key, cached, TOTALS_CACHE_SECONDS)
     return programme, cached
 

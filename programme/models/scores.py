@@ -185,7 +185,8 @@ class ScoreFigures(models.Model):
     recommendation = models.CharField(
         _("recommendation"), max_length=12, choices=Recommendation.choices, default=Recommendation.NONE
     )
-    # Per criterion: {"<criterion id>": {"value": metric value or null, "score": 0-10 or null, "source": ...}}
+    # Per criterion scored from data: {"<criterion id>": [metric value or null, 0-10 or null]}; the
+    # scores by hand are the manual scores' own (rows from before compaction hold {"value", "score"}).
     breakdown = models.JSONField(_("breakdown by criterion"), default=dict, blank=True)
 
     class Meta:
@@ -196,16 +197,52 @@ class ScoreFigures(models.Model):
         return self.completeness >= COMPLETENESS_REQUIRED
 
 
+# The score table's fillfactor on PostgreSQL: room on each page for the nightly rewrite of a row to
+# stay on its page (a HOT update, no index touched) rather than bloat the table.
+ACCOUNT_SCORE_FILLFACTOR = 70
+
+
 class AccountScore(ScoreFigures):
-    """The account's current score: the latest recompute's figures."""
+    """The account's current score: the latest recompute's figures.
+
+    With the trailing-12-month figures the account list sorts by, in the programme's reporting
+    currency: revenue here, gross margin and cost-to-serve as CLV's inputs (clv_margin,
+    clv_cost_to_serve), and the margin after cost-to-serve. Indexed with the account's id so that
+    a page sorted by one of them is an index scan in either direction; they change when a month
+    closes or a rate is entered, so most nights' rewrites leave these indexes alone.
+    """
 
     account = models.OneToOneField("accounts.Account", on_delete=models.CASCADE, related_name="score")
     computed_at = models.DateTimeField(_("computed at"))
+    t12m_revenue = models.DecimalField(
+        _("revenue, trailing 12 months (reporting currency)"), null=True, blank=True, **MONEY
+    )
+    t12m_margin_after_cost_to_serve = models.DecimalField(
+        _("margin after cost-to-serve, trailing 12 months (reporting currency)"),
+        null=True,
+        blank=True,
+        **MONEY,
+    )
+
+    # For the programme's retention (the champion's measures): the 12 months before the trailing
+    # year, and the account's lifecycle status a year before the run (from its recorded steps).
+    previous_t12m_revenue = models.DecimalField(
+        _("revenue, the 12 months before (reporting currency)"), null=True, blank=True, **MONEY
+    )
+    status_a_year_ago = models.CharField(_("lifecycle status a year ago"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("account score")
         verbose_name_plural = _("account scores")
-        indexes = [models.Index(fields=["quadrant"]), models.Index(fields=["overall"])]
+        indexes = [
+            models.Index(fields=["quadrant"]),
+            models.Index(fields=["overall"]),
+            models.Index(fields=["t12m_revenue", "account"], name="score_t12m_revenue"),
+            models.Index(fields=["clv_margin", "account"], name="score_t12m_gross_margin"),
+            models.Index(
+                fields=["t12m_margin_after_cost_to_serve", "account"], name="score_t12m_margin_after_cts"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.overall}"

@@ -1,10 +1,14 @@
-"""The nightly recompute of every account's score, set-based.
+"""The nightly recompute of every account's score, set-based, in the database.
 
-SQL aggregates every metric for all accounts in a handful of queries, `programme.scoring.formulas`
-turns them into scores in one pass in memory (the same functions the what-if calls), the results go
-to a temporary staging table in chunks (COPY on PostgreSQL), and one short transaction at the end
-upserts the day's snapshots and the current scores from it with INSERT … SELECT … ON CONFLICT. A run
-that dies before that transaction leaves yesterday's results."""
+SQL aggregates every metric for all accounts into work tables; programme/scoring/sql.py (the SQL
+twin of `programme.scoring.formulas`, built from its constants) ranks them with window functions
+into a work table, then weighs groups and overall score, CLV, quadrant and recommendation chunk by
+chunk into a staging table, and one short transaction at the end upserts the day's snapshots and
+the current scores from it with INSERT … SELECT … ON CONFLICT. No account's figures pass through
+Python. A run that dies before that transaction leaves yesterday's results.
+
+`gather` and `score_all` score in Python over the same figures (the what-if's way, and the
+reference the SQL is tested against)."""
 
 from __future__ import annotations
 
@@ -21,15 +25,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.measures.selectors import RETENTION_LOOKBACK_DAYS, status_a_year_ago_sql
 from accounts.models import ExchangeRate
 from accounts.stakeholders.relationships import contact_window_start
-from kam.core.bulk_insert import analyze, insert_rows
+from kam.core.bulk_insert import analyze
 from kam.core.periods import add_months, month_start
 from programme.models import (
     AccountScore,
@@ -44,6 +48,7 @@ from programme.models import (
 )
 from programme.scoring import formulas as scoring
 from programme.scoring import metrics
+from programme.scoring import sql as scoring_sql
 
 CHUNK_SIZE = 5000
 
@@ -85,6 +90,24 @@ FIGURE_COLUMNS = [
 ]
 
 
+# The current score's own columns, beside the figures a snapshot keeps too.
+CURRENT_COLUMNS = [
+    "t12m_revenue",
+    "t12m_margin_after_cost_to_serve",
+    "previous_t12m_revenue",
+    "status_a_year_ago",
+]
+
+
+STAGED_COLUMNS = ["account_id", *FIGURE_COLUMNS, *CURRENT_COLUMNS]
+
+
+RANKED_TABLE = "scoring_ranked"
+
+
+STATUS_TABLE = "scoring_status_then"  # each account's lifecycle status a year ago, for retention
+
+
 class RecomputeBusy(Exception):
     """Another recompute holds the lock: two runs never overlap."""
 
@@ -119,6 +142,19 @@ class ScoringSettings:
             default_retention=float(programme.default_retention),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def sql(self) -> scoring_sql.Settings:
+        return scoring_sql.Settings(
+            attractiveness_share=self.attractiveness_share,
+            entry_threshold=self.entry_threshold,
+            exit_threshold=self.exit_threshold,
+            attractiveness_cutoff=self.attractiveness_cutoff,
+            relationship_cutoff=self.relationship_cutoff,
+            discount_rate=self.discount_rate,
+            horizon_years=self.horizon_years,
+            default_retention=self.default_retention,
+        )
 
     @property
     def thresholds(self) -> scoring.Thresholds:
@@ -229,26 +265,29 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
 
 
 def _drop_work_tables(cursor) -> None:
-    for table in (RATES_TABLE, FINANCIALS_TABLE, STAGING_TABLE):
+    for table in (RATES_TABLE, FINANCIALS_TABLE, RANKED_TABLE, STATUS_TABLE, STAGING_TABLE):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings, today: date) -> Gathered:
-    """Every current account's metric values, CLV inputs and recent history, in one streamed query."""
+def values_sql(
+    *, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings, today: date
+) -> tuple[str, dict, list[str]]:
+    """Every current account's metric values, CLV inputs and recent history, one row each, ordered by
+    id: (SQL over the work tables, its parameters, the names of its columns after `id, status`)."""
     needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA and metrics.get(r.metric)})
     window = _window(today)
     window["window_start"] = today - timedelta(days=settings.window_days)
     window["reporting_currency"] = settings.reporting_currency  # the measures' money metrics
     select = [
-        "a.id",
-        "a.status",
-        "CAST(a.retention_estimate AS double precision)",
-        *(f"CAST(f.{name} AS double precision)" for name in metrics.FINANCIAL_COLUMNS),
-        "h.snapshots",
-        "h.scored",
-        "CAST(h.lowest AS double precision)",
-        "CAST(h.highest AS double precision)",
-        "CASE WHEN hf.first_taken_on <= %(window_start)s THEN 1 ELSE 0 END",
+        "a.id AS account_id",
+        "a.status AS status",
+        "CAST(a.retention_estimate AS double precision) AS retention",
+        *(f"CAST(f.{name} AS double precision) AS {name}" for name in metrics.FINANCIAL_COLUMNS),
+        "COALESCE(h.snapshots, 0) AS h_snapshots",
+        "COALESCE(h.scored, 0) AS h_scored",
+        "CAST(h.lowest AS double precision) AS h_lowest",
+        "CAST(h.highest AS double precision) AS h_highest",
+        "CASE WHEN hf.first_taken_on <= %(window_start)s THEN 1 ELSE 0 END AS h_covers",
     ]
     history = ["h_snapshots", "h_scored", "h_lowest", "h_highest", "h_covers"]
     base = ["retention", *metrics.FINANCIAL_COLUMNS, *history]
@@ -256,10 +295,10 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
     for i, name in enumerate(needed):
         metric = metrics.REGISTRY[name]
         if metric.expression:
-            select.append(f"CAST({metric.expression} AS double precision)")
+            select.append(f"CAST({metric.expression} AS double precision) AS m_{name}")
         elif metric.sql:
             joins.append(f"LEFT JOIN ({metric.sql}) m{i} ON m{i}.account_id = a.id")
-            select.append(f"CAST(m{i}.value AS double precision)")
+            select.append(f"CAST(m{i}.value AS double precision) AS m_{name}")
         else:
             continue
         metric_columns.append(name)
@@ -280,17 +319,22 @@ def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings,
         ) hf ON hf.account_id = a.id
         {" ".join(joins)}
         WHERE a.archived_at IS NULL
-        ORDER BY a.id
     """
+    return sql, window, [*base, *metric_columns]
+
+
+def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings, today: date) -> Gathered:
+    """Every current account's metric values, CLV inputs and recent history, in one streamed query
+    (the what-if's input; the recompute scores in SQL instead)."""
+    sql, window, names = values_sql(rules=rules, settings=settings, today=today)
     gathered = Gathered(today=today)
-    names = [*base, *metric_columns]
     columns = [array("d") for _name in names]
     nan = math.nan
     with connection.cursor() as cursor:
         _prepare_financials(cursor, window=window, reporting_currency=settings.reporting_currency)
     # A server-side cursor on PostgreSQL: 100,000 rows stream instead of landing in memory at once.
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, window)
+        cursor.execute(f"{sql} ORDER BY a.id", window)
         while rows := cursor.fetchmany(CHUNK_SIZE):
             by_column = list(zip(*rows, strict=True))
             gathered.account_ids.extend(by_column[0])
@@ -495,40 +539,6 @@ def score_all(
         yield Scored(result, figures, "{" + ",".join(entries) + "}" if breakdown else "")
 
 
-def _rounded(value: float | None, places: int) -> str | None:
-    return None if value is None else f"{value:.{places}f}"
-
-
-def _staging_row(scored: Scored, settings: ScoringSettings) -> tuple:
-    r, clv = scored.result, scored.clv
-    has_clv = clv.clv is not None
-    return (
-        r.account_id,
-        _rounded(r.attractiveness.score, 2),
-        _rounded(r.relationship.score, 2),
-        _rounded(r.overall.score, 2),
-        _rounded(r.attractiveness.completeness, 3),
-        _rounded(r.relationship.completeness, 3),
-        _rounded(r.overall.completeness, 3),
-        _rounded(clv.clv, 2),
-        _rounded(clv.margin, 2),
-        _rounded(clv.cost_to_serve, 2),
-        _rounded(clv.growth, 4) if has_clv else None,
-        _rounded(clv.retention, 3) if has_clv else None,
-        _rounded(settings.discount_rate, 4) if has_clv else None,
-        settings.horizon_years if has_clv else None,
-        r.quadrant,
-        r.recommendation,
-        scored.breakdown,
-    )
-
-
-class _StagingTable:
-    # `insert_rows` wants a model; the staging table is a temporary one with the snapshot's columns.
-    class _meta:
-        db_table = STAGING_TABLE
-
-
 @contextmanager
 def recompute_lock() -> Iterator[None]:
     """One run at a time, across processes, freed when its process dies: a PostgreSQL advisory lock,
@@ -649,48 +659,78 @@ def recompute_scores(
 def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size: int) -> None:
     settings = ScoringSettings.of(Programme.load())
     rules = active_rules()
+    dialect = scoring_sql.Dialect(connection.vendor)
     try:
-        gathered = gather(rules=rules, settings=settings, today=today)
-        _progress(run, accounts_total=len(gathered.account_ids), accounts_processed=0)
-        if on_total:
-            on_total(len(gathered.account_ids))
+        values, window, _names = values_sql(rules=rules, settings=settings, today=today)
+        ranked = scoring_sql.ranked_sql(values, rules=rules, settings=settings.sql, today=today, d=dialect)
         with connection.cursor() as cursor:
+            _prepare_financials(cursor, window=window, reporting_currency=settings.reporting_currency)
+            # Percentile ranks need every account at once: ranked whole, into a work table.
+            cursor.execute(f"DROP TABLE IF EXISTS {RANKED_TABLE}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {RANKED_TABLE} AS {ranked}", window)
+            cursor.execute(f"CREATE INDEX {RANKED_TABLE}_n ON {RANKED_TABLE} (n)")
+            cursor.execute(f"DROP TABLE IF EXISTS {STATUS_TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STATUS_TABLE} AS {status_a_year_ago_sql('a_year_ago')}",
+                {"a_year_ago": today - timedelta(days=RETENTION_LOOKBACK_DAYS)},
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {RANKED_TABLE}")
+            total = cursor.fetchone()[0]
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
-            columns = ", ".join(["account_id", *FIGURE_COLUMNS])
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGING_TABLE} AS "
-                f"SELECT {columns} FROM programme_scoresnapshot WHERE 1 = 0"
+                f"SELECT {', '.join(STAGED_COLUMNS)} FROM {AccountScore._meta.db_table} WHERE 1 = 0"
             )
-        batch, done = [], 0
-        for scored in score_all(gathered, rules=rules, settings=settings, manual=manual_entries(rules=rules)):
-            batch.append(_staging_row(scored, settings))
-            if len(batch) >= chunk_size:
-                done += _stage(batch, run, done, progress)
-                batch = []
-        done += _stage(batch, run, done, progress)
-        analyze(STAGING_TABLE)  # a temporary table: autovacuum never analyzes it
-        _publish(run, today=today, processed=done)
-        analyze(AccountScore._meta.db_table)
-        # The champion's first what-if of the day then starts from these figures, not a new gather.
-        cache.set(preview_cache_key(rules, settings, today), gathered, PREVIEW_CACHE_SECONDS)
+        _progress(run, accounts_total=total, accounts_processed=0)
+        if on_total:
+            on_total(total)
+        # Groups, overall score, quadrant, recommendation and breakdown, chunk by chunk: progress shows.
+        select = scoring_sql.staged_sql(
+            f"SELECT r.*, st.status_then FROM {RANKED_TABLE} r "
+            f"LEFT JOIN {STATUS_TABLE} st ON st.account_id = r.account_id WHERE r.n > %s AND r.n <= %s",
+            rules=rules,
+            settings=settings.sql,
+            today=today,
+            d=dialect,
+        )
+        statement = f"INSERT INTO {STAGING_TABLE} ({', '.join(STAGED_COLUMNS)}) {select}"
+        done = 0
+        for start in range(0, total, chunk_size):
+            done += _stage(Chunk(statement, start, start + chunk_size), run, done, progress)
+        written = _publish(run, today=today, processed=done)
+        if written > total // 10:
+            # Many rows new or moved (the first run, a new month): fresh statistics for the lists
+            # that sort by them now, rather than when autovacuum comes by.
+            analyze(AccountScore._meta.db_table)
     finally:
         with connection.cursor() as cursor:
             _drop_work_tables(cursor)
 
 
-def _stage(batch: list[tuple], run: RecomputeRun, done: int, progress) -> int:
-    insert_rows(_StagingTable, ["account_id", *FIGURE_COLUMNS], batch)
-    _progress(run, accounts_processed=done + len(batch))
+@dataclass(frozen=True)
+class Chunk:
+    """Ranked rows numbered above `after` up to `upto`, and the statement that stages them."""
+
+    statement: str
+    after: int
+    upto: int
+
+
+def _stage(chunk: Chunk, run: RecomputeRun, done: int, progress) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(chunk.statement, [chunk.after, chunk.upto])
+        staged = cursor.rowcount
+    _progress(run, accounts_processed=done + staged)
     if progress:
-        progress(len(batch))
-    return len(batch)
+        progress(staged)
+    return staged
 
 
 @transaction.atomic
-def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
-    """All or nothing: today's snapshots and the current scores change together, with the run's outcome."""
+def _publish(run: RecomputeRun, *, today: date, processed: int) -> int:
+    """All or nothing: today's snapshots and the current scores change together, with the run's outcome.
+    Returns how many current scores were written (new or changed)."""
     columns = ", ".join(FIGURE_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in FIGURE_COLUMNS)
     snapshot, current = ScoreSnapshot._meta.db_table, AccountScore._meta.db_table
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -715,20 +755,24 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> None:
         # changed are written: most nights most figures stand still (months close monthly), so
         # `computed_at` says when an account's figures last changed, and the CRM re-reads only those.
         distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-        changed = " OR ".join(f"{current}.{c} {distinct} EXCLUDED.{c}" for c in FIGURE_COLUMNS)
+        every = [*FIGURE_COLUMNS, *CURRENT_COLUMNS]
+        changed = " OR ".join(f"{current}.{c} {distinct} EXCLUDED.{c}" for c in every)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in every)
         cursor.execute(
-            f"INSERT INTO {current} (account_id, computed_at, {columns}) "
-            f"SELECT account_id, %s, {columns} FROM {STAGING_TABLE} WHERE 1 = 1 "
+            f"INSERT INTO {current} (account_id, computed_at, {', '.join(every)}) "
+            f"SELECT account_id, %s, {', '.join(every)} FROM {STAGING_TABLE} WHERE 1 = 1 "
             f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates} "
             f"WHERE {changed}",
             [now],
         )
+        written = cursor.rowcount
     _progress(
         run,
         status=RecomputeStatus.SUCCEEDED,
         finished_at=timezone.now(),
         accounts_processed=processed,
     )
+    return written
 
 
 PREVIEW_CACHE_SECONDS = 24 * 3600  # the key changes with every recompute; this only bounds memory

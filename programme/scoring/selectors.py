@@ -101,6 +101,16 @@ def trend(snapshots: list[tuple[date, object, object]]) -> Trend:
     )
 
 
+def _data_line(item) -> tuple[float | None, float | None]:
+    """(value, 0-10) of a criterion scored from data, from the stored breakdown: [value, score]
+    (a row written before the breakdown was compact holds {"value": ..., "score": ...})."""
+    if isinstance(item, list) and len(item) == 2:
+        return item[0], item[1]
+    if isinstance(item, dict):
+        return item.get("value"), item.get("score")
+    return None, None
+
+
 def score_card(*, user, account, today: date | None = None) -> ScoreCard:
     """The account's score, criterion by criterion, with the KAM's manual scores and the trend (5 queries)."""
     today = today or timezone.localdate()
@@ -119,18 +129,21 @@ def score_card(*, user, account, today: date | None = None) -> ScoreCard:
     }
     stale_count = missing = 0
     for criterion in criteria:
-        item = breakdown.get(str(criterion.pk), {})
         entry = manual.get(criterion.pk)
         stale = entry is not None and scoring.is_stale(entry.scored_on, today)
         if criterion.source == ScoringSource.MANUAL:
             stale_count += stale
             missing += entry is None
+            value = None if entry is None else float(entry.score)
+            earned = None if entry is None or stale else round(float(entry.score), 2)
+        else:
+            value, earned = _data_line(breakdown.get(str(criterion.pk)))
         metric = metrics.get(criterion.metric)
         groups.setdefault(criterion.group, []).append(
             CriterionLine(
                 criterion=criterion,
-                value=item.get("value"),
-                score=item.get("score"),
+                value=value,
+                score=earned,
                 manual=entry,
                 stale=stale,
                 unit=metric.unit if metric else "",

@@ -44,7 +44,13 @@ from accounts.models import (
     PlanStatus,
     Stakeholder,
 )
-from accounts.selectors import FinancialSummary, summarise_financials, window_sum
+from accounts.selectors import (
+    FinancialSummary,
+    industries,
+    people_in_charge,
+    summarise_financials,
+    window_sum,
+)
 from accounts.stakeholders.pictures import influence_grid, org_chart
 from accounts.stakeholders.relationships import (
     attention_items,
@@ -64,6 +70,7 @@ from programme.models import (
     ScoreSnapshot,
     ScoringSource,
 )
+from programme.workspace.filters import AccountListFilter
 
 SPARKLINE_DAYS = 120
 MY_ACCOUNTS_PAGE_SIZE = 50
@@ -406,4 +413,86 @@ def account_page(*, user, account_id: int) -> AccountPage:
         can_change=permissions.can_change_account(user, account),
         can_log_interaction=permissions.can_log_interaction(user, account),
         can_manage_programme=permissions.can_manage_programme(user),
+    )
+
+
+# --- The account list -------------------------------------------------------------------------------
+
+ACCOUNT_LIST_PAGE_SIZE = 50
+
+
+class FiguresFirst:
+    """Accounts sorted by a trailing-12-month figure of the score row, paged through the figure's
+    index: the accounts with the figure in its order (ties by account id, as indexed), then the rest
+    by name: scored without figures, then not scored yet. The paginator counts the accounts (one
+    query, no join) and slices: one query for a page of figures, a second only where the page
+    reaches past them (and a count of them for a page wholly past them)."""
+
+    def __init__(self, accounts: QuerySet[Account], field: str, *, descending: bool):
+        tie = F("score__account_id")
+        order = [F(field).desc(), tie.desc()] if descending else [F(field).asc(), tie.asc()]
+        self.accounts = accounts
+        self.ranked = accounts.filter(**{f"{field}__isnull": False}).order_by(*order)
+        not_scored = Case(
+            When(score__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        self.rest = accounts.filter(**{f"{field}__isnull": True}).order_by(not_scored, "name", "pk")
+
+    def count(self) -> int:
+        return self.accounts.order_by().count()
+
+    def __getitem__(self, index: slice) -> list[Account]:
+        start, stop = index.start or 0, index.stop
+        rows = list(self.ranked[start:stop])
+        if len(rows) == stop - start:
+            return rows
+        with_figure = start + len(rows) if rows or not start else self.ranked.order_by().count()
+        return rows + list(self.rest[max(start - with_figure, 0) : stop - with_figure])
+
+
+@dataclass
+class AccountList:
+    filter: AccountListFilter
+    page: Page
+    query: str  # the filters and sort, without the page, for the pager's links
+    currency: str  # the programme's reporting currency, which the figures are in
+    can_create: bool
+
+
+def account_list(*, user, params) -> AccountList:
+    """The accounts `user` may see, searched, filtered and sorted, a page at a time in a fixed number
+    of queries, with the score row's trailing-12-month figures in the reporting currency."""
+    accounts = (
+        permissions.visible_accounts(user, Account.objects.current())
+        .select_related("kam", "executive_sponsor", "score")
+        .defer("score__breakdown")
+    )
+    account_filter = AccountListFilter(
+        params,
+        queryset=accounts,
+        kams=people_in_charge(user=user, role="kam"),
+        sponsors=people_in_charge(user=user, role="executive_sponsor"),
+        industries=industries(user=user),
+    )
+    valid = account_filter.is_valid()
+    listed = account_filter.qs if valid else Account.objects.none()
+    figure = account_filter.figure_sort() if valid else None
+    page_number = params.get("page")
+    # A search counts its matches and reads its page in two queries: the count is a bitmap scan of
+    # the trigram index; the page walks the name index to its first 50 matches. (One query with
+    # COUNT(*) OVER () would join every match to read 50: slower for a common word.)
+    if figure:
+        rows = FiguresFirst(listed, figure[0], descending=figure[1])
+    elif not account_filter.form.cleaned_data.get("sort"):
+        rows = listed.order_by("name", "pk")  # the (name, id) index
+    else:
+        rows = listed
+    query = params.copy()
+    query.pop("page", None)
+    return AccountList(
+        filter=account_filter,
+        page=Paginator(rows, ACCOUNT_LIST_PAGE_SIZE).get_page(page_number),
+        query=query.urlencode(),
+        currency=Programme.load().reporting_currency,
+        can_create=permissions.can_manage_programme(user),
     )

@@ -1,4 +1,4 @@
-"""The KAM's workspace: My accounts, the account page with its inline stakeholder-map and
+"""The KAM's workspace: the account list, My accounts, the account page with its inline stakeholder-map and
 interaction editors, and the champion's lifecycle change. Mounted under /accounts/ by kam/urls.py."""
 
 from django.urls import path
@@ -10,6 +10,7 @@ PERSON = "<int:account_id>/map/<int:stakeholder_id>/"
 INTERACTION = "<int:account_id>/interactions/<int:interaction_id>/"
 
 urlpatterns = [
+    path("", views.account_list, name="list"),
     path("mine/", views.my_accounts, name="my_accounts"),
     path("<int:account_id>/", views.account_detail, name="detail"),
     path("<int:account_id>/lifecycle/", programme_views.lifecycle_change, name="lifecycle"),

@@ -1,5 +1,6 @@
-"""The KAM's workspace: My accounts and the account page, with the inline (htmx) stakeholder-map and
-interaction editors. Thin: ask accounts.permissions, call a selector or a service, render a section.
+"""The KAM's workspace: the account list, My accounts and the account page, with the inline (htmx)
+stakeholder-map and interaction editors. Thin: ask accounts.permissions, call a selector or a service,
+render a section.
 
 An htmx edit answers with the section it changed plus the sections that depend on it, out of band;
 without htmx, the whole page."""
@@ -101,6 +102,16 @@ def _full_page(request, context: dict, *, status: int = 200):
     score_card = scoring_selectors.score_card(user=request.user, account=context["account"])
     context |= {"score_card": score_card}
     return render(request, "accounts/account_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def account_list(request):
+    listing = workspace_selectors.account_list(user=request.user, params=request.GET)
+    template = "accounts/account_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, {"listing": listing, "filter": listing.filter, "page": listing.page})
 
 
 @login_required

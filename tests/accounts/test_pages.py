@@ -52,19 +52,6 @@ def test_filter_by_kam_and_sponsor(client, champion, account, other_account, kam
     assert _names(client.get(reverse("accounts:list"), {"executive_sponsor": sponsor.pk})) == ["Baltic Steel"]
 
 
-def test_sort_by_margin_puts_accounts_without_figures_last(client, champion, account, other_account):
-    client.force_login(champion)
-    last_month = add_months(month_start(timezone.localdate()), -1)
-    FinancialPeriodFactory(account=other_account, period=last_month, gross_margin=Decimal("900"))
-    FinancialPeriodFactory(account=account, period=last_month, gross_margin=Decimal("100"))
-    AccountFactory(name="Aardvark Without Figures")
-    assert _names(client.get(reverse("accounts:list"), {"sort": "-margin"}))[:3] == [
-        "Lyon Chimie",
-        "Baltic Steel",
-        "Aardvark Without Figures",
-    ]
-
-
 def test_list_is_paginated(client, champion):
     client.force_login(champion)
     AccountFactory.create_batch(55)

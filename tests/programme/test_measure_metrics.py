@@ -65,7 +65,7 @@ def test_every_measure_is_in_the_registry():
 def test_the_recompute_measures_each_account_against_hand_worked_numbers(world):
     engine.recompute_scores(today=TODAY)
     breakdown = AccountScore.objects.get(account=world["account"]).breakdown
-    value = {name: breakdown[str(c.pk)]["value"] for name, c in world["criteria"].items()}
+    value = {name: breakdown[str(c.pk)][0] for name, c in world["criteria"].items()}
     assert value["nps"] == pytest.approx(40.0)  # (3 promoters - 1 detractor) / 5
     assert value["csat"] == pytest.approx(4.5)
     assert value["repeat_order_rate"] == pytest.approx(75.0)  # 9 of 12 months
@@ -79,7 +79,7 @@ def test_the_recompute_measures_each_account_against_hand_worked_numbers(world):
 def test_an_account_without_measures_is_missing_on_them_not_zero(world):
     engine.recompute_scores(today=TODAY)
     breakdown = AccountScore.objects.get(account=world["bare"]).breakdown
-    assert all(breakdown[str(c.pk)]["value"] is None for c in world["criteria"].values())
+    assert all(breakdown[str(c.pk)][0] is None for c in world["criteria"].values())
 
 
 def test_the_registry_names_the_recomputes_financials_table():

@@ -69,7 +69,7 @@ def test_scores_groups_completeness_and_breakdown_are_stored(world):
     engine.recompute_scores(today=TODAY)
     eur = AccountScore.objects.get(account=world["eur"])
     # Revenue: EUR 12,000 beats PLN's 3,000 EUR; the account without figures has no value.
-    assert eur.breakdown[str(world["revenue"].pk)] == {"value": 12000.0, "score": 10.0, "source": "data"}
+    assert eur.breakdown[str(world["revenue"].pk)] == [12000.0, 10.0]  # [value, 0-10]
     assert eur.attractiveness == Decimal("100") and eur.relationship == Decimal("80")
     assert eur.overall == Decimal("92")  # 0.6 · 100 + 0.4 · 80
     assert eur.completeness == Decimal("1") and eur.quadrant == "strategic"

@@ -21,7 +21,7 @@ METRICS = ["decision_makers_covered", "active_contacts_90d"]
 
 def _values(account, criteria):
     breakdown = AccountScore.objects.get(account=account).breakdown
-    return {name: breakdown[str(c.pk)]["value"] for name, c in criteria.items()}
+    return {name: breakdown[str(c.pk)][0] for name, c in criteria.items()}
 
 
 def test_people_mapped_but_not_covered_or_met_count_as_zero_and_nobody_mapped_as_missing(programme):
