@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import LifecycleStatus
 from programme.models import (
@@ -42,32 +42,32 @@ def window_counts(account_ids: list[int], programme: Programme, today: date) -> 
 
 ABOVE_ENTRY = (
     "above_entry",
-    _lazy(
+    gettext_lazy(
         "Overall %(overall)s; at or above the entry threshold %(entry)s "
         "in %(count)s of %(total)s snapshots of the last %(days)s days."
     ),
 )
 BELOW_ENTRY = (
     "below_entry",
-    _lazy(
+    gettext_lazy(
         "Overall %(overall)s; below the entry threshold %(entry)s "
         "in %(count)s of %(total)s snapshots of the last %(days)s days."
     ),
 )
 REASONS = {
     Recommendation.ADD: ABOVE_ENTRY,
-    Recommendation.REVIEW_FOR_EXIT: ("below_exit", _lazy(
+    Recommendation.REVIEW_FOR_EXIT: ("below_exit", gettext_lazy(
         "Overall %(overall)s; below the exit threshold %(exit)s "
         "in %(count)s of %(total)s snapshots of the last %(days)s days."
     )),
     Recommendation.WATCH: BELOW_ENTRY,
 }  # fmt: skip
 # A candidate above the line that is not proposed: it has not stayed there for the whole window.
-NOT_HELD = ("above_entry", _lazy(
+NOT_HELD = ("above_entry", gettext_lazy(
     "Overall %(overall)s; at or above the entry threshold %(entry)s in only %(count)s of %(total)s "
     "snapshots of the last %(days)s days: not proposed until it holds for the whole window."
 ))  # fmt: skip
-INCOMPLETE = _lazy(
+INCOMPLETE = gettext_lazy(
     "Overall %(overall)s from an incomplete score: %(share)s %% of the criteria's weight is scored, "
     "%(required)s %% is needed. It cannot be judged until the rest is scored."
 )

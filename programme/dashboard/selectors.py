@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.measures.plausibility import data_warnings, implausible_counts, plausible_share_of_wallet
 from accounts.measures.selectors import (
@@ -273,21 +273,21 @@ LEAGUE_SORTS = {
 DEFAULT_SORT = "-clv"
 # (sort key, heading, numeric): the league table's columns, in order.
 LEAGUE_COLUMNS = [
-    ("name", _lazy("Account"), False),
-    ("clv", _lazy("Lifetime value"), True),
-    ("margin", _lazy("Margin after cost-to-serve"), True),
-    ("overall", _lazy("Score"), True),
-    ("trend", format_lazy(_lazy("Trend, {days} days"), days=PORTFOLIO_SCORE_TREND_DAYS), True),
-    ("quadrant", _lazy("Quadrant"), False),
-    ("kam", _lazy("KAM"), False),
-    ("sponsor", _lazy("Sponsor"), False),
-    ("plan", _lazy("Plan"), False),
-    ("visit", _lazy("Last executive visit"), False),
-    ("health", _lazy("Relationship health"), False),
-    ("nps", _lazy("NPS"), True),
-    ("wallet", _lazy("Share of wallet"), True),
-    ("stage", _lazy("Relationship stage"), False),
-    ("return", _lazy("Return on investment"), True),
+    ("name", gettext_lazy("Account"), False),
+    ("clv", gettext_lazy("Lifetime value"), True),
+    ("margin", gettext_lazy("Margin after cost-to-serve"), True),
+    ("overall", gettext_lazy("Score"), True),
+    ("trend", format_lazy(gettext_lazy("Trend, {days} days"), days=PORTFOLIO_SCORE_TREND_DAYS), True),
+    ("quadrant", gettext_lazy("Quadrant"), False),
+    ("kam", gettext_lazy("KAM"), False),
+    ("sponsor", gettext_lazy("Sponsor"), False),
+    ("plan", gettext_lazy("Plan"), False),
+    ("visit", gettext_lazy("Last executive visit"), False),
+    ("health", gettext_lazy("Relationship health"), False),
+    ("nps", gettext_lazy("NPS"), True),
+    ("wallet", gettext_lazy("Share of wallet"), True),
+    ("stage", gettext_lazy("Relationship stage"), False),
+    ("return", gettext_lazy("Return on investment"), True),
 ]
 
 

@@ -57,13 +57,15 @@ def test_queueing_work_with_redis_down_ends_in_one_clear_line(programme_file):
     assert time.monotonic() - started < 30  # the broker's retries are few and quick
 
 
-def test_a_recompute_with_redis_down_goes_on_without_the_cache_and_says_so_once(programme_file):
+def test_a_recompute_with_redis_down_goes_on_and_warns_at_most_once(programme_file):
+    """The recompute needs no cache (the dashboard's cached figures are keyed by the last run, so a new
+    run makes them stale by itself); should anything in it touch the cache, one warning says so."""
     done = run("manage.py", "recompute_scores", database=programme_file, **redis_down())
     assert done.returncode == 0, done.stderr
     assert "Recomputed 20 accounts" in done.stdout
     assert "Traceback" not in done.stderr
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
-    assert len(warnings) == 1 and "cache unreachable, going on without it" in warnings[0]
+    assert len(warnings) <= 1 and all("cache unreachable, going on without it" in w for w in warnings)
 
 
 # A real recompute that stops, holding the lock, once it knows how many accounts it scores, until told
