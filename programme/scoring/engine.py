@@ -96,6 +96,7 @@ CURRENT_COLUMNS = [
     "t12m_margin_after_cost_to_serve",
     "previous_t12m_revenue",
     "status_a_year_ago",
+    "criterion_scores",
 ]
 
 
@@ -697,7 +698,8 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
         done = 0
         for start in range(0, total, chunk_size):
             done += _stage(Chunk(statement, start, start + chunk_size), run, done, progress)
-        written = _publish(run, today=today, processed=done)
+        order = [r.id for r in scoring_sql.data_rules(rules)]
+        written = _publish(run, today=today, processed=done, order=order)
         if written > total // 10:
             # Many rows new or moved (the first run, a new month): fresh statistics for the lists
             # that sort by them now, rather than when autovacuum comes by.
@@ -727,8 +729,9 @@ def _stage(chunk: Chunk, run: RecomputeRun, done: int, progress) -> int:
 
 
 @transaction.atomic
-def _publish(run: RecomputeRun, *, today: date, processed: int) -> int:
-    """All or nothing: today's snapshots and the current scores change together, with the run's outcome.
+def _publish(run: RecomputeRun, *, today: date, processed: int, order: list[int]) -> int:
+    """All or nothing: today's snapshots and the current scores change together, with the run's outcome
+    (and what the scores are for: the day, the order of `criterion_scores`).
     Returns how many current scores were written (new or changed)."""
     columns = ", ".join(FIGURE_COLUMNS)
     snapshot, current = ScoreSnapshot._meta.db_table, AccountScore._meta.db_table
@@ -771,6 +774,8 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> int:
         status=RecomputeStatus.SUCCEEDED,
         finished_at=timezone.now(),
         accounts_processed=processed,
+        scored_on=today,
+        criterion_order=order,
     )
     return written
 

@@ -14,7 +14,16 @@ from django.urls import reverse
 from accounts.demo.records import DemoOptions
 from accounts.models import Account, User
 from programme.demo.seed import seed
-from programme.models import AccountScore, Criterion, CriterionGroup, Programme, ScoreMapping, ScoringSource
+from programme.models import (
+    AccountScore,
+    Criterion,
+    CriterionGroup,
+    ManualScore,
+    Programme,
+    RecomputeRun,
+    RecomputeStatus,
+    ScoringSource,
+)
 from programme.scoring import formulas, what_if
 from programme.scoring.engine import active_rules
 from tests.factories import AccountFactory
@@ -45,32 +54,28 @@ def _stored(score: AccountScore) -> tuple:
 
 
 def _python_positions(side: what_if.Side) -> dict[int, tuple]:
-    """The formulas of programme/scoring/formulas.py, in Python, over the same stored per-criterion
-    figures the what-if reads: percentiles ranked again from each value, other criteria as scored."""
+    """The formulas of programme/scoring/formulas.py, in Python, over the same stored figures the
+    what-if reads: each data criterion's 0-10 as the last recompute computed it, and the manual scores
+    (stale as of the recompute's day) for the criteria scored by hand."""
+    run = RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED).order_by("-finished_at").first()
+    position = {criterion_id: i for i, criterion_id in enumerate(run.criterion_order)}
+    manual = {
+        (m.account_id, m.criterion_id): formulas.ManualEntry(float(m.score), m.scored_on)
+        for m in ManualScore.objects.all()
+    }
     rows = list(
         AccountScore.objects.filter(account__archived_at__isnull=True).values_list(
-            "account_id", "account__status", "breakdown"
+            "account_id", "account__status", "criterion_scores"
         )
     )
-    populations = {}
-    for rule in side.rules:
-        if rule.source == ScoringSource.DATA and rule.mapping == ScoreMapping.PERCENTILE:
-            values = [b.get(str(rule.id), {}).get("value") for _a, _s, b in rows]
-            populations[rule.id] = sorted(float(v) for v in values if v is not None)
     positions = {}
-    for account_id, status, breakdown in rows:
+    for account_id, status, stored in rows:
         groups = {CriterionGroup.ATTRACTIVENESS: [], CriterionGroup.RELATIONSHIP: []}
         for rule in side.rules:
-            item = breakdown.get(str(rule.id), {})
-            if rule.id in populations:
-                value = item.get("value")
-                score = formulas.percentile_score(
-                    None if value is None else float(value),
-                    populations[rule.id],
-                    higher_is_better=rule.higher_is_better,
-                )
+            if rule.source == ScoringSource.MANUAL:
+                score, _item = formulas.manual_item(manual.get((account_id, rule.id)), run.scored_on)
             else:
-                score = None if item.get("score") is None else float(item["score"])
+                score = stored[position[rule.id]]
             groups[rule.group].append((rule.weight, score))
         attractiveness = formulas.group_score(groups[CriterionGroup.ATTRACTIVENESS])
         relationship = formulas.group_score(groups[CriterionGroup.RELATIONSHIP])
