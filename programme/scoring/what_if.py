@@ -17,9 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import LifecycleStatus
-from programme.models import CriterionGroup, Programme, RecomputeRun, RecomputeStatus
+from programme.models import AccountScore, CriterionGroup, Programme, RecomputeRun, RecomputeStatus
 from programme.scoring import formulas
 from programme.scoring.engine import ScoringSettings, active_rules
+from programme.scoring.sql import Dialect
 from programme.scoring.what_if_sql import LISTED_STATUSES, Side, Stored, scored_sql, scored_sql_settings
 
 PAGE_SIZE = 100  # accounts listed per page of the complete list of changes
@@ -177,6 +178,8 @@ def preview(*, current: Side, proposed: Side, page: int = 1, page_size: int = PA
     statuses = ", ".join(f"'{status}'" for status in LISTED_STATUSES)
     counts = ", ".join(f"SUM({expression}) AS n_{name}" for name, expression in COUNTS.items())
     columns = ", ".join(f"l.{s}_{c}" for s in ("current", "proposed") for c in SIDE_COLUMNS)
+    score = AccountScore._meta.db_table
+    fence = Dialect(connection.vendor).fence
     sql = f"""{cte}, listed AS MATERIALIZED (
             SELECT * FROM flagged WHERE status IN ({statuses})
         ), counts AS (
@@ -187,15 +190,17 @@ def preview(*, current: Side, proposed: Side, page: int = 1, page_size: int = PA
             FROM listed WHERE changed = 1
         )
         SELECT {", ".join(f"n.n_{name}" for name in COUNTS)}, p.* FROM counts n LEFT JOIN (
-          SELECT l.id, a.name, l.status, CAST(s.clv AS double precision) AS clv, s.recommendation,
-            c.position, {columns}
-          FROM listed l
-          LEFT JOIN changes c ON c.id = l.id
-          JOIN accounts_account a ON a.id = l.id
-          JOIN programme_accountscore s ON s.account_id = l.id
-          WHERE c.position BETWEEN %(first)s AND %(last)s OR c.position <= %(movers)s OR l.status = %(key)s
+          SELECT l.id, (SELECT a.name FROM accounts_account a WHERE a.id = l.id) AS name, l.status,
+            (SELECT CAST(s.clv AS double precision) FROM {score} s WHERE s.account_id = l.id) AS clv,
+            (SELECT s.recommendation FROM {score} s WHERE s.account_id = l.id) AS recommendation,
+            l.position, {columns}
+          FROM (
+            SELECT listed.*, c.position FROM listed LEFT JOIN changes c ON c.id = listed.id
+            WHERE c.position BETWEEN %(first)s AND %(last)s OR c.position <= %(movers)s
+              OR listed.status = %(key)s {fence}
+          ) l
         ) p ON 1 = 1
-    """
+    """  # the few rows shown look up their names and figures by key: no join over every account
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in scored_sql_settings():
             cursor.execute(setting)

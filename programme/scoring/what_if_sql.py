@@ -173,26 +173,28 @@ def scored_sql(current: Side, proposed: Side, stored: Stored) -> tuple[str, dict
         ]  # fmt: skip
         flags += _flags_sql(side, params, settings)
     changed = " OR ".join(f"current_{name} <> proposed_{name}" for name in ("quadrant", "entry", "exit"))
-    # MATERIALIZED where a layer's columns are read several times below (else PostgreSQL inlines the
-    # expressions at every use): the scores read once, the weighted sums, the final scores.
+    # Each layer a subquery behind a fence: not folded into the next (PostgreSQL would copy each
+    # expression into every one that reads it and compute it again there), and not stored either (a
+    # MATERIALIZED CTE writes its 100,000 rows to a tuple store and reads them back).
+    fence = scoring_sql.Dialect(connection.vendor).fence
     sql = f"""
-        WITH criteria AS MATERIALIZED (
-            SELECT s.account_id AS id, a.status AS status, {", ".join(criteria) or "1 AS no_criteria"}
-            FROM {AccountScore._meta.db_table} s JOIN accounts_account a ON a.id = s.account_id
-            {manual_join}
-            WHERE a.archived_at IS NULL
-        ), weighed AS MATERIALIZED (
-            SELECT id, status, {", ".join(groups)} FROM criteria
-        ), grouped AS (
-            SELECT id, status, {", ".join(group_scores)} FROM weighed
-        ), combined AS (
-            SELECT grouped.*, {", ".join(overall)} FROM grouped
-        ), final AS MATERIALIZED (
-            SELECT id, status, {", ".join(finals)} FROM combined
-        ), quadrants AS (
-            SELECT final.*, {", ".join(flags)} FROM final
-        ), flagged AS (
-            SELECT quadrants.*, CASE WHEN {changed} THEN 1 ELSE 0 END AS changed FROM quadrants
+        WITH flagged AS (
+          SELECT quadrants.*, CASE WHEN {changed} THEN 1 ELSE 0 END AS changed FROM (
+            SELECT final.*, {", ".join(flags)} FROM (
+              SELECT id, status, {", ".join(finals)} FROM (
+                SELECT grouped.*, {", ".join(overall)} FROM (
+                  SELECT id, status, {", ".join(group_scores)} FROM (
+                    SELECT id, status, {", ".join(groups)} FROM (
+                      SELECT s.account_id AS id, a.status AS status, {", ".join(criteria) or "1 AS none"}
+                      FROM {AccountScore._meta.db_table} s JOIN accounts_account a ON a.id = s.account_id
+                      {manual_join}
+                      WHERE a.archived_at IS NULL {fence}
+                    ) criteria {fence}
+                  ) weighed
+                ) grouped {fence}
+              ) combined
+            ) final {fence}
+          ) quadrants
         )"""
     return sql, params
 
