@@ -7,8 +7,8 @@ chunk into a staging table, and one short transaction at the end upserts the day
 the current scores from it with INSERT … SELECT … ON CONFLICT. No account's figures pass through
 Python. A run that dies before that transaction leaves yesterday's results.
 
-`gather` and `score_all` score in Python over the same figures (the what-if's way, and the
-reference the SQL is tested against)."""
+`gather` and `score_all` score in Python over the same figures: the reference the SQL is tested
+against."""
 
 from __future__ import annotations
 
@@ -326,7 +326,7 @@ def values_sql(
 
 def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings, today: date) -> Gathered:
     """Every current account's metric values, CLV inputs and recent history, in one streamed query
-    (the what-if's input; the recompute scores in SQL instead)."""
+    (the Python reference's input; the recompute scores in SQL instead)."""
     sql, window, names = values_sql(rules=rules, settings=settings, today=today)
     gathered = Gathered(today=today)
     columns = [array("d") for _name in names]
@@ -778,14 +778,3 @@ def _publish(run: RecomputeRun, *, today: date, processed: int, order: list[int]
         criterion_order=order,
     )
     return written
-
-
-PREVIEW_CACHE_SECONDS = 24 * 3600  # the key changes with every recompute; this only bounds memory
-
-
-def preview_cache_key(rules: list[scoring.CriterionRule], settings: ScoringSettings, today: date) -> str:
-    """What the gathered figures depend on: the last run, the day, the window, currency and metrics."""
-    needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA})
-    last_run = RecomputeRun.objects.cache_key("kam:what-if")
-    parts = [last_run, today.isoformat(), str(settings.window_days), settings.reporting_currency, *needed]
-    return ":".join(parts)
