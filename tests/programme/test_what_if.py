@@ -3,7 +3,7 @@ the formulas compute with a proposal, and lists every account it counts, with th
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -24,7 +24,7 @@ from programme.models import (
     RecomputeStatus,
     ScoringSource,
 )
-from programme.scoring import formulas, what_if
+from programme.scoring import engine, formulas, what_if
 from programme.scoring.engine import active_rules
 from tests.factories import AccountFactory
 
@@ -229,3 +229,26 @@ def test_without_a_recompute_the_what_if_says_there_is_nothing_to_move(client, c
     result = what_if.preview(current=what_if.saved_side(), proposed=what_if.saved_side())
     assert (result.accounts, result.changed, result.rows) == (0, 0, [])
     assert active_rules() == []
+
+
+def test_scores_by_hand_count_as_the_recompute_counted_them(demo):
+    """A score by hand is read from the manual scores, stale as of the recompute's day (not the day
+    the what-if is asked): one a year old on that day counts as missing, one 360 days old still counts."""
+    first, second = list(
+        ManualScore.objects.order_by("account_id").values_list("account_id", flat=True).distinct()[:2]
+    )
+    ManualScore.objects.filter(account_id=first).update(scored_on=TODAY - timedelta(days=360))
+    ManualScore.objects.filter(account_id=second).update(scored_on=TODAY - timedelta(days=400))
+    engine.recompute_scores(today=TODAY)
+    positions = what_if.scores(what_if.saved_side())
+    for account_id in (first, second):
+        position = positions[account_id]
+        computed = (
+            _rounded(position.attractiveness, 2),
+            _rounded(position.relationship, 2),
+            _rounded(position.overall, 2),
+            _rounded(position.completeness, 3),
+            position.quadrant,
+        )
+        assert computed == _stored(AccountScore.objects.get(account_id=account_id))
+    assert positions[first].completeness > positions[second].completeness
