@@ -110,35 +110,35 @@ SPIRAL = [
 
 
 class _Grid:
-    """Placed points by grid cell, to look only at the neighbours that could be too close."""
+    """Placed points by grid cell, to look only at the neighbours that could be too close. A point is
+    filed under every cell its reach touches (its radius, CLEARANCE and ROUNDING), so that a spot
+    looks in its own cell only: one lookup per spot tried, not one per cell around it."""
 
     def __init__(self, cell: float):
         self.cell = cell
         self.cells: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
 
     def add(self, x: float, y: float, r: float) -> None:
-        self.cells.setdefault((int(x // self.cell), int(y // self.cell)), []).append((x, y, r))
+        reach, cell, point = r + CLEARANCE + ROUNDING, self.cell, (x, y, r)
+        for i in range(int((x - reach) // cell), int((x + reach) // cell) + 1):
+            for j in range(int((y - reach) // cell), int((y + reach) // cell) + 1):
+                self.cells.setdefault((i, j), []).append(point)
 
     def clearance(self, x: float, y: float, r: float, floor: float = -math.inf) -> float:
         """The smallest (distance - needed distance) to a placed point that is too close (inf when none
         is: the spot is free); stops early once below `floor` (no better than a spot already found)."""
         worst = math.inf
-        reach = int((r + CLEARANCE) // self.cell) + 1  # no neighbour needs more room than this
-        cx, cy = int(x // self.cell), int(y // self.cell)
-        cells = self.cells
-        for i in range(cx - reach, cx + reach + 1):
-            for j in range(cy - reach, cy + reach + 1):
-                for ox, oy, other in cells.get((i, j), ()):
-                    need = (other if other < r else r) + CLEARANCE
-                    dx, dy = x - ox, y - oy
-                    distance2 = dx * dx + dy * dy
-                    if distance2 >= (need + ROUNDING) * (need + ROUNDING):
-                        continue  # far enough: it cannot make this spot less than free
-                    gap = math.sqrt(distance2) - need
-                    if gap < worst:
-                        worst = gap
-                        if worst < floor:
-                            return worst
+        for ox, oy, other in self.cells.get((int(x // self.cell), int(y // self.cell)), ()):
+            need = (other if other < r else r) + CLEARANCE
+            dx, dy = x - ox, y - oy
+            distance2 = dx * dx + dy * dy
+            if distance2 >= (need + ROUNDING) * (need + ROUNDING):
+                continue  # far enough: it cannot make this spot less than free
+            gap = math.sqrt(distance2) - need
+            if gap < worst:
+                worst = gap
+                if worst < floor:
+                    return worst
         return worst
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kam.core.fields import FloatListField
 from programme.models.settings import PERCENT
 
 SCORE_0_10 = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
@@ -230,6 +231,9 @@ class AccountScore(ScoreFigures):
         _("revenue, the 12 months before (reporting currency)"), null=True, blank=True, **MONEY
     )
     status_a_year_ago = models.CharField(_("lifecycle status a year ago"), max_length=10, blank=True)
+    # Each criterion scored from data, its 0-10 as computed (unrounded), in the order of the run's
+    # `criterion_order`: what the what-if weighs again, read without parsing JSON.
+    criterion_scores = FloatListField(_("scores by criterion"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("account score")
@@ -328,6 +332,10 @@ class RecomputeRun(models.Model):
         # A run created without saying is one started from code: a command, a script, a bench.
         default=RecomputeTrigger.COMMAND,
     )
+    # What a succeeded run's scores are for: the day (manual scores' staleness is judged on it) and
+    # the criteria scored from data, in the order of each score's `criterion_scores`.
+    scored_on = models.DateField(_("scored for"), null=True, blank=True)
+    criterion_order = models.JSONField(_("criteria scored from data, in order"), default=list, blank=True)
 
     objects = RecomputeRunQuerySet.as_manager()
 

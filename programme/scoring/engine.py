@@ -7,8 +7,8 @@ chunk into a staging table, and one short transaction at the end upserts the day
 the current scores from it with INSERT … SELECT … ON CONFLICT. No account's figures pass through
 Python. A run that dies before that transaction leaves yesterday's results.
 
-`gather` and `score_all` score in Python over the same figures (the what-if's way, and the
-reference the SQL is tested against)."""
+`gather` and `score_all` score in Python over the same figures: the reference the SQL is tested
+against."""
 
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ CURRENT_COLUMNS = [
     "t12m_margin_after_cost_to_serve",
     "previous_t12m_revenue",
     "status_a_year_ago",
+    "criterion_scores",
 ]
 
 
@@ -325,7 +326,7 @@ def values_sql(
 
 def gather(*, rules: Iterable[scoring.CriterionRule], settings: ScoringSettings, today: date) -> Gathered:
     """Every current account's metric values, CLV inputs and recent history, in one streamed query
-    (the what-if's input; the recompute scores in SQL instead)."""
+    (the Python reference's input; the recompute scores in SQL instead)."""
     sql, window, names = values_sql(rules=rules, settings=settings, today=today)
     gathered = Gathered(today=today)
     columns = [array("d") for _name in names]
@@ -697,7 +698,8 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
         done = 0
         for start in range(0, total, chunk_size):
             done += _stage(Chunk(statement, start, start + chunk_size), run, done, progress)
-        written = _publish(run, today=today, processed=done)
+        order = [r.id for r in scoring_sql.data_rules(rules)]
+        written = _publish(run, today=today, processed=done, order=order)
         if written > total // 10:
             # Many rows new or moved (the first run, a new month): fresh statistics for the lists
             # that sort by them now, rather than when autovacuum comes by.
@@ -727,8 +729,9 @@ def _stage(chunk: Chunk, run: RecomputeRun, done: int, progress) -> int:
 
 
 @transaction.atomic
-def _publish(run: RecomputeRun, *, today: date, processed: int) -> int:
-    """All or nothing: today's snapshots and the current scores change together, with the run's outcome.
+def _publish(run: RecomputeRun, *, today: date, processed: int, order: list[int]) -> int:
+    """All or nothing: today's snapshots and the current scores change together, with the run's outcome
+    (and what the scores are for: the day, the order of `criterion_scores`).
     Returns how many current scores were written (new or changed)."""
     columns = ", ".join(FIGURE_COLUMNS)
     snapshot, current = ScoreSnapshot._meta.db_table, AccountScore._meta.db_table
@@ -771,16 +774,7 @@ def _publish(run: RecomputeRun, *, today: date, processed: int) -> int:
         status=RecomputeStatus.SUCCEEDED,
         finished_at=timezone.now(),
         accounts_processed=processed,
+        scored_on=today,
+        criterion_order=order,
     )
     return written
-
-
-PREVIEW_CACHE_SECONDS = 24 * 3600  # the key changes with every recompute; this only bounds memory
-
-
-def preview_cache_key(rules: list[scoring.CriterionRule], settings: ScoringSettings, today: date) -> str:
-    """What the gathered figures depend on: the last run, the day, the window, currency and metrics."""
-    needed = sorted({r.metric for r in rules if r.source == ScoringSource.DATA})
-    last_run = RecomputeRun.objects.cache_key("kam:what-if")
-    parts = [last_run, today.isoformat(), str(settings.window_days), settings.reporting_currency, *needed]
-    return ":".join(parts)

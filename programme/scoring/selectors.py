@@ -219,7 +219,8 @@ def _matrix_points(changes: list[what_if.Change], side: str, url) -> list[Matrix
 def what_if_page(*, programme: Programme, proposed: what_if.Side, page: int = 1) -> WhatIfPage:
     """The what-if's answer: counts, this page of the complete list of changes, and the 4S matrix
     now and with the proposal (key accounts and the accounts that change), arrows from now to then.
-    Two queries (the saved criteria, the scoring statement), whatever the number of accounts."""
+    Three queries (the saved criteria, the last run's day and criterion order, the scoring statement),
+    whatever the number of accounts."""
     current = what_if.saved_side(programme)
     preview = what_if.preview(current=current, proposed=proposed, page=page)
     url = account_url_maker()

@@ -56,6 +56,20 @@ class Dialect:
     def json_text(self, expression: str) -> str:
         return f"CAST({expression} AS jsonb)" if self.postgresql else f"json({expression})"
 
+    def float_list(self, parts: Sequence[str]) -> str:
+        """Doubles as one FloatListField value: an array on PostgreSQL, elsewhere JSON text with every
+        digit a double needs to read back exactly."""
+        if self.postgresql:
+            return f"CAST(ARRAY[{', '.join(parts)}] AS double precision[])" if parts else "'{}'::float8[]"
+        items = [f"CASE WHEN {p} IS NULL THEN 'null' ELSE printf('%.17g', {p}) END" for p in parts]
+        return "'[' || " + " || ',' || ".join(items) + " || ']'" if parts else "'[]'"
+
+    def list_item(self, column: str, index: int) -> str:
+        """Item `index` (from 0) of a FloatListField column, NULL past its end."""
+        if self.postgresql:
+            return f"{column}[{int(index) + 1}]"
+        return f"CAST(json_extract({column}, '$[{int(index)}]') AS double precision)"
+
     @property
     def empty_json(self) -> str:
         return "CAST('{}' AS jsonb)" if self.postgresql else "json('{}')"
@@ -147,6 +161,40 @@ def data_score_sql(rule: formulas.CriterionRule, available: set[str]) -> tuple[s
     return column, percentile_sql(column, higher_is_better=rule.higher_is_better)
 
 
+# --- Scores by hand ---------------------------------------------------------------------------------
+
+
+def manual_scores_sql(rules: Sequence[formulas.CriterionRule]) -> str | None:
+    """The manual scores of the criteria scored by hand, one row per account: `account_id`, and per
+    criterion its score `v_<id>` and the day it was given `d_<id>` (None without such criteria)."""
+    manual = [r for r in rules if r.source == ScoringSource.MANUAL]
+    if not manual:
+        return None
+    pivot = ", ".join(
+        f"MAX(CASE WHEN criterion_id = {r.id} THEN CAST(score AS double precision) END) AS v_{r.id}, "
+        f"MAX(CASE WHEN criterion_id = {r.id} THEN scored_on END) AS d_{r.id}"
+        for r in manual
+    )
+    ids = ", ".join(str(int(r.id)) for r in manual)
+    return (
+        f"SELECT account_id, {pivot} FROM programme_manualscore "
+        f"WHERE criterion_id IN ({ids}) GROUP BY account_id"
+    )
+
+
+def manual_score_sql(rule: formulas.CriterionRule, today: date, *, alias: str = "ms") -> str:
+    """A criterion's 0-10 by hand over `manual_scores_sql`'s row: formulas.is_stale in SQL, the score
+    counting as missing once older than MANUAL_SCORE_STALE_DAYS on `today`."""
+    stale_before = today - timedelta(days=formulas.MANUAL_SCORE_STALE_DAYS)
+    rule_id = int(rule.id)
+    return f"CASE WHEN {alias}.d_{rule_id} >= '{stale_before.isoformat()}' THEN {alias}.v_{rule_id} END"
+
+
+def data_rules(rules: Sequence[formulas.CriterionRule]) -> list[formulas.CriterionRule]:
+    """The criteria scored from data, in the order of a score's `criterion_scores`."""
+    return [r for r in rules if r.source == ScoringSource.DATA]
+
+
 # --- The whole scoring --------------------------------------------------------------------------------
 
 
@@ -170,32 +218,19 @@ def ranked_sql(
     """Per account: its metric values, CLV and inputs, and each criterion's 0-10 as `s_<id>`
     (with `v_<id>` its value, and `d_<id>` the date of a score by hand), numbered by account id."""
     available = {"clv", *(f"m_{name}" for name in metrics.REGISTRY)}
-    manual = [r for r in rules if r.source == ScoringSource.MANUAL]
-    stale_before = today - timedelta(days=formulas.MANUAL_SCORE_STALE_DAYS)
     columns = ["c.*"]
     for rule in rules:
         if rule.source == ScoringSource.MANUAL:
-            value = f"ms.v_{rule.id}"
             columns += [
-                f"{value} AS v_{rule.id}",
+                f"ms.v_{rule.id} AS v_{rule.id}",
                 f"ms.d_{rule.id} AS d_{rule.id}",
-                f"CASE WHEN ms.d_{rule.id} >= '{stale_before.isoformat()}' THEN {value} END AS s_{rule.id}",
+                f"{manual_score_sql(rule, today)} AS s_{rule.id}",
             ]
         else:
             value, score = data_score_sql(rule, available)
             columns += [f"{value} AS v_{rule.id}", f"{score} AS s_{rule.id}"]
-    manual_join = ""
-    if manual:
-        pivot = ", ".join(
-            f"MAX(CASE WHEN criterion_id = {r.id} THEN CAST(score AS double precision) END) AS v_{r.id}, "
-            f"MAX(CASE WHEN criterion_id = {r.id} THEN scored_on END) AS d_{r.id}"
-            for r in manual
-        )
-        ids = ", ".join(str(r.id) for r in manual)
-        manual_join = (
-            f"LEFT JOIN (SELECT account_id, {pivot} FROM programme_manualscore "
-            f"WHERE criterion_id IN ({ids}) GROUP BY account_id) ms ON ms.account_id = c.account_id"
-        )
+    manual = manual_scores_sql(rules)
+    manual_join = f"LEFT JOIN ({manual}) ms ON ms.account_id = c.account_id" if manual else ""
     clv = lifetime_value_sql(discount_rate=settings.discount_rate, horizon_years=settings.horizon_years)
     return f"""
         SELECT {", ".join(columns)}, ROW_NUMBER() OVER (ORDER BY c.account_id) AS n
@@ -350,5 +385,7 @@ def staged_sql(
         # For retention: the year before's revenue, and `ranked`'s status_then (engine.STATUS_TABLE).
         d.round("CASE WHEN previous_months > 0 THEN previous_revenue END", 2),
         "COALESCE(status_then, '')",
+        # Unrounded, for the what-if: with the saved weights it gives the stored scores exactly.
+        d.float_list([f"s_{r.id}" for r in data_rules(rules)]),
     ]
     return f"SELECT {', '.join(columns)} FROM ({scored} {d.fence}) scored"

@@ -1,11 +1,12 @@
 """The what-if: every account scored with weights and thresholds the champion has not saved yet,
 against the same accounts scored with the saved ones. Nothing is written.
 
-Both sides are scored by one SQL statement over the last recompute's per-criterion results
-(`programme/scoring/what_if_sql.py`), so the answer takes the same time the first time and the tenth,
-and nothing big is kept in the cache. What it returns is everything the page says: how many accounts
-change quadrant or cross the entry or exit threshold, every one of them (a page at a time), the
-entry line's counts on both sides, and the key accounts and movers for the matrix before and after.
+Both sides are scored by one SQL statement over the last recompute's per-criterion scores and the
+manual scores (`programme/scoring/what_if_sql.py`), so the answer takes the same time the first time
+and the tenth, and nothing big is kept in the cache. What it returns is everything the page says:
+how many accounts change quadrant or cross the entry or exit threshold, every one of them (a page
+at a time), the entry line's counts on both sides, and the key accounts and movers for the matrix
+before and after.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import LifecycleStatus
-from programme.models import CriterionGroup, Programme
+from programme.models import AccountScore, CriterionGroup, Programme, RecomputeRun, RecomputeStatus
 from programme.scoring import formulas
 from programme.scoring.engine import ScoringSettings, active_rules
-from programme.scoring.what_if_sql import LISTED_STATUSES, Side, scored_sql, scored_sql_settings
+from programme.scoring.sql import Dialect
+from programme.scoring.what_if_sql import LISTED_STATUSES, Side, Stored, scored_sql, scored_sql_settings
 
 PAGE_SIZE = 100  # accounts listed per page of the complete list of changes
 MATRIX_MOVERS = 150  # accounts that change drawn on the matrices, beside every key account
@@ -40,6 +43,19 @@ def side(rules, settings: ScoringSettings) -> Side:
 def saved_side(programme: Programme | None = None) -> Side:
     """The saved criteria, weights and thresholds: what the last recompute scored with."""
     return side(active_rules(), ScoringSettings.of(programme or Programme.load()))
+
+
+def stored() -> Stored:
+    """What the current scores are for: the last succeeded recompute's day and criterion order (one query)."""
+    run = (
+        RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED, scored_on__isnull=False)
+        .order_by("-finished_at")
+        .values_list("scored_on", "criterion_order")
+        .first()
+    )
+    if run is None:  # no recompute yet: no stored score to weigh
+        return Stored(day=timezone.localdate())
+    return Stored(day=run[0], order=tuple(run[1] or ()))
 
 
 @dataclass(frozen=True)
@@ -151,7 +167,7 @@ def preview(*, current: Side, proposed: Side, page: int = 1, page_size: int = PA
     cross a threshold (best first with the proposal), and for the matrices every key account and the
     first MATRIX_MOVERS of that list. Only the changes are sorted, not every account.
     """
-    cte, params = scored_sql(current, proposed)
+    cte, params = scored_sql(current, proposed, stored())
     page = max(1, int(page))
     params |= {
         "first": (page - 1) * page_size + 1,
@@ -162,6 +178,8 @@ def preview(*, current: Side, proposed: Side, page: int = 1, page_size: int = PA
     statuses = ", ".join(f"'{status}'" for status in LISTED_STATUSES)
     counts = ", ".join(f"SUM({expression}) AS n_{name}" for name, expression in COUNTS.items())
     columns = ", ".join(f"l.{s}_{c}" for s in ("current", "proposed") for c in SIDE_COLUMNS)
+    score = AccountScore._meta.db_table
+    fence = Dialect(connection.vendor).fence
     sql = f"""{cte}, listed AS MATERIALIZED (
             SELECT * FROM flagged WHERE status IN ({statuses})
         ), counts AS (
@@ -172,15 +190,17 @@ def preview(*, current: Side, proposed: Side, page: int = 1, page_size: int = PA
             FROM listed WHERE changed = 1
         )
         SELECT {", ".join(f"n.n_{name}" for name in COUNTS)}, p.* FROM counts n LEFT JOIN (
-          SELECT l.id, a.name, l.status, CAST(s.clv AS double precision) AS clv, s.recommendation,
-            c.position, {columns}
-          FROM listed l
-          LEFT JOIN changes c ON c.id = l.id
-          JOIN accounts_account a ON a.id = l.id
-          JOIN programme_accountscore s ON s.account_id = l.id
-          WHERE c.position BETWEEN %(first)s AND %(last)s OR c.position <= %(movers)s OR l.status = %(key)s
+          SELECT l.id, (SELECT a.name FROM accounts_account a WHERE a.id = l.id) AS name, l.status,
+            (SELECT CAST(s.clv AS double precision) FROM {score} s WHERE s.account_id = l.id) AS clv,
+            (SELECT s.recommendation FROM {score} s WHERE s.account_id = l.id) AS recommendation,
+            l.position, {columns}
+          FROM (
+            SELECT listed.*, c.position FROM listed LEFT JOIN changes c ON c.id = listed.id
+            WHERE c.position BETWEEN %(first)s AND %(last)s OR c.position <= %(movers)s
+              OR listed.status = %(key)s {fence}
+          ) l
         ) p ON 1 = 1
-    """
+    """  # the few rows shown look up their names and figures by key: no join over every account
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in scored_sql_settings():
             cursor.execute(setting)
@@ -231,7 +251,7 @@ def _position(values) -> Position:
 def scores(proposed: Side) -> dict[int, Position]:
     """Every current account's position with the given rules and settings (the what-if's arithmetic
     for all accounts, exited ones too: what a test compares with the stored scores)."""
-    cte, params = scored_sql(proposed, proposed)
+    cte, params = scored_sql(proposed, proposed, stored())
     columns = ", ".join(f"proposed_{c}" for c in SIDE_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in scored_sql_settings():

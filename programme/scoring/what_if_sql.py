@@ -1,29 +1,31 @@
-"""The what-if's scoring as one SQL statement over the last recompute's per-criterion results.
+"""The what-if's scoring as one SQL statement over the last recompute's per-criterion scores.
 
 Weights, the attractiveness share, the cut-offs and the thresholds are the only things a what-if
-changes; each criterion's 0-10 for each account does not move with them. So the what-if reads each
-account's per-criterion figures from its score row (`AccountScore.breakdown`, written by the
-recompute for every account) and redoes only what the weights change, for every account at once,
-with the weights as query parameters: group scores, overall, completeness, quadrant, and which side
-of the entry and exit thresholds each account falls.
+changes; each criterion's 0-10 for each account does not move with them (a percentile ranks the
+accounts' values, whatever the weights). So the what-if reads each account's 0-10 per criterion
+scored from data as the recompute computed it, unrounded (`AccountScore.criterion_scores`, an array
+on PostgreSQL: no JSON to parse), takes the scores by hand from the manual scores as the recompute
+does (`sql.manual_scores_sql`, stale as of the run's day), and redoes only what the weights change,
+for every account at once, with the weights as query parameters: group scores, overall,
+completeness, quadrant, and which side of the entry and exit thresholds each account falls.
 
 The arithmetic is `programme/scoring/formulas.py`'s, step for step and in the same order
-(`group_score`, `overall_score`, `quadrant`, `percentile_score`), so that with the saved weights the
-statement gives exactly the stored scores (tests/programme/test_what_if.py proves it on the demo
-programme). A criterion mapped by percentile is ranked again from its stored metric value: its
-stored 0-10 is rounded to two places, its value to four, and only the rank reproduces the exact score.
+(`group_score`, `overall_score`, `quadrant`), so that with the saved weights the statement gives
+exactly the stored scores (tests/programme/test_what_if.py proves it on the demo programme).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 
 from accounts.models import LifecycleStatus
-from programme.models import AccountScore, CriterionGroup, Quadrant, ScoreMapping, ScoringSource
+from programme.models import AccountScore, CriterionGroup, Quadrant, ScoringSource
 from programme.scoring import formulas
+from programme.scoring import sql as scoring_sql
 
 GROUPS = (CriterionGroup.ATTRACTIVENESS, CriterionGroup.RELATIONSHIP)
 SIDES = ("current", "proposed")
@@ -44,39 +46,31 @@ class Side:
     exit_threshold: float
 
 
-def _json_number(criterion_id: int, key: str) -> str:
-    """A number from the score row's breakdown, as SQL (criterion ids are integers: safe inline)."""
-    criterion_id = int(criterion_id)
-    if connection.vendor == "postgresql":
-        return f"CAST(s.breakdown -> '{criterion_id}' ->> '{key}' AS {FLOAT})"
-    return f"CAST(json_extract(s.breakdown, '$.\"{criterion_id}\".{key}') AS {FLOAT})"
+@dataclass(frozen=True)
+class Stored:
+    """What the last recompute's scores are for: its day, and the criteria of `criterion_scores` in order."""
+
+    day: date
+    order: Sequence[int] = ()
 
 
-def _ranked_by_value(rule: formulas.CriterionRule) -> bool:
-    return rule.source == ScoringSource.DATA and rule.mapping == ScoreMapping.PERCENTILE
-
-
-def _criterion_columns(rules: Sequence[formulas.CriterionRule]) -> tuple[list[str], list[str]]:
-    """(columns read from the score row, each criterion's 0-10 as SQL over them), one per criterion id."""
-    read, scores = [], []
-    for rule in {r.id: r for r in rules}.values():
+def _criterion_columns(rules: Sequence[formulas.CriterionRule], stored: Stored) -> tuple[list[str], str]:
+    """(each criterion's 0-10 as SQL, one per criterion id; the join that brings the manual scores)."""
+    d = scoring_sql.Dialect(connection.vendor)
+    position = {criterion_id: i for i, criterion_id in enumerate(stored.order)}
+    unique = list({r.id: r for r in rules}.values())
+    columns = []
+    for rule in unique:
         column = f"c{int(rule.id)}"
-        if _ranked_by_value(rule):
-            # formulas.percentile_score: 10 times the share of the other accounts this one beats (ties share
-            # the lower rank); alone, it sits in the middle.
-            read.append(f"{_json_number(rule.id, 'value')} AS v{column}")
-            order = "" if rule.higher_is_better else " DESC"
-            count = f"COUNT(v{column}) OVER ()"
-            scores.append(
-                f"CASE WHEN v{column} IS NULL THEN NULL "
-                f"WHEN {count} = 1 THEN CAST(%(lone)s AS {FLOAT}) "
-                f"ELSE CAST(10 AS {FLOAT}) * (RANK() OVER (PARTITION BY v{column} IS NULL "
-                f"ORDER BY v{column}{order}) - 1) / ({count} - 1) END AS {column}"
-            )
-        else:
-            read.append(f"{_json_number(rule.id, 'score')} AS {column}")
-            scores.append(column)
-    return read, scores
+        if rule.source == ScoringSource.MANUAL:
+            columns.append(f"{scoring_sql.manual_score_sql(rule, stored.day)} AS {column}")
+        elif rule.id in position:
+            columns.append(f"{d.list_item('s.criterion_scores', position[rule.id])} AS {column}")
+        else:  # a criterion the last recompute did not score from data: no score yet
+            columns.append(f"CAST(NULL AS {FLOAT}) AS {column}")
+    manual = scoring_sql.manual_scores_sql(unique)
+    join = f"LEFT JOIN ({manual}) ms ON ms.account_id = s.account_id" if manual else ""
+    return columns, join
 
 
 def _group_sql(side: str, group: str, rules: Sequence[formulas.CriterionRule], params: dict) -> list[str]:
@@ -148,16 +142,15 @@ def _flags_sql(side: str, params: dict, settings: Side) -> list[str]:
     ]
 
 
-def scored_sql(current: Side, proposed: Side) -> tuple[str, dict]:
+def scored_sql(current: Side, proposed: Side, stored: Stored) -> tuple[str, dict]:
     """The CTEs that score every current account on both sides; the last, `flagged`, has per account:
     id, status, {side}_attractiveness, _relationship, _overall, _completeness, _quadrant, _complete,
     _entry and _exit for both sides, and `changed` (1 when quadrant, entry or exit side differ)."""
     params: dict = {
-        "lone": formulas.LONE_PERCENTILE_SCORE,
         # OverallScore.is_complete's tolerance, as the recompute decides it
         "complete": formulas.COMPLETENESS_REQUIRED - 1e-9,
     }
-    read, scores = _criterion_columns([*current.rules, *proposed.rules])
+    criteria, manual_join = _criterion_columns([*current.rules, *proposed.rules], stored)
     groups, group_scores, overall, finals, flags = [], [], [], [], []
     for side, settings in zip(SIDES, (current, proposed), strict=True):
         weighed = {}
@@ -180,33 +173,34 @@ def scored_sql(current: Side, proposed: Side) -> tuple[str, dict]:
         ]  # fmt: skip
         flags += _flags_sql(side, params, settings)
     changed = " OR ".join(f"current_{name} <> proposed_{name}" for name in ("quadrant", "entry", "exit"))
-    # MATERIALIZED where a layer's columns are read several times below (else PostgreSQL inlines the
-    # expressions at every use): the values read once from JSON, the ranks, the weighted sums, the scores.
+    # Each layer a subquery behind a fence: not folded into the next (PostgreSQL would copy each
+    # expression into every one that reads it and compute it again there), and not stored either (a
+    # MATERIALIZED CTE writes its 100,000 rows to a tuple store and reads them back).
+    fence = scoring_sql.Dialect(connection.vendor).fence
     sql = f"""
-        WITH read AS MATERIALIZED (
-            SELECT s.account_id AS id, a.status AS status, {", ".join(read) or "1 AS no_criteria"}
-            FROM {AccountScore._meta.db_table} s JOIN accounts_account a ON a.id = s.account_id
-            WHERE a.archived_at IS NULL
-        ), criteria AS MATERIALIZED (
-            SELECT id, status, {", ".join(scores) or "1 AS no_criteria"} FROM read
-        ), weighed AS MATERIALIZED (
-            SELECT id, status, {", ".join(groups)} FROM criteria
-        ), grouped AS (
-            SELECT id, status, {", ".join(group_scores)} FROM weighed
-        ), combined AS (
-            SELECT grouped.*, {", ".join(overall)} FROM grouped
-        ), final AS MATERIALIZED (
-            SELECT id, status, {", ".join(finals)} FROM combined
-        ), quadrants AS (
-            SELECT final.*, {", ".join(flags)} FROM final
-        ), flagged AS (
-            SELECT quadrants.*, CASE WHEN {changed} THEN 1 ELSE 0 END AS changed FROM quadrants
+        WITH flagged AS (
+          SELECT quadrants.*, CASE WHEN {changed} THEN 1 ELSE 0 END AS changed FROM (
+            SELECT final.*, {", ".join(flags)} FROM (
+              SELECT id, status, {", ".join(finals)} FROM (
+                SELECT grouped.*, {", ".join(overall)} FROM (
+                  SELECT id, status, {", ".join(group_scores)} FROM (
+                    SELECT id, status, {", ".join(groups)} FROM (
+                      SELECT s.account_id AS id, a.status AS status, {", ".join(criteria) or "1 AS none"}
+                      FROM {AccountScore._meta.db_table} s JOIN accounts_account a ON a.id = s.account_id
+                      {manual_join}
+                      WHERE a.archived_at IS NULL {fence}
+                    ) criteria {fence}
+                  ) weighed
+                ) grouped {fence}
+              ) combined
+            ) final {fence}
+          ) quadrants
         )"""
     return sql, params
 
 
 def scored_sql_settings() -> list[str]:
-    """For the statement's length on PostgreSQL: its sorts (ranks, 100,000 rows) in memory, no JIT."""
+    """For the statement's length on PostgreSQL: its sort of the changes in memory, no JIT."""
     if connection.vendor != "postgresql":
         return []
     return ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"]

@@ -3,7 +3,7 @@ the formulas compute with a proposal, and lists every account it counts, with th
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -14,8 +14,17 @@ from django.urls import reverse
 from accounts.demo.records import DemoOptions
 from accounts.models import Account, User
 from programme.demo.seed import seed
-from programme.models import AccountScore, Criterion, CriterionGroup, Programme, ScoreMapping, ScoringSource
-from programme.scoring import formulas, what_if
+from programme.models import (
+    AccountScore,
+    Criterion,
+    CriterionGroup,
+    ManualScore,
+    Programme,
+    RecomputeRun,
+    RecomputeStatus,
+    ScoringSource,
+)
+from programme.scoring import engine, formulas, what_if
 from programme.scoring.engine import active_rules
 from tests.factories import AccountFactory
 
@@ -45,32 +54,28 @@ def _stored(score: AccountScore) -> tuple:
 
 
 def _python_positions(side: what_if.Side) -> dict[int, tuple]:
-    """The formulas of programme/scoring/formulas.py, in Python, over the same stored per-criterion
-    figures the what-if reads: percentiles ranked again from each value, other criteria as scored."""
+    """The formulas of programme/scoring/formulas.py, in Python, over the same stored figures the
+    what-if reads: each data criterion's 0-10 as the last recompute computed it, and the manual scores
+    (stale as of the recompute's day) for the criteria scored by hand."""
+    run = RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED).order_by("-finished_at").first()
+    position = {criterion_id: i for i, criterion_id in enumerate(run.criterion_order)}
+    manual = {
+        (m.account_id, m.criterion_id): formulas.ManualEntry(float(m.score), m.scored_on)
+        for m in ManualScore.objects.all()
+    }
     rows = list(
         AccountScore.objects.filter(account__archived_at__isnull=True).values_list(
-            "account_id", "account__status", "breakdown"
+            "account_id", "account__status", "criterion_scores"
         )
     )
-    populations = {}
-    for rule in side.rules:
-        if rule.source == ScoringSource.DATA and rule.mapping == ScoreMapping.PERCENTILE:
-            values = [b.get(str(rule.id), {}).get("value") for _a, _s, b in rows]
-            populations[rule.id] = sorted(float(v) for v in values if v is not None)
     positions = {}
-    for account_id, status, breakdown in rows:
+    for account_id, status, stored in rows:
         groups = {CriterionGroup.ATTRACTIVENESS: [], CriterionGroup.RELATIONSHIP: []}
         for rule in side.rules:
-            item = breakdown.get(str(rule.id), {})
-            if rule.id in populations:
-                value = item.get("value")
-                score = formulas.percentile_score(
-                    None if value is None else float(value),
-                    populations[rule.id],
-                    higher_is_better=rule.higher_is_better,
-                )
+            if rule.source == ScoringSource.MANUAL:
+                score, _item = formulas.manual_item(manual.get((account_id, rule.id)), run.scored_on)
             else:
-                score = None if item.get("score") is None else float(item["score"])
+                score = stored[position[rule.id]]
             groups[rule.group].append((rule.weight, score))
         attractiveness = formulas.group_score(groups[CriterionGroup.ATTRACTIVENESS])
         relationship = formulas.group_score(groups[CriterionGroup.RELATIONSHIP])
@@ -224,3 +229,26 @@ def test_without_a_recompute_the_what_if_says_there_is_nothing_to_move(client, c
     result = what_if.preview(current=what_if.saved_side(), proposed=what_if.saved_side())
     assert (result.accounts, result.changed, result.rows) == (0, 0, [])
     assert active_rules() == []
+
+
+def test_scores_by_hand_count_as_the_recompute_counted_them(demo):
+    """A score by hand is read from the manual scores, stale as of the recompute's day (not the day
+    the what-if is asked): one a year old on that day counts as missing, one 360 days old still counts."""
+    first, second = list(
+        ManualScore.objects.order_by("account_id").values_list("account_id", flat=True).distinct()[:2]
+    )
+    ManualScore.objects.filter(account_id=first).update(scored_on=TODAY - timedelta(days=360))
+    ManualScore.objects.filter(account_id=second).update(scored_on=TODAY - timedelta(days=400))
+    engine.recompute_scores(today=TODAY)
+    positions = what_if.scores(what_if.saved_side())
+    for account_id in (first, second):
+        position = positions[account_id]
+        computed = (
+            _rounded(position.attractiveness, 2),
+            _rounded(position.relationship, 2),
+            _rounded(position.overall, 2),
+            _rounded(position.completeness, 3),
+            position.quadrant,
+        )
+        assert computed == _stored(AccountScore.objects.get(account_id=account_id))
+    assert positions[first].completeness > positions[second].completeness
