@@ -84,6 +84,20 @@ def test_each_written_account_gets_one_history_row_as_stored(champion):
     assert Account.objects.get(external_id="SF-00000").name == "100% Stahl 'Nord' \\ {Süd}"
 
 
+def test_names_that_look_like_array_syntax_are_stored_as_sent():
+    # The batch travels as array literals: a quote, a comma, braces or NULL inside a name stay text.
+    names = ['Say "Hi", Ltd', "NULL", "{a,b}", "back\\slash\\", "", '""']
+    records = [
+        {"external_id": f"Q-{i}", "name": name or "x", "industry": name, "country": ""}
+        for i, name in enumerate(names)
+    ]
+    assert accounts_upsert(records=records).created == len(names)
+    stored = dict(Account.objects.values_list("external_id", "industry"))
+    assert stored == {f"Q-{i}": name for i, name in enumerate(names)}
+    assert accounts_upsert(records=records).unchanged == len(names)
+    assert sorted(Account.history.values_list("industry", flat=True)) == sorted(names)
+
+
 def test_sync_never_overwrites_what_people_entered_in_kam(kam, sponsor):
     account = AccountFactory(
         external_id="SF-00000",
