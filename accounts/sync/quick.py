@@ -17,7 +17,7 @@ from kam.core import limits
 
 # An amount as the full check accepts it without rounding: at most 14 digits before the point
 # (below 10^14) and 2 after; anything else (exponents, more places, spaces inside) takes the long way.
-_AMOUNT = re.compile(r"-?[0-9]{1,14}(?:\.[0-9]{1,2})?", re.ASCII)
+_AMOUNT = re.compile(r"-?[0-9]{1,14}(?:\.[0-9]{1,2})?", re.ASCII).fullmatch
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 _MISSING = object()
 
@@ -84,7 +84,7 @@ def _amount(value, *, not_negative: bool = False) -> Decimal | None:
         text = repr(value)
     else:
         return None
-    if not _AMOUNT.fullmatch(text) or (not_negative and text.startswith("-")):
+    if _AMOUNT(text) is None or (not_negative and text[0] == "-"):
         return None
     return Decimal(text)
 
@@ -116,25 +116,30 @@ def financials(records, allowed: frozenset[str], currencies) -> list[tuple[int, 
     parsed: list[tuple[int, str, date, dict]] = []
     seen: set = set()
     months: dict[str, date] = {}
+    amount = _amount
     for index, record in enumerate(records):
         if type(record) is not dict or not record.keys() <= allowed:
             return None
         account_ref = _text(record.get("account_external_id"), 100)
         month = _month(record.get("period"), months)
-        revenue = _amount(record.get("revenue"))
-        margin = _amount(record.get("gross_margin"))
-        cost = _amount(record.get("cost_to_serve"), not_negative=True)
-        if None in (account_ref, month, revenue, margin, cost) or (account_ref, month) in seen:
+        key = (account_ref, month)
+        if account_ref is None or month is None or key in seen:
             return None
-        seen.add((account_ref, month))
+        seen.add(key)
+        revenue = amount(record.get("revenue"))
+        margin = amount(record.get("gross_margin"))
+        cost = amount(record.get("cost_to_serve"), not_negative=True)
+        if revenue is None or margin is None or cost is None:
+            return None
         values = {"revenue": revenue, "gross_margin": margin, "cost_to_serve": cost}
-        currency = _code(record, "currency", currencies, blank_ok=False)
-        days = _whole(record, "days_to_pay", 32767)
-        orders = _whole(record, "order_count", 2147483647)
-        if currency is None or days is False or orders is False:
-            return None
-        for field, value in (("currency", currency), ("days_to_pay", days), ("order_count", orders)):
-            if value is not _MISSING:
-                values[field] = value
+        if len(record) > 5:  # some of the optional fields too
+            currency = _code(record, "currency", currencies, blank_ok=False)
+            days = _whole(record, "days_to_pay", 32767)
+            orders = _whole(record, "order_count", 2147483647)
+            if currency is None or days is False or orders is False:
+                return None
+            for field, value in (("currency", currency), ("days_to_pay", days), ("order_count", orders)):
+                if value is not _MISSING:
+                    values[field] = value
         parsed.append((index, account_ref, month, values))
     return parsed
