@@ -123,6 +123,10 @@ def _account_statement(shape: tuple[str, ...]) -> str:
     """
 
 
+def _null(field) -> str:
+    return f"NULL::{field.db_type(connection)}"
+
+
 def _literal(field) -> str:
     """A column's default as SQL, for the rows a batch creates (constants: built into the statement)."""
     value = field.get_default()
@@ -139,50 +143,71 @@ def _literal(field) -> str:
 # --- Monthly financial figures ------------------------------------------------------------------------
 
 
-def merge_financials(rows: list[dict], currency_of: dict[int, str]) -> tuple[int, int]:
-    """The batch as one INSERT … SELECT FROM unnest(arrays) … ON CONFLICT DO UPDATE; (created, updated).
+def merge_financials(rows: list[dict]) -> tuple[int, int, set[str]]:
+    """The batch, keyed by account external id and month, as one INSERT … SELECT FROM unnest(arrays)
+    … ON CONFLICT DO UPDATE per shape of record; returns (created, updated, unknown external ids).
 
-    Nothing is read back into Python: months whose figures are unchanged are skipped inside the
-    statement (an index lookup, no row lock, no write), new months are inserted, changed ones updated
-    with a fresh `updated_at`; RETURNING tells inserts (xmax = 0) from updates. Records that leave
-    out an optional figure form their own statement, whose update keeps the stored value.
+    The accounts are looked up inside the statement (a new month takes its account's currency when
+    the record names none). Nothing is read back into Python: months whose figures are unchanged are
+    skipped inside the statement (an index lookup, no row lock, no write), new months are inserted,
+    changed ones updated with a fresh `updated_at`; RETURNING tells inserts (xmax = 0) from updates.
+    Records that leave out an optional figure form their own statement, whose update keeps the
+    stored value. With unknown accounts the caller refuses the batch, and its transaction undoes
+    what was written.
     """
     now = timezone.now()
     created = updated = 0
+    unknown: set[str] = set()
     with connection.cursor() as cursor:
         for shape, batch in _by_shape(rows, OPTIONAL_FINANCIAL_FIELDS).items():
-            if "currency" not in shape:
-                for row in batch:
-                    row["currency"] = currency_of[row["account_id"]]
-            arrays = [plain_array([row.get(column) for row in batch]) for column in FINANCIAL_ARRAY_COLUMNS]
+            arrays = [text_array([row["account_external_id"] for row in batch])]
+            for name in ("period", *REQUIRED_FIGURES, *shape):
+                arrays.append(plain_array([row[name] for row in batch]))
             cursor.execute(_financial_statement(shape), [*arrays, now, now])
-            inserted, changed = cursor.fetchone()
+            inserted, changed, missing = cursor.fetchone()
             created, updated = created + inserted, updated + changed
-    return created, updated
+            unknown.update(missing or ())
+    return created, updated, unknown
 
 
 @functools.cache  # one per shape of record, built once
 def _financial_statement(shape: tuple[str, ...]) -> str:
     figures = [*REQUIRED_FIGURES, *shape]
+    sent = ("period", *figures)
     columns = FINANCIAL_ARRAY_COLUMNS
     field = FinancialPeriod._meta.get_field
-    unnest = ", ".join(f"%s::{field(c).db_type(connection)}[]" for c in columns)
+    unnest = ", ".join(["%s::text[]", *(f"%s::{field(c).db_type(connection)}[]" for c in sent)])
+    resolved = {"account_id": "a.id", **{c: f"i.{c}" for c in sent}}
+    for name in OPTIONAL_FINANCIAL_FIELDS:
+        if name not in shape:  # a new month's: its account's currency, no days or orders
+            resolved[name] = "a.currency" if name == "currency" else _null(field(name))
     stored_figures = ", ".join(f"stored.{c}" for c in figures)
     table = FinancialPeriod._meta.db_table
+    accounts = Account._meta.db_table
     return f"""
-        WITH incoming ({", ".join(columns)}) AS (SELECT * FROM unnest({unnest})),
+        WITH incoming (account_external_id, {", ".join(sent)}) AS (SELECT * FROM unnest({unnest})),
+        resolved AS (
+            SELECT {", ".join(f"{resolved[c]} AS {c}" for c in columns)}
+            FROM incoming i JOIN {accounts} a ON a.external_id = i.account_external_id
+        ),
         merged AS (
             INSERT INTO {table} AS stored ({", ".join(columns)}, created_at, updated_at)
-            SELECT {", ".join(f"i.{c}" for c in columns)}, %s, %s FROM incoming i
+            SELECT {", ".join(f"r.{c}" for c in columns)}, %s, %s FROM resolved r
             WHERE NOT EXISTS (
                 SELECT 1 FROM {table} stored
-                WHERE stored.account_id = i.account_id AND stored.period = i.period
-                AND ({stored_figures}) IS NOT DISTINCT FROM ({", ".join(f"i.{c}" for c in figures)})
+                WHERE stored.account_id = r.account_id AND stored.period = r.period
+                AND ({stored_figures}) IS NOT DISTINCT FROM ({", ".join(f"r.{c}" for c in figures)})
             )
             ON CONFLICT (account_id, period) DO UPDATE SET
                 {", ".join(f"{c} = EXCLUDED.{c}" for c in figures)}, updated_at = EXCLUDED.updated_at
             WHERE ({stored_figures}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in figures)})
             RETURNING xmax = 0 AS inserted
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+        SELECT
+            (SELECT count(*) FILTER (WHERE inserted) FROM merged),
+            (SELECT count(*) FILTER (WHERE NOT inserted) FROM merged),
+            CASE WHEN (SELECT count(*) FROM resolved) < (SELECT count(*) FROM incoming) THEN ARRAY(
+                SELECT DISTINCT i.account_external_id FROM incoming i
+                WHERE NOT EXISTS (SELECT 1 FROM {accounts} a WHERE a.external_id = i.account_external_id)
+            ) END
     """

@@ -655,25 +655,18 @@ def financials_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASO
     parsed = quick.financials(records, check.allowed, currencies)
     if parsed is None:
         parsed = _checked_financials(check, records, currencies)
-    accounts = {
-        a["external_id"]: a
-        for a in Account.objects.filter(external_id__in={p[1] for p in parsed}).values(
-            "id", "external_id", "currency"
-        )
-    }
-    for index, account_ref, _period, _values in parsed:
-        if account_ref not in accounts:
-            check.index, check.external_id = index, account_ref
-            check.add("account_external_id", _("No account has this external id; sync the account first."))
-    check.raise_if_any()
-
-    rows = [
-        {"account_id": accounts[account_ref]["id"], "period": period, **values}
-        for _index, account_ref, period, values in parsed
-    ]
-    currency_of = {a["id"]: a["currency"] for a in accounts.values()}  # a new month's default
-    upsert = merges.merge_financials if connection.vendor == "postgresql" else _upsert_financials_generic
-    created, updated = upsert(rows, currency_of)
+    if connection.vendor == "postgresql":
+        rows = [{"account_external_id": ref, "period": month, **values} for _i, ref, month, values in parsed]
+        created, updated, unknown = merges.merge_financials(rows)
+    else:
+        created, updated, unknown = _upsert_financials_generic(parsed)
+    if unknown:
+        message = _("No account has this external id; sync the account first.")
+        for index, account_ref, _period, _values in parsed:
+            if account_ref in unknown:
+                check.index, check.external_id = index, account_ref
+                check.add("account_external_id", message)
+        check.raise_if_any()  # the transaction undoes whatever the merge wrote
     if created:
         analyze_when_grown(FinancialPeriod._meta.db_table)
     return SyncResult(created, updated, len(parsed) - created - updated)
@@ -727,8 +720,23 @@ def _checked_financials(check: BatchChecker, records: list, currencies) -> list[
     return parsed
 
 
-def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) -> tuple[int, int]:
-    """Any database: read the batch's stored months, compare in Python, write new and changed rows."""
+def _upsert_financials_generic(parsed: list[tuple]) -> tuple[int, int, set[str]]:
+    """Any database: read the batch's accounts and stored months, compare in Python, write new and
+    changed rows; returns (created, updated, unknown account external ids), writing nothing with those."""
+    accounts = {
+        a["external_id"]: a
+        for a in Account.objects.filter(external_id__in={p[1] for p in parsed}).values(
+            "id", "external_id", "currency"
+        )
+    }
+    unknown = {account_ref for _index, account_ref, _period, _values in parsed if account_ref not in accounts}
+    if unknown:
+        return 0, 0, unknown
+    rows = [
+        {"account_id": accounts[account_ref]["id"], "period": period, **values}
+        for _index, account_ref, period, values in parsed
+    ]
+    currency_of = {a["id"]: a["currency"] for a in accounts.values()}  # a new month's default
     stored = {
         (row["account_id"], row["period"]): row
         for row in FinancialPeriod.objects.filter(
@@ -744,4 +752,4 @@ def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) ->
         elif record_changed(row, values):
             updated.append({**row, **values})
     created, updated = FINANCIALS.upsert(created, updated)
-    return len(created), len(updated)
+    return len(created), len(updated), set()

@@ -438,3 +438,40 @@ def test_a_nul_character_in_a_contact_is_refused_naming_the_field(field):
         contacts_upsert(records=[contact])
     assert [(e["field"], "NUL" in e["message"]) for e in rejected.value.errors] == [(field, True)]
     assert not Stakeholder.objects.exists()
+
+
+def test_figures_for_an_unknown_account_refuse_the_whole_batch_naming_each_record():
+    accounts_upsert(records=account_records(2))
+    month = {"period": "2026-01", "revenue": 1, "gross_margin": 1, "cost_to_serve": 1}
+    financials_upsert(records=[{**month, "account_external_id": "SF-00000"}])
+    batch = [
+        {**month, "account_external_id": "SF-00000", "revenue": 5},  # would change a stored month
+        {**month, "account_external_id": "SF-404"},
+        {**month, "account_external_id": "SF-00001", "currency": "USD"},  # another shape of record
+        {**month, "account_external_id": "SF-405", "currency": "USD", "period": "2026-02"},
+        {**month, "account_external_id": "SF-404", "period": "2026-02"},
+    ]
+    with pytest.raises(BatchRejected) as rejected:
+        financials_upsert(records=batch)
+    assert [(e["index"], e["external_id"], e["field"]) for e in rejected.value.errors] == [
+        (1, "SF-404", "account_external_id"),
+        (3, "SF-405", "account_external_id"),
+        (4, "SF-404", "account_external_id"),
+    ]
+    assert "sync the account first" in rejected.value.errors[0]["message"]
+    assert list(FinancialPeriod.objects.values_list("account__external_id", "revenue")) == [
+        ("SF-00000", Decimal("1.00"))
+    ]
+
+
+def test_a_new_month_without_a_currency_takes_its_accounts():
+    accounts_upsert(records=account_records(1))  # PLN
+    month = {"account_external_id": "SF-00000", "revenue": 1, "gross_margin": 1, "cost_to_serve": 1}
+    financials_upsert(
+        records=[{**month, "period": "2026-01"}, {**month, "period": "2026-02", "currency": "usd"}]
+    )
+    assert dict(FinancialPeriod.objects.values_list("period", "currency")) == {
+        date(2026, 1, 1): "PLN",
+        date(2026, 2, 1): "USD",
+    }
+    assert financials_upsert(records=[{**month, "period": "2026-01"}]).unchanged == 1
