@@ -27,15 +27,14 @@ def _too_deep() -> str:
 
 
 def _depth_exceeds(data, limit: int) -> bool:
-    """Walk without recursion, so that the check cannot itself run out of stack."""
-    stack = [(data, 1)]
+    """Walk without recursion, so that the check cannot itself run out of stack; only objects and
+    lists are visited (a batch's thousands of plain values are passed over in one loop)."""
+    stack = [(data, 1)] if type(data) is dict or type(data) is list else []
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
         if depth > limit:
             return True
-        stack.extend((item, depth + 1) for item in value if isinstance(item, (dict, list)))
+        for item in value.values() if type(value) is dict else value:
+            if type(item) is dict or type(item) is list:  # all json gives: no subclasses
+                stack.append((item, depth + 1))
     return False

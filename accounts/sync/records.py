@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Account, FinancialPeriod, Stakeholder
 from accounts.stakeholders import services as stakeholder_services
+from accounts.sync import merges, quick
 from kam.core import limits
 from kam.core.bulk_insert import analyze_when_grown
 from kam.core.currencies import UNKNOWN_CURRENCY, country_codes, currency_codes
@@ -412,23 +413,16 @@ ACCOUNTS = UpsertTable(Account, unique=("external_id",), update=(*ACCOUNT_CRM_FI
 def accounts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON) -> SyncResult:
     """Create or update accounts by external id; only their identity fields, never kam's own."""
     check = BatchChecker(records, ACCOUNT_RECORD_FIELDS)
-    batch: dict[str, dict] = {}
-    seen: dict = {}
     countries, currencies = country_codes(), currency_codes()
-    for index, record in enumerate(records):
-        if not check.start(index, record):
-            continue
-        external_id = check.text("external_id", max_length=100, required=True)
-        values = {
-            "name": check.text("name", max_length=200, required=True),
-            "industry": check.text("industry", max_length=100),
-            "country": check.code("country", countries, UNKNOWN_COUNTRY, blank_ok=True),
-            "currency": check.code("currency", currencies, UNKNOWN_CURRENCY, blank_ok=False),
-        }
-        if external_id and not check.duplicate(external_id, seen, "external_id"):
-            batch[external_id] = {k: v for k, v in values.items() if v is not MISSING}
-    check.raise_if_any()
-
+    batch = quick.accounts(records, check.allowed, countries, currencies)
+    if batch is None:
+        batch = _checked_accounts(check, records, countries, currencies)
+    if connection.vendor == "postgresql":
+        rows = [{"external_id": external_id, **values} for external_id, values in batch.items()]
+        created_count, updated_count = merges.merge_accounts(rows, by=by, reason=reason)
+        if created_count:
+            analyze_when_grown(Account._meta.db_table)
+        return SyncResult(created_count, updated_count, len(batch) - created_count - updated_count)
     existing = {row["external_id"]: row for row in ACCOUNTS.existing(external_id__in=batch)}
     created, updated = [], []
     for external_id, values in batch.items():
@@ -442,6 +436,26 @@ def accounts_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASON)
     if created:
         analyze_when_grown(Account._meta.db_table)
     return SyncResult(len(created), len(updated), len(batch) - len(created) - len(updated))
+
+
+def _checked_accounts(check: BatchChecker, records: list, countries, currencies) -> dict[str, dict]:
+    """Every record checked field by field: refuses the batch naming each problem, else its values."""
+    batch: dict[str, dict] = {}
+    seen: dict = {}
+    for index, record in enumerate(records):
+        if not check.start(index, record):
+            continue
+        external_id = check.text("external_id", max_length=100, required=True)
+        values = {
+            "name": check.text("name", max_length=200, required=True),
+            "industry": check.text("industry", max_length=100),
+            "country": check.code("country", countries, UNKNOWN_COUNTRY, blank_ok=True),
+            "currency": check.code("currency", currencies, UNKNOWN_CURRENCY, blank_ok=False),
+        }
+        if external_id and not check.duplicate(external_id, seen, "external_id"):
+            batch[external_id] = {k: v for k, v in values.items() if v is not MISSING}
+    check.raise_if_any()
+    return batch
 
 
 # --- Contacts (the customer's people) -----------------------------------------------------------------
@@ -637,9 +651,31 @@ def financials_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASO
 
     `by` and `reason` are accepted as on the other upserts; monthly figures keep no history rows."""
     check = BatchChecker(records, FINANCIAL_RECORD_FIELDS)
+    currencies = currency_codes()
+    parsed = quick.financials(records, check.allowed, currencies)
+    if parsed is None:
+        parsed = _checked_financials(check, records, currencies)
+    if connection.vendor == "postgresql":
+        rows = [{"account_external_id": ref, "period": month, **values} for _i, ref, month, values in parsed]
+        created, updated, unknown = merges.merge_financials(rows)
+    else:
+        created, updated, unknown = _upsert_financials_generic(parsed)
+    if unknown:
+        message = _("No account has this external id; sync the account first.")
+        for index, account_ref, _period, _values in parsed:
+            if account_ref in unknown:
+                check.index, check.external_id = index, account_ref
+                check.add("account_external_id", message)
+        check.raise_if_any()  # the transaction undoes whatever the merge wrote
+    if created:
+        analyze_when_grown(FinancialPeriod._meta.db_table)
+    return SyncResult(created, updated, len(parsed) - created - updated)
+
+
+def _checked_financials(check: BatchChecker, records: list, currencies) -> list[tuple[int, str, Any, dict]]:
+    """Every record checked field by field: refuses the batch naming each problem, else its values."""
     parsed: list[tuple[int, str, Any, dict]] = []
     seen: dict = {}
-    currencies = currency_codes()
     for index, record in enumerate(records):
         if not check.start(index, record, id_field="account_external_id"):
             continue
@@ -681,33 +717,26 @@ def financials_upsert(*, records: list, by=None, reason: str = SYNC_CHANGE_REASO
         if account_ref and period and not check.duplicate((account_ref, period), seen, "period"):
             parsed.append((index, account_ref, period, {k: v for k, v in values.items() if v is not MISSING}))
     check.raise_if_any()
+    return parsed
 
+
+def _upsert_financials_generic(parsed: list[tuple]) -> tuple[int, int, set[str]]:
+    """Any database: read the batch's accounts and stored months, compare in Python, write new and
+    changed rows; returns (created, updated, unknown account external ids), writing nothing with those."""
     accounts = {
         a["external_id"]: a
         for a in Account.objects.filter(external_id__in={p[1] for p in parsed}).values(
             "id", "external_id", "currency"
         )
     }
-    for index, account_ref, _period, _values in parsed:
-        if account_ref not in accounts:
-            check.index, check.external_id = index, account_ref
-            check.add("account_external_id", _("No account has this external id; sync the account first."))
-    check.raise_if_any()
-
+    unknown = {account_ref for _index, account_ref, _period, _values in parsed if account_ref not in accounts}
+    if unknown:
+        return 0, 0, unknown
     rows = [
         {"account_id": accounts[account_ref]["id"], "period": period, **values}
         for _index, account_ref, period, values in parsed
     ]
     currency_of = {a["id"]: a["currency"] for a in accounts.values()}  # a new month's default
-    upsert = _merge_financials if connection.vendor == "postgresql" else _upsert_financials_generic
-    created, updated = upsert(rows, currency_of)
-    if created:
-        analyze_when_grown(FinancialPeriod._meta.db_table)
-    return SyncResult(created, updated, len(parsed) - created - updated)
-
-
-def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) -> tuple[int, int]:
-    """Any database: read the batch's stored months, compare in Python, write new and changed rows."""
     stored = {
         (row["account_id"], row["period"]): row
         for row in FinancialPeriod.objects.filter(
@@ -723,77 +752,4 @@ def _upsert_financials_generic(rows: list[dict], currency_of: dict[int, str]) ->
         elif record_changed(row, values):
             updated.append({**row, **values})
     created, updated = FINANCIALS.upsert(created, updated)
-    return len(created), len(updated)
-
-
-REQUIRED_FIGURES = ("revenue", "gross_margin", "cost_to_serve")
-# The figures a record may leave out; left out, the stored value stays (a new month gets the
-# account's currency and no days-to-pay or order count).
-OPTIONAL_FINANCIAL_FIELDS = tuple(f for f in FINANCIAL_CRM_FIELDS if f not in REQUIRED_FIGURES)
-# The columns a batch is sent as, one array each.
-FINANCIAL_ARRAY_COLUMNS = ("account_id", "period", *FINANCIAL_CRM_FIELDS)
-
-
-def _merge_financials(rows: list[dict], currency_of: dict[int, str]) -> tuple[int, int]:
-    """PostgreSQL: the batch as one INSERT … SELECT FROM unnest(arrays) … ON CONFLICT DO UPDATE.
-
-    Nothing is read back into Python: months whose figures are unchanged are skipped inside the
-    statement (an index lookup, no row lock, no write), new months are inserted, changed ones updated
-    with a fresh `updated_at`; RETURNING tells inserts (xmax = 0) from updates. Records that leave
-    out an optional figure form their own statement, whose update keeps the stored value.
-    """
-    by_shape: dict[tuple[str, ...], list[dict]] = {}
-    for row in rows:
-        shape = tuple(name for name in OPTIONAL_FINANCIAL_FIELDS if name in row)
-        by_shape.setdefault(shape, []).append(row)
-    now = timezone.now()
-    created = updated = 0
-    with connection.cursor() as cursor:
-        for shape, batch in by_shape.items():
-            if "currency" not in shape:
-                for row in batch:
-                    row["currency"] = currency_of[row["account_id"]]
-            cursor.execute(_merge_statement(shape), [*_arrays(batch), now, now])
-            inserted, changed = cursor.fetchone()
-            created, updated = created + inserted, updated + changed
-    return created, updated
-
-
-def _arrays(rows: list[dict]) -> list[str]:
-    """Each column as a PostgreSQL array literal: one string per column, no per-value adaptation.
-
-    Safe to build by hand: every value was validated (ids and counts are ints, money is a Decimal
-    in cents, months are dates, currencies are ISO codes), and the literal is a parameter, not SQL.
-    """
-    literals = []
-    for column in FINANCIAL_ARRAY_COLUMNS:
-        values = [row.get(column) for row in rows]
-        literals.append("{" + ",".join("NULL" if v is None else str(v) for v in values) + "}")
-    return literals
-
-
-@functools.cache  # one per shape of record, built once
-def _merge_statement(shape: tuple[str, ...]) -> str:
-    figures = [*REQUIRED_FIGURES, *shape]
-    columns = FINANCIAL_ARRAY_COLUMNS
-    field = FinancialPeriod._meta.get_field
-    unnest = ", ".join(f"%s::{field(c).db_type(connection)}[]" for c in columns)
-    stored_figures = ", ".join(f"stored.{c}" for c in figures)
-    table = FinancialPeriod._meta.db_table
-    return f"""
-        WITH incoming ({", ".join(columns)}) AS (SELECT * FROM unnest({unnest})),
-        merged AS (
-            INSERT INTO {table} AS stored ({", ".join(columns)}, created_at, updated_at)
-            SELECT {", ".join(f"i.{c}" for c in columns)}, %s, %s FROM incoming i
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {table} stored
-                WHERE stored.account_id = i.account_id AND stored.period = i.period
-                AND ({stored_figures}) IS NOT DISTINCT FROM ({", ".join(f"i.{c}" for c in figures)})
-            )
-            ON CONFLICT (account_id, period) DO UPDATE SET
-                {", ".join(f"{c} = EXCLUDED.{c}" for c in figures)}, updated_at = EXCLUDED.updated_at
-            WHERE ({stored_figures}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in figures)})
-            RETURNING xmax = 0 AS inserted
-        )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
-    """
+    return len(created), len(updated), set()

@@ -82,7 +82,7 @@ def test_json_nested_a_thousand_deep_is_refused_by_a_patch(client, kam, account)
     assert "nested" in response.json()["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("depth", [50, 500, 950])
+@pytest.mark.parametrize("depth", [19, 50, 500, 950])
 def test_json_nested_deeper_than_any_record_is_refused_naming_the_nesting(client, sync_key, depth):
     response = client.post(
         "/api/v1/sync/accounts/",
@@ -92,6 +92,18 @@ def test_json_nested_deeper_than_any_record_is_refused_naming_the_nesting(client
     )
     assert response.status_code == 400
     assert "nested" in response.json()["errors"][0]["message"]
+
+
+def test_json_exactly_as_deep_as_allowed_reaches_the_field_checks(client, sync_key):
+    # {"records": [{"name": ...}]} is three levels; 17 more make the 20 allowed.
+    response = client.post(
+        "/api/v1/sync/accounts/",
+        '{"records": [{"external_id": "SF-1", "name": ' + _deep(17) + "}]}",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sync_key}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "name"
 
 
 def test_a_list_where_a_name_belongs_gets_a_field_error(api, sync_key):

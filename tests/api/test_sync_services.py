@@ -84,6 +84,20 @@ def test_each_written_account_gets_one_history_row_as_stored(champion):
     assert Account.objects.get(external_id="SF-00000").name == "100% Stahl 'Nord' \\ {Süd}"
 
 
+def test_names_that_look_like_array_syntax_are_stored_as_sent():
+    # The batch travels as array literals: a quote, a comma, braces or NULL inside a name stay text.
+    names = ['Say "Hi", Ltd', "NULL", "{a,b}", "back\\slash\\", "", '""']
+    records = [
+        {"external_id": f"Q-{i}", "name": name or "x", "industry": name, "country": ""}
+        for i, name in enumerate(names)
+    ]
+    assert accounts_upsert(records=records).created == len(names)
+    stored = dict(Account.objects.values_list("external_id", "industry"))
+    assert stored == {f"Q-{i}": name for i, name in enumerate(names)}
+    assert accounts_upsert(records=records).unchanged == len(names)
+    assert sorted(Account.history.values_list("industry", flat=True)) == sorted(names)
+
+
 def test_sync_never_overwrites_what_people_entered_in_kam(kam, sponsor):
     account = AccountFactory(
         external_id="SF-00000",
@@ -424,3 +438,40 @@ def test_a_nul_character_in_a_contact_is_refused_naming_the_field(field):
         contacts_upsert(records=[contact])
     assert [(e["field"], "NUL" in e["message"]) for e in rejected.value.errors] == [(field, True)]
     assert not Stakeholder.objects.exists()
+
+
+def test_figures_for_an_unknown_account_refuse_the_whole_batch_naming_each_record():
+    accounts_upsert(records=account_records(2))
+    month = {"period": "2026-01", "revenue": 1, "gross_margin": 1, "cost_to_serve": 1}
+    financials_upsert(records=[{**month, "account_external_id": "SF-00000"}])
+    batch = [
+        {**month, "account_external_id": "SF-00000", "revenue": 5},  # would change a stored month
+        {**month, "account_external_id": "SF-404"},
+        {**month, "account_external_id": "SF-00001", "currency": "USD"},  # another shape of record
+        {**month, "account_external_id": "SF-405", "currency": "USD", "period": "2026-02"},
+        {**month, "account_external_id": "SF-404", "period": "2026-02"},
+    ]
+    with pytest.raises(BatchRejected) as rejected:
+        financials_upsert(records=batch)
+    assert [(e["index"], e["external_id"], e["field"]) for e in rejected.value.errors] == [
+        (1, "SF-404", "account_external_id"),
+        (3, "SF-405", "account_external_id"),
+        (4, "SF-404", "account_external_id"),
+    ]
+    assert "sync the account first" in rejected.value.errors[0]["message"]
+    assert list(FinancialPeriod.objects.values_list("account__external_id", "revenue")) == [
+        ("SF-00000", Decimal("1.00"))
+    ]
+
+
+def test_a_new_month_without_a_currency_takes_its_accounts():
+    accounts_upsert(records=account_records(1))  # PLN
+    month = {"account_external_id": "SF-00000", "revenue": 1, "gross_margin": 1, "cost_to_serve": 1}
+    financials_upsert(
+        records=[{**month, "period": "2026-01"}, {**month, "period": "2026-02", "currency": "usd"}]
+    )
+    assert dict(FinancialPeriod.objects.values_list("period", "currency")) == {
+        date(2026, 1, 1): "PLN",
+        date(2026, 2, 1): "USD",
+    }
+    assert financials_upsert(records=[{**month, "period": "2026-01"}]).unchanged == 1
