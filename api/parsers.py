@@ -1,6 +1,10 @@
-"""JSON in: a request nested deeper than any record of ours is refused with 400, not a RecursionError."""
+"""JSON in: a request nested deeper than any record of ours is refused with 400, not a RecursionError,
+and so is text that is not Unicode (a lone surrogate escape such as \\ud800, which no database stores)."""
 
 from __future__ import annotations
+
+import io
+import re
 
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
@@ -9,14 +13,24 @@ from rest_framework import exceptions, parsers
 MAX_JSON_DEPTH = 20
 
 
+# A surrogate reaches parsed text only through a \\uD800-\\uDFFF escape: other bodies skip the walk.
+SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read() if stream is not None else b""
         try:
-            data = super().parse(stream, media_type, parser_context)
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError(_too_deep()) from None
         if _depth_exceeds(data, MAX_JSON_DEPTH):
             raise exceptions.ParseError(_too_deep())
+        if SURROGATE_ESCAPE.search(body) and (where := _lone_surrogate_at(data)) is not None:
+            raise exceptions.ParseError(
+                _("%(where)s is not valid text: it holds a lone surrogate escape (\\ud800 to \\udfff).")
+                % {"where": where}
+            )
         return data
 
 
@@ -38,3 +52,29 @@ def _depth_exceeds(data, limit: int) -> bool:
             if type(item) is dict or type(item) is list:  # all json gives: no subclasses
                 stack.append((item, depth + 1))
     return False
+
+
+def _lone_surrogate_at(data) -> str | None:
+    """Where the first text holding a lone surrogate is (records[3].name), or None."""
+    stack = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if type(value) is str and not _is_unicode(value):
+            return path or _("The body")
+        if type(value) is dict:
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else key
+                if not _is_unicode(key):
+                    return path or _("The body")
+                stack.append((item, where))
+        elif type(value) is list:
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+    return None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

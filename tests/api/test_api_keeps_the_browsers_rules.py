@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Stakeholder
+from accounts.models import Account, Stakeholder
 from tests.factories import AccountFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,46 @@ def test_a_financial_month_in_year_9999_is_refused_by_the_sync(api, sync_key, ac
     )  # fmt: skip
     assert response.status_code == 400
     assert {e["field"] for e in response.json()["errors"]} == {"period"}
+
+
+@pytest.mark.parametrize("kind", ["accounts", "contacts", "financials", "surveys"])
+def test_a_lone_surrogate_escape_is_refused_naming_where_it_is(sync_key, client, kind):
+    """JSON may escape half of a UTF-16 pair (\\ud800); no database stores it, so it is a 400, not a 500."""
+    body = '{"records": [{"external_id": "SF-1", "name": "Acme \\ud800 Steel"}]}'
+    response = client.post(
+        f"/api/v1/sync/{kind}/",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sync_key}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"].startswith("records[0].name is not valid text")
+
+
+def test_a_lone_surrogate_in_a_patch_is_refused(client, kam, account):
+    person = StakeholderFactory(account=account)
+    client.force_login(kam)
+    response = client.patch(
+        f"/api/v1/contacts/{person.pk}/",
+        '{"title": "CFO \\udfff"}',
+        content_type="application/json",
+        headers={"If-Match": '"1"'},
+    )
+    assert (
+        response.status_code == 400 and "title is not valid text" in response.json()["errors"][0]["message"]
+    )
+
+
+def test_a_whole_surrogate_pair_is_text_like_any_other(client, sync_key):
+    body = (
+        '{"records": [{"external_id": "SF-9", "name": "Acme \\ud83d\\ude80", "currency": "EUR", '
+        '"country": "PL"}]}'
+    )
+    response = client.post(
+        "/api/v1/sync/accounts/",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sync_key}"},
+    )
+    assert response.status_code == 200, response.content
+    assert Account.objects.get(external_id="SF-9").name == "Acme 🚀"
