@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 # Relative and root-relative URLs in the document resolve against this made-up origin.
@@ -56,7 +57,11 @@ class StaticFilesOnly(URLFetcher):
         path = static_file(url)
         if path is None:
             raise ValueError(f"Only static files are read into a PDF, not {url}")
-        return super().fetch(path.as_uri(), headers)
+        response = super().fetch(path.as_uri(), headers)
+        # Keep the address it was asked by, so that a stylesheet's relative URLs (its fonts) resolve
+        # against our static URLs again rather than against a file:// path this fetcher refuses.
+        response.url = url
+        return response
 
 
 # Noto Sans TC comes from npm cut into about a hundred pieces by unicode-range. WeasyPrint loads every
@@ -108,12 +113,12 @@ def chinese_font_faces(text: str) -> str:
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     html = render_to_string(template_name, context, request=request)
-    fetcher = StaticFilesOnly()
+    fetcher, fonts = StaticFilesOnly(), FontConfiguration()
     stylesheets = []
     if faces := chinese_font_faces(html):
-        stylesheets.append(CSS(string=faces, base_url=BASE_URL, url_fetcher=fetcher))
+        stylesheets.append(CSS(string=faces, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts))
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets)
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
 
 
 def pdf_response(template_name: str, context: dict, *, request, filename: str) -> HttpResponse:
