@@ -19,6 +19,7 @@ from accounts.models import InteractionKind
 from accounts.plans.forms import PlanCreateForm
 from kam.core import locales
 from programme.digest import services as digest
+from programme.models import Programme
 from tests.accounts.plan_factories import ActionFactory, PlanFactory
 from tests.conftest import ROLES
 from tests.factories import (
@@ -127,7 +128,14 @@ def figures(account, champion):
     plan = PlanFactory(account=account)
     ActionFactory(plan=plan, owner=account.kam, due_on=date(2026, 12, 1), description="Call the COO")
     InteractionFactory(account=account, kind=InteractionKind.EXECUTIVE_VISIT, occurred_on=date(2026, 11, 2))
-    AccountScoreFactory(account=account, clv=Decimal("2351747.50"), clv_growth=Decimal("-0.007"))
+    # The account list shows the trailing figures the recompute stores, in the reporting currency.
+    Programme.objects.filter(pk=Programme.load().pk).update(reporting_currency="PLN")
+    AccountScoreFactory(
+        account=account,
+        clv=Decimal("2351747.50"),
+        clv_growth=Decimal("-0.007"),
+        t12m_revenue=Decimal(2351747),
+    )
     return account
 
 
