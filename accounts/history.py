@@ -17,8 +17,7 @@ from datetime import date, datetime
 from django.db import models
 from django.db.models import F, Q, Value, Window
 from django.db.models.functions import Lag
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +37,7 @@ from accounts.models import (
     Survey,
     User,
 )
+from kam.core.locales import format_local_date
 
 HISTORY_SHOWN = 30
 
@@ -50,7 +50,7 @@ class HistoryEntry:
     kind: str  # "+" added, "~" changed, "-" removed, "left" a person marked as left
     changes: list  # (label, old, new), in words
     subject: str = "stakeholder"  # which record type, for the sentence: see TRACKED
-    left_on: str = ""  # for "left": the day they left, formatted
+    left_on: date | None = None  # for "left": the day they left
 
     @property
     def what(self) -> str:
@@ -84,7 +84,7 @@ TRACKED = (
         lambda a: Q(account_id=a.pk),
         lambda r: (
             _("%(start)s to %(end)s")
-            % {"start": date_format(r.period_start), "end": date_format(r.period_end)}
+            % {"start": format_local_date(r.period_start), "end": format_local_date(r.period_end)}
         ),
         ("account", "copied_from", "created_by"),
     ),
@@ -105,7 +105,11 @@ TRACKED = (
         "risk", PlanRisk, lambda a: Q(plan_id__in=_plans(a)), lambda r: _quoted(r.description), ("plan",)
     ),
     Tracked(
-        "survey", Survey, lambda a: Q(account_id=a.pk), lambda r: date_format(r.surveyed_on), ("account",)
+        "survey",
+        Survey,
+        lambda a: Q(account_id=a.pk),
+        lambda r: format_local_date(r.surveyed_on),
+        ("account",),
     ),
     Tracked(
         "investment",
@@ -209,9 +213,9 @@ def _value(field: models.Field, value, *, at: datetime, names: _Names) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value))
+        return format_local_date(value)
     if isinstance(value, date):
-        return date_format(value)
+        return format_local_date(value)
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field, models.DecimalField | models.FloatField):
@@ -254,7 +258,7 @@ def _entry(tracked: Tracked, record, before, names: _Names) -> HistoryEntry | No
         return None  # a save that changed nothing a person reads (only the version)
     left_on = getattr(record, "left_on", None)
     if left_on and getattr(before, "left_on", None) is None:
-        entry.kind, entry.left_on = "left", date_format(left_on)
+        entry.kind, entry.left_on = "left", left_on
         entry.changes = [
             c for c in entry.changes if c[0] != Stakeholder._meta.get_field("left_on").verbose_name
         ]

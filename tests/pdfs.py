@@ -14,3 +14,13 @@ def pdf_pages(content: bytes) -> list[str]:
 
 def pdf_text(content: bytes) -> str:
     return " ".join(pdf_pages(content))
+
+
+def pdf_font_names(content: bytes) -> set[str]:
+    """The fonts embedded in the document, without their subset prefix (`ABCDEF+Vazirmatn`)."""
+    reader = PdfReader(io.BytesIO(content))
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names

@@ -6,7 +6,7 @@ never in exports, and an API whose field names stay put while its messages follo
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from accounts.models import InteractionKind
 from accounts.plans.forms import PlanCreateForm
+from accounts.templatetags import kam_format
 from kam.core import locales
 from programme.digest import services as digest
 from programme.models import Programme
@@ -128,7 +129,7 @@ def figures(account, champion):
     plan = PlanFactory(account=account)
     ActionFactory(plan=plan, owner=account.kam, due_on=date(2026, 12, 1), description="Call the COO")
     InteractionFactory(account=account, kind=InteractionKind.EXECUTIVE_VISIT, occurred_on=date(2026, 11, 2))
-    # The account list shows the score row's trailing revenue, in the programme's reporting currency.
+    # The account list shows the trailing figures the recompute stores, in the reporting currency.
     Programme.objects.filter(pk=Programme.load().pk).update(reporting_currency="PLN")
     AccountScoreFactory(
         account=account,
@@ -282,3 +283,13 @@ def test_pictures_keep_their_geometry_in_every_language(client, figures, champio
                 assert PLAIN_NUMBER.match(value), f"{url}: {name}={value!r}"
             for value in TRANSFORM.findall(picture):
                 assert not set(value) & set("\xa0\u066b\u066c"), f"{url}: {value!r}"
+
+
+def test_a_moment_shows_its_day_in_the_readers_calendar_and_its_time():
+    moment = timezone.make_aware(datetime(2026, 12, 1, 14, 30))
+    with translation.override("fa"):
+        shown = kam_format.local_date(moment, "time")
+    assert shown.startswith('<time datetime="2026-12-01T14:30:00')
+    assert "۱۰ آذر ۱۴۰۵ ۱۴:۳۰</time>" in shown
+    with translation.override("de"):
+        assert kam_format.local_date_text(moment, "time") == "1. Dezember 2026 14:30"

@@ -10,13 +10,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models.people import TeamFunction
 from kam.core import limits
 from kam.core.currencies import validate_country, validate_currency
+from kam.core.locales import format_local_date
 
 
 class LifecycleStatus(models.TextChoices):
@@ -161,7 +161,7 @@ class Account(models.Model):
         if not errors and self.key_since and self.exited_on and self.exited_on < self.key_since:
             errors["exited_on"] = _(
                 "An account cannot leave the programme before it joined it (%(day)s)."
-            ) % {"day": date_format(self.key_since)}
+            ) % {"day": format_local_date(self.key_since)}
         if errors:
             raise ValidationError(errors)
 

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.history import HISTORY_SHOWN, HistoryEntry, records_history
@@ -21,6 +20,7 @@ from accounts.models import (
     User,
 )
 from accounts.stakeholders.relationships import contact_window_start
+from kam.core.locales import format_local_date
 
 
 def _count(queryset) -> Coalesce:
@@ -115,7 +115,7 @@ def interaction_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list
             "kind": InteractionKind(record.kind).label.lower()
             if record.kind in InteractionKind.values
             else record.kind,
-            "day": date_format(record.occurred_on),
+            "day": format_local_date(record.occurred_on),
         }
         if record.archived_at and (before is None or before.archived_at is None):
             entries.append(
@@ -128,7 +128,9 @@ def interaction_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list
         if before.kind != record.kind:
             changes.append((_("type"), _kind_label(before.kind), _kind_label(record.kind)))
         if before.occurred_on != record.occurred_on:
-            changes.append((_("date"), date_format(before.occurred_on), date_format(record.occurred_on)))
+            changes.append(
+                (_("date"), format_local_date(before.occurred_on), format_local_date(record.occurred_on))
+            )
         if before.notes != record.notes:
             changes.append((_("notes"), before.notes or "—", record.notes or "—"))
         # A row without people (created by a plain save) cannot say what they were: no change shown.

@@ -1,10 +1,12 @@
 """Display helpers: money with its currency, dates and numbers in the reader's language, missing
 figures shown as a dash rather than zero."""
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import number_format, time_format
 from django.utils.html import format_html
 from django.utils.translation import get_language_bidi
 
@@ -54,25 +56,30 @@ def local_date(value, style=""):
     """`<time>` with the ISO date for machines, the reader's calendar for people.
 
     Persian readers see the Solar Hijri date with the Gregorian one on hover; `style` "short" gives the
-    compact form for tables. Nothing for a missing date: `|default:"—"` says what to show instead.
+    compact form for tables, "time" adds the time of day to a moment (a history entry, a run).
+    Nothing for a missing date: `|default:"—"` says what to show instead.
     """
     if not value:
         return ""
     day = locales.as_date(value)
-    shown = locales.format_local_date(day, short=style == "short")
+    shown = local_date_text(value, style)
+    machine = day.isoformat()
+    if style == "time" and isinstance(value, datetime):
+        machine = (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
     if locales.uses_solar_hijri():
         return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
-            day.isoformat(),
-            locales.format_gregorian_date(day),
-            shown,
+            '<time datetime="{}" title="{}">{}</time>', machine, locales.format_gregorian_date(day), shown
         )
-    return format_html('<time datetime="{}">{}</time>', day.isoformat(), shown)
+    return format_html('<time datetime="{}">{}</time>', machine, shown)
 
 
 @register.filter
 def local_date_text(value, style=""):
-    """The reader's date as plain text, for e-mails and other text without markup."""
+    """The reader's date as plain text, for e-mails, SVG labels and other text without markup."""
     if not value:
         return ""
-    return locales.format_local_date(value, short=style == "short")
+    shown = locales.format_local_date(value, short=style == "short")
+    if style == "time" and isinstance(value, datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        shown = f"{shown} {locales.local_digits(time_format(moment, 'TIME_FORMAT'))}"
+    return shown

@@ -1,6 +1,7 @@
-"""A Persian-speaking champion and a Polish-speaking one in a real browser: the dashboard and an account
-page right to left (Persian) or left to right (Polish), nothing wider than the window at 1366 and 390
-pixels, the language switch one click away, and screenshots kept as test artefacts.
+"""A Persian-speaking champion and a Polish-speaking one in a real browser: the dashboard, an account
+page, My accounts and a joint plan right to left (Persian) or left to right (Polish), nothing wider than
+the window at 1366 and 390 pixels, the board brief's PDF in their language, the language switch one
+click away, and screenshots kept as test artefacts.
 
 Drives Debian's chromium through Playwright, as the other journeys do.
 """
@@ -12,11 +13,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import BuyingRole
 from kam.core import catalogues
+from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
 from tests.browser.conftest import PASSWORD
 from tests.factories import AccountFactory, StakeholderFactory, UserFactory
+from tests.pdfs import pdf_text
 from tests.programme.dashboard_factories import AccountScoreFactory
 
 # Screenshots go to KAM_SCREENSHOTS when set, else test-results/languages (kept by CI as artefacts).
@@ -48,7 +54,20 @@ def programme_in_many_scripts(transactional_db):
         StakeholderFactory(account=account, name=people[1], reports_to=top, influence=4)
         AccountScoreFactory(account=account, clv=Decimal("2351747.50"))
         accounts.append(account)
+    plan = PlanFactory(account=accounts[0], needs_organisation="تأمین پایدار مواد اولیه")
+    objective = ObjectiveFactory(plan=plan, title="حفظ سهم 70 درصدی", target="70 درصد سهم از خرید")
+    ActionFactory(plan=plan, objective=objective, owner=shirin, description="جلسه با مدیر خرید")
     return accounts
+
+
+def _plan_urls(accounts) -> dict[str, str]:
+    plan = accounts[0].plans.get()
+    args = [accounts[0].pk, plan.pk]
+    return {
+        "plan": plan.get_absolute_url(),
+        "joint": reverse("accounts:joint_plan", args=args),
+        "mine": reverse("accounts:my_accounts"),
+    }
 
 
 def _log_in(browser, live_server, username, width):
@@ -83,7 +102,9 @@ def test_pages_in_the_readers_language_and_direction_fit_the_window(
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = _log_in(browser, live_server, username, width)
-    for name, url in _pages(live_server, programme_in_many_scripts).items():
+    pages = _pages(live_server, programme_in_many_scripts)
+    plan_pages = _plan_urls(programme_in_many_scripts)
+    for name, url in {**pages, "joint": plan_pages["joint"], "mine": plan_pages["mine"]}.items():
         _visit(page, live_server, url)
         html = page.locator("html")
         assert (html.get_attribute("lang"), html.get_attribute("dir")) == (language, direction), name
@@ -124,3 +145,27 @@ def test_no_english_is_left_on_the_pages(browser, live_server, programme_in_many
         left[name] = sorted(m for m in english if re.search(rf"(?<!\w){re.escape(m)}(?!\w)", text))
     page.context.close()
     assert not any(left.values()), left
+
+
+def _english_in(text: str) -> list[str]:
+    return sorted(m for m in _english_messages() if re.search(rf"(?<!\w){re.escape(m)}(?!\w)", text))
+
+
+@pytest.mark.parametrize("username, language", [("shirin", "fa"), ("marek", "pl")])
+def test_the_board_brief_pdf_downloaded_from_the_plan_is_in_the_readers_language(
+    browser, live_server, programme_in_many_scripts, username, language
+):
+    page = _log_in(browser, live_server, username, 1366)
+    _visit(page, live_server, _plan_urls(programme_in_many_scripts)["plan"])
+    with translation.override(language):
+        link_text, heading = gettext("Board brief (PDF)"), gettext("Board brief")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link_text).click()
+    content = Path(download.value.path()).read_bytes()
+    page.context.close()
+    # Extraction drops zero-width non-joiners (Persian compounds): compare without them.
+    text = " ".join(pdf_text(content).replace("\u200c", "").split())
+    assert heading != "Board brief" and heading.replace("\u200c", "") in text
+    assert not _english_in(text)
+    if language == "fa":
+        assert re.search("[\u0600-\u06ff]{4,}", text)  # Persian letters, drawn and extractable

@@ -1,11 +1,18 @@
 """The plan's board brief: readable by whoever reads the plan, laid out for print."""
 
-import pytest
-from django.urls import reverse
+import re
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from kam.core import catalogues
 from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
 from tests.conftest import ROLES
-from tests.pdfs import pdf_pages
+from tests.pdfs import pdf_font_names, pdf_pages, pdf_text
 from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +96,46 @@ def test_the_board_brief_offers_its_pdf_beside_the_print_button(client, kam, pla
     content = client.get(reverse("portfolio:plan_board_brief", args=args)).content.decode()
     assert "data-print" in content
     assert reverse("portfolio:plan_board_brief_pdf", args=args) in content
+
+
+def _english_phrases() -> set[str]:
+    """The English catalogue's messages of two words or more, placeholders aside."""
+    ids = catalogues.message_ids(Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    return {text for _context, text in ids if "%" not in text and "{" not in text and len(text.split()) >= 2}
+
+
+def _folded(text: str) -> str:
+    """Whitespace folded and zero-width non-joiners dropped (text extraction loses them)."""
+    return " ".join(text.replace("\u200c", "").split())
+
+
+@pytest.mark.parametrize("language", ["fa", "pl"])
+def test_the_board_brief_pdf_is_in_the_readers_language(client, kam, plan, language):
+    kam.language = language
+    kam.save()
+    client.force_login(kam)
+    response = client.get(reverse("portfolio:plan_board_brief_pdf", args=[plan.account_id, plan.pk]))
+    text = _folded(pdf_text(response.content))
+    with translation.override(language):
+        headings = [gettext(m) for m in ("Board brief", "Objectives", "Sponsor commitments")]
+    for english, heading in zip(("Board brief", "Objectives", "Sponsor commitments"), headings, strict=True):
+        assert heading != english and _folded(heading) in text, heading
+    left = sorted(m for m in _english_phrases() if re.search(rf"(?<!\w){re.escape(m)}(?!\w)", text))
+    assert not left
+    if language == "fa":
+        # Persian letters drawn from Vazirmatn, the font kam serves, not empty boxes.
+        assert re.search("[\u0600-\u06ff]{4,}", text)
+        assert any("Vazirmatn" in font for font in pdf_font_names(response.content)), pdf_font_names(
+            response.content
+        )
+
+
+def test_the_board_brief_pdf_draws_chinese_with_the_pieces_of_noto_sans_tc_it_needs(client, kam, plan):
+    plan.account.name = "台灣精密電子"
+    plan.account.save()
+    kam.language = "zh-hant"
+    kam.save()
+    client.force_login(kam)
+    response = client.get(reverse("portfolio:plan_board_brief_pdf", args=[plan.account_id, plan.pk]))
+    fonts = pdf_font_names(response.content)
+    assert any("Noto-Sans-TC" in font for font in fonts), fonts
