@@ -177,7 +177,10 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60, help="seconds")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes it starts")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn worker processes it starts (kam/gunicorn.conf.py's)"
+    )
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker (kam/gunicorn.conf.py's)")
     parser.add_argument("--url", default="", help="a gunicorn already running on this database")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -195,7 +198,8 @@ def main() -> None:
         env = {
             **os.environ,
             "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(args.workers),
+            **({"GUNICORN_WORKERS": str(args.workers)} if args.workers else {}),
+            **({"GUNICORN_THREADS": str(args.threads)} if args.threads else {}),
             "LOG_LEVEL": "WARNING",
             "DJANGO_DEBUG": "0",
             # Budgets for people and keys sized for a benchmark, not for a person.
@@ -208,7 +212,7 @@ def main() -> None:
             env=env,
             stdout=subprocess.DEVNULL,
         )
-        print(f"gunicorn: {args.workers} workers at {base}")
+        print(f"gunicorn: {args.workers or 'configured'} workers, {args.threads or 'configured'} threads at {base}")
     try:
         for _ in range(300):
             try:
