@@ -212,7 +212,8 @@ def main() -> None:
             env=env,
             stdout=subprocess.DEVNULL,
         )
-        print(f"gunicorn: {args.workers or 'configured'} workers, {args.threads or 'configured'} threads at {base}")
+        workers, threads = args.workers or "configured", args.threads or "configured"
+        print(f"gunicorn: {workers} workers, {threads} threads at {base}")
     try:
         for _ in range(300):
             try:
