@@ -110,7 +110,7 @@ def run_load(base: str, clients: int, duration: float, key: str, server_pid: int
     times: dict[str, list[float]] = defaultdict(list)
     failures: dict[tuple[str, int | str], int] = defaultdict(int)
     lock = threading.Lock()
-    stop_at, began, cpu_before = [0.0], [0.0], {}
+    stop_at, began, ended, cpu_before = [0.0], [0.0], [0.0], {}
 
     def go() -> None:
         # Once every client has warmed up: the clock and the server's CPU count from here.
@@ -139,6 +139,7 @@ def run_load(base: str, clients: int, duration: float, key: str, server_pid: int
                 status = type(error).__name__
             took = (time.perf_counter() - began) * 1000
             with lock:
+                ended[0] = max(ended[0], time.perf_counter())
                 times[label].append(took)
                 if status != 200:
                     failures[(label, status)] += 1
@@ -150,10 +151,19 @@ def run_load(base: str, clients: int, duration: float, key: str, server_pid: int
     for thread in threads:
         thread.start()
     start.wait()
+    # PostgreSQL closes a backend when gunicorn's connection reaches DATABASE_CONN_MAX_AGE (60 s): look
+    # every second, so that a backend gone during the run counts the CPU it had last time it was seen.
+    seen: dict[str, dict[int, float]] = {}
+    while any(thread.is_alive() for thread in threads):
+        for part, pids in server_cpu(server_pid).items():
+            seen.setdefault(part, {}).update({pid: t for pid, t in pids.items() if t})
+        time.sleep(1)
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began[0]
-    cpu_after = server_cpu(server_pid)
+    elapsed = ended[0] - began[0]
+    for part, pids in server_cpu(server_pid).items():
+        seen.setdefault(part, {}).update({pid: t for pid, t in pids.items() if t})
+    cpu_after = seen
     print(f"load average after:  {load_average()}\n")
 
     every = [t for label_times in times.values() for t in label_times]
