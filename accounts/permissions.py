@@ -24,8 +24,18 @@ def is_champion(user) -> bool:
 
 
 def _account_scope(user) -> Q:
-    on_team = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
-    return Q(kam=user) | Q(executive_sponsor=user) | Q(Exists(on_team))
+    # One IN over a union of three index lookups, which PostgreSQL joins by primary key; an OR of the
+    # three (one an EXISTS) cannot use an index and filters every account of the programme.
+    ids = (
+        Account.objects.filter(kam=user)
+        .order_by()
+        .values("pk")
+        .union(
+            Account.objects.filter(executive_sponsor=user).order_by().values("pk"),
+            AccountTeamMember.objects.filter(user=user).order_by().values("account_id"),
+        )
+    )
+    return Q(pk__in=ids)
 
 
 def require(user, check, message) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     DecimalField,
     Exists,
@@ -43,7 +44,27 @@ def people_in_charge(*, user, role: str) -> QuerySet[User]:
     return User.objects.filter(Exists(accounts)).order_by("first_name", "last_name")
 
 
+# The industries of every current account, one index lookup per industry (a skip scan of the
+# industry index): a DISTINCT reads all 100,000 accounts to find a few dozen values.
+EVERY_INDUSTRY = f"""
+WITH RECURSIVE found(industry) AS (
+    SELECT MIN(industry) FROM {Account._meta.db_table} WHERE archived_at IS NULL AND industry > ''
+    UNION ALL
+    SELECT (
+        SELECT MIN(later.industry) FROM {Account._meta.db_table} later
+        WHERE later.archived_at IS NULL AND later.industry > found.industry
+    )
+    FROM found WHERE found.industry IS NOT NULL
+)
+SELECT industry FROM found WHERE industry IS NOT NULL
+"""
+
+
 def industries(*, user) -> list[str]:
+    if permissions.is_champion(user):
+        with connection.cursor() as cursor:
+            cursor.execute(EVERY_INDUSTRY)
+            return [industry for (industry,) in cursor.fetchall()]
     visible = permissions.visible_accounts(user, Account.objects.current()).exclude(industry="")
     return list(visible.order_by("industry").values_list("industry", flat=True).distinct())
 

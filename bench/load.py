@@ -95,7 +95,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def run_load(base: str, clients: int, duration: float, key: str) -> None:
+def run_load(base: str, clients: int, duration: float, key: str, server_pid: int | None = None) -> None:
     mix = pages()
     sessions = []
     for index in range(clients):
@@ -110,13 +110,23 @@ def run_load(base: str, clients: int, duration: float, key: str) -> None:
     times: dict[str, list[float]] = defaultdict(list)
     failures: dict[tuple[str, int | str], int] = defaultdict(int)
     lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-    stop_at = [0.0]
+    stop_at, began, ended, cpu_before = [0.0], [0.0], [0.0], {}
+
+    def go() -> None:
+        # Once every client has warmed up: the clock and the server's CPU count from here.
+        print(f"load average before: {load_average()}  ({os.cpu_count()} cores)")
+        cpu_before.update({pid: t for pids in server_cpu(server_pid).values() for pid, t in pids.items()})
+        began[0] = time.perf_counter()
+        stop_at[0] = began[0] + duration
+
+    start = threading.Barrier(clients + 1, action=go)
 
     def client(index: int, kind: str, session: requests.Session) -> None:
         rng = random.Random(index)
         own = mix[kind][:]
         rng.shuffle(own)
+        for _label, path in own:  # warm-up, not counted: each worker's first request loads templates
+            session.get(base + path, timeout=120, allow_redirects=False)
         start.wait()
         turn = 0
         while time.perf_counter() < stop_at[0]:
@@ -129,6 +139,7 @@ def run_load(base: str, clients: int, duration: float, key: str) -> None:
                 status = type(error).__name__
             took = (time.perf_counter() - began) * 1000
             with lock:
+                ended[0] = max(ended[0], time.perf_counter())
                 times[label].append(took)
                 if status != 200:
                     failures[(label, status)] += 1
@@ -139,13 +150,20 @@ def run_load(base: str, clients: int, duration: float, key: str) -> None:
     ]
     for thread in threads:
         thread.start()
-    print(f"load average before: {load_average()}  ({os.cpu_count()} cores)")
-    stop_at[0] = time.perf_counter() + duration
-    began = time.perf_counter()
     start.wait()
+    # PostgreSQL closes a backend when gunicorn's connection reaches DATABASE_CONN_MAX_AGE (60 s): look
+    # every second, so that a backend gone during the run counts the CPU it had last time it was seen.
+    seen: dict[str, dict[int, float]] = {}
+    while any(thread.is_alive() for thread in threads):
+        for part, pids in server_cpu(server_pid).items():
+            seen.setdefault(part, {}).update({pid: t for pid, t in pids.items() if t})
+        time.sleep(1)
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
+    elapsed = ended[0] - began[0]
+    for part, pids in server_cpu(server_pid).items():
+        seen.setdefault(part, {}).update({pid: t for pid, t in pids.items() if t})
+    cpu_after = seen
     print(f"load average after:  {load_average()}\n")
 
     every = [t for label_times in times.values() for t in label_times]
@@ -154,6 +172,18 @@ def run_load(base: str, clients: int, duration: float, key: str) -> None:
         f"p50 {percentile(every, 0.50):.0f} ms, p95 {percentile(every, 0.95):.0f} ms, "
         f"p99 {percentile(every, 0.99):.0f} ms"
     )
+    if cpu_after:
+        # CPU the server spent (gunicorn's processes, PostgreSQL's backends on this database): unlike
+        # the times above it hardly moves with what else runs on a shared machine.
+        spent = {
+            part: sum(t - cpu_before.get(pid, 0.0) for pid, t in pids.items())  # new ones: all theirs
+            for part, pids in cpu_after.items()
+        }
+        print(
+            f"server CPU per request: {1000 * (spent['gunicorn'] + spent['postgresql']) / len(every):.0f} ms "
+            f"(gunicorn {1000 * spent['gunicorn'] / len(every):.0f} ms, "
+            f"PostgreSQL {1000 * spent['postgresql'] / len(every):.0f} ms)"
+        )
     print(f"\n{'page':26} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for label, label_times in sorted(times.items()):
         print(
@@ -167,6 +197,38 @@ def run_load(base: str, clients: int, duration: float, key: str) -> None:
             print(f"  {label}: {status} x {count}")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process so far, from /proc (Linux); 0 for one that has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(server_pid: int | None) -> dict[str, dict[int, float]]:
+    """CPU seconds by process of the gunicorn we started and of PostgreSQL's backends on this
+    database (when they run on this machine); empty without a gunicorn of ours or without /proc."""
+    if server_pid is None or not Path("/proc").is_dir():
+        return {}
+    workers = [server_pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                workers.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    return {
+        "gunicorn": {pid: _cpu_seconds(pid) for pid in workers},
+        "postgresql": {pid: _cpu_seconds(pid) for pid in backends},
+    }
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -177,7 +239,10 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60, help="seconds")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes it starts")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn worker processes it starts (kam/gunicorn.conf.py's)"
+    )
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker (kam/gunicorn.conf.py's)")
     parser.add_argument("--url", default="", help="a gunicorn already running on this database")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -195,7 +260,8 @@ def main() -> None:
         env = {
             **os.environ,
             "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(args.workers),
+            **({"GUNICORN_WORKERS": str(args.workers)} if args.workers else {}),
+            **({"GUNICORN_THREADS": str(args.threads)} if args.threads else {}),
             "LOG_LEVEL": "WARNING",
             "DJANGO_DEBUG": "0",
             # Budgets for people and keys sized for a benchmark, not for a person.
@@ -208,7 +274,8 @@ def main() -> None:
             env=env,
             stdout=subprocess.DEVNULL,
         )
-        print(f"gunicorn: {args.workers} workers at {base}")
+        workers, threads = args.workers or "configured", args.threads or "configured"
+        print(f"gunicorn: {workers} workers, {threads} threads at {base}")
     try:
         for _ in range(300):
             try:
@@ -219,7 +286,7 @@ def main() -> None:
             time.sleep(0.2)
         else:
             raise SystemExit(f"Nothing answers at {base}/health/live.")
-        run_load(base, args.clients, args.duration, key)
+        run_load(base, args.clients, args.duration, key, server.pid if server is not None else None)
     finally:
         if server is not None:
             server.terminate()

@@ -6,7 +6,12 @@ with the request id kam returned in X-Request-ID; LOG_FORMAT=text keeps gunicorn
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Processes, not threads: a request spends about four fifths of its server CPU in Python (templates,
+# the ORM) and one fifth in PostgreSQL (bench/load.py prints both), so threads would mostly wait for
+# their process's GIL. Three sync workers on two cores keep both busy while one waits for a query,
+# without more processes than cores to share the CPU (each also warms its own caches and templates).
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A request ends by the database's statement_timeout first (a clear error page), not by a killed worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 accesslog = "-"

@@ -96,6 +96,14 @@ def test_the_web_server_runs_without_jit_unless_asked_and_commands_keep_it():
     assert "jit=off" in _settings_of("import kam.wsgi", **environ, KAM_WEB_STATEMENT_TIMEOUT="0")
 
 
+def test_the_web_server_plans_for_data_in_memory_unless_told_otherwise():
+    environ = {**PRODUCTION, "DATABASE_URL": "postgres://kam@db:5432/kam"}
+    assert "random_page_cost=1.1" in _settings_of("import kam.wsgi", **environ)
+    assert "random_page_cost" not in _settings_of("import django; django.setup()", **environ)
+    assert "random_page_cost=2" in _settings_of("import kam.wsgi", **environ, KAM_WEB_RANDOM_PAGE_COST="2")
+    assert "random_page_cost" not in _settings_of("import kam.wsgi", **environ, KAM_WEB_RANDOM_PAGE_COST="")
+
+
 def _this_database_url() -> str:
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="") + (

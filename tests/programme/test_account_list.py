@@ -154,3 +154,19 @@ def test_search_and_sort_by_figures_are_index_scans(client, champion, programme)
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
         assert "Scan Backward using score_t12m_margin_after_cts" in plan and "Sort" not in plan
+
+
+def _industry_choices(response):
+    return [value for value, _label in response.context["filter"].filters["industry"].extra["choices"]]
+
+
+def test_the_industry_filter_offers_the_industries_of_current_accounts_in_order(client, champion, kam):
+    AccountFactory(industry="Steel", kam=kam)
+    AccountFactory(industry="Chemicals")
+    AccountFactory(industry="Chemicals")
+    AccountFactory(industry="")
+    AccountFactory(industry="Aerospace", archived_at=timezone.now())  # archived: not offered
+    client.force_login(champion)
+    assert _industry_choices(client.get(reverse("accounts:list"))) == ["Chemicals", "Steel"]
+    client.force_login(kam)
+    assert _industry_choices(client.get(reverse("accounts:list"))) == ["Steel"]
