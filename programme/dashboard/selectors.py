@@ -8,6 +8,7 @@ Figures come from the nightly recompute (`AccountScore`, `ScoreSnapshot`), in th
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -615,11 +616,19 @@ def _matrix(programme, rows, candidates) -> MatrixLayout:
         for r in rows
         if r.score
     ]  # fmt: skip
-    return layout_matrix(
-        points,
-        attractiveness_cutoff=programme.attractiveness_cutoff,
-        relationship_cutoff=programme.relationship_cutoff,
-    )
+    # Placing 200 points and labelling every key account without overlaps costs tens of milliseconds
+    # per view; the same points and cut-offs give the same picture, so it is kept until they change.
+    inputs = (points, programme.attractiveness_cutoff, programme.relationship_cutoff)
+    key = "kam:matrix-layout:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    layout = cache.get(key)
+    if layout is None:
+        layout = layout_matrix(
+            points,
+            attractiveness_cutoff=programme.attractiveness_cutoff,
+            relationship_cutoff=programme.relationship_cutoff,
+        )
+        cache.set(key, layout, TOTALS_CACHE_SECONDS)
+    return layout
 
 
 def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
