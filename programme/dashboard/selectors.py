@@ -428,6 +428,7 @@ class Dashboard:
     all_rows: list[LeagueRow]
     query: LeagueQuery
     matrix: MatrixLayout
+    matrix_key: str  # the matrix's points and cut-offs, hashed: its drawing is kept under this key
     health: ProgrammeHealth
     recommendations: list[RecommendationItem]
     kams: list[KamFigures]
@@ -598,37 +599,40 @@ def account_url_maker():
     return url_maker("accounts:detail")
 
 
-def _matrix(programme, rows, candidates) -> MatrixLayout:
-    url = account_url_maker()
-    points = [
-        MatrixPoint(
-            account_id=s.account_id, name=s.account.name, attractiveness=s.attractiveness,
-            relationship=s.relationship, clv=s.clv, status=LifecycleStatus.CANDIDATE, quadrant=s.quadrant,
-            recommendation=s.recommendation, url=url(s.account_id),
-        )
+def _matrix(programme, rows, candidates) -> tuple[MatrixLayout, str]:
+    """The 4S matrix's layout and the key it is kept under. Placing 200 points and labelling every key
+    account without overlaps costs tens of milliseconds; the same points and cut-offs give the same
+    picture, so it is kept until they change (the key is all that a view computes when it is)."""
+    figures = [
+        (s.account_id, s.account.name, s.attractiveness, s.relationship, s.clv, LifecycleStatus.CANDIDATE,
+         s.quadrant, s.recommendation)
         for s in candidates
     ] + [
-        MatrixPoint(
-            account_id=r.account.pk, name=r.account.name, attractiveness=r.score.attractiveness,
-            relationship=r.score.relationship, clv=r.clv, status=LifecycleStatus.KEY, quadrant=r.quadrant,
-            recommendation=r.recommendation, url=url(r.account.pk),
-        )
+        (r.account.pk, r.account.name, r.score.attractiveness, r.score.relationship, r.clv,
+         LifecycleStatus.KEY, r.quadrant, r.recommendation)
         for r in rows
         if r.score
     ]  # fmt: skip
-    # Placing 200 points and labelling every key account without overlaps costs tens of milliseconds
-    # per view; the same points and cut-offs give the same picture, so it is kept until they change.
-    inputs = (points, programme.attractiveness_cutoff, programme.relationship_cutoff)
+    inputs = (figures, programme.attractiveness_cutoff, programme.relationship_cutoff)
     key = "kam:matrix-layout:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
     layout = cache.get(key)
     if layout is None:
+        url = account_url_maker()
+        points = [
+            MatrixPoint(
+                account_id=account_id, name=name, attractiveness=attractiveness, relationship=relationship,
+                clv=clv, status=status, quadrant=quadrant, recommendation=recommendation, url=url(account_id),
+            )
+            for (account_id, name, attractiveness, relationship, clv, status, quadrant, recommendation)
+            in figures
+        ]  # fmt: skip
         layout = layout_matrix(
             points,
             attractiveness_cutoff=programme.attractiveness_cutoff,
             relationship_cutoff=programme.relationship_cutoff,
         )
         cache.set(key, layout, TOTALS_CACHE_SECONDS)
-    return layout
+    return layout, key
 
 
 def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
@@ -680,12 +684,14 @@ def portfolio_dashboard(*, user, params=None, today: date | None = None) -> Dash
     proposed = [s for s in candidates if s.recommendation == Recommendation.ADD][
         :RECOMMENDED_CANDIDATES_SHOWN
     ]
+    matrix, matrix_key = _matrix(programme, all_rows, candidates)
     return Dashboard(
         programme=programme,
         rows=league_rows(all_rows, query),
         all_rows=all_rows,
         query=query,
-        matrix=_matrix(programme, all_rows, candidates),
+        matrix=matrix,
+        matrix_key=matrix_key,
         health=_health(programme, all_rows, today, user=user),
         recommendations=recommendations(programme, all_rows, proposed, today),
         kams=kam_figures(all_rows),
