@@ -425,12 +425,18 @@ def nps_fell_by_account(account_ids) -> set[int]:
         .values("account_id", "surveyed_on")
         .annotate(mean=Avg("nps"))
         .order_by("account_id", "-surveyed_on")
+        .values_list("account_id", "mean")
     )
-    latest: dict[int, list[Decimal]] = defaultdict(list)
-    for row in rounds:
-        if len(latest[row["account_id"]]) < 2:
-            latest[row["account_id"]].append(Decimal(row["mean"]))
-    return {pk for pk, means in latest.items() if len(means) == 2 and measures.nps_fell(means[1], means[0])}
+    latest: dict[int, list] = defaultdict(list)
+    for account_id, mean in rounds.iterator(chunk_size=2000):
+        means = latest[account_id]
+        if len(means) < 2:
+            means.append(mean)
+    return {
+        pk
+        for pk, means in latest.items()
+        if len(means) == 2 and measures.nps_fell(Decimal(means[1]), Decimal(means[0]))
+    }
 
 
 def satisfaction_flags(*, user, today: date | None = None) -> list[Account]:

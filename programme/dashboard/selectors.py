@@ -212,7 +212,7 @@ class LeagueRow:
         """Shown, sorted and exported only where it can be true; otherwise a data warning says why."""
         return plausible_share_of_wallet(self.measures.share_of_wallet)
 
-    @property
+    @cached_property  # read by the dashboard's warnings card and again by the league table's cell
     def data_warnings(self) -> list:
         return data_warnings(
             share_of_wallet=self.measures.share_of_wallet,
@@ -444,7 +444,7 @@ class Dashboard:
     def currency(self) -> str:
         return self.programme.reporting_currency
 
-    @property
+    @cached_property
     def data_warnings(self) -> list[tuple[LeagueRow, list]]:
         """Key accounts with a figure that cannot be true, and what to check."""
         return [(row, warnings) for row in self.all_rows if (warnings := row.data_warnings)]
