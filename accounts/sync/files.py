@@ -301,7 +301,7 @@ def _trailing_notes(numbered: list[tuple[int, list[str]]]) -> int:
 
 # --- What each kind of record holds, and the CRMs' names for it ----------------------------------
 
-# The sync's record fields, per kind (tests prove they agree with accounts/sync).
+# The sync's record fields, per kind: accounts/sync (records.py, measures.py) takes its own from here.
 FIELDS: dict[str, tuple[str, ...]] = {
     "accounts": ("external_id", "name", "industry", "country", "currency"),
     "contacts": (

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Stakeholder, Survey
+from accounts.sync import files
 from accounts.sync.records import (
     MISSING,
     SYNC_CHANGE_REASON,
@@ -25,16 +26,7 @@ from accounts.sync.records import (
 )
 from kam.core import limits
 
-SURVEY_RECORD_FIELDS = (
-    "external_id",
-    "account_external_id",
-    "surveyed_on",
-    "respondent_name",
-    "stakeholder_external_id",
-    "nps",
-    "csat",
-    "comment",
-)
+SURVEY_RECORD_FIELDS = files.FIELDS["surveys"]
 SURVEY_CRM_FIELDS = (
     "account_id",
     "surveyed_on",

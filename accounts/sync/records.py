@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Account, FinancialPeriod, Stakeholder
 from accounts.stakeholders import services as stakeholder_services
-from accounts.sync import merges, quick
+from accounts.sync import files, merges, quick
 from kam.core import limits
 from kam.core.bulk_insert import analyze_when_grown
 from kam.core.currencies import UNKNOWN_CURRENCY, country_codes, currency_codes
@@ -405,7 +405,7 @@ class UpsertTable:
 
 # --- Accounts ----------------------------------------------------------------------------------------
 
-ACCOUNT_RECORD_FIELDS = ("external_id", "name", "industry", "country", "currency")
+ACCOUNT_RECORD_FIELDS = files.FIELDS["accounts"]
 ACCOUNTS = UpsertTable(Account, unique=("external_id",), update=(*ACCOUNT_CRM_FIELDS, "version"))
 
 
@@ -460,16 +460,7 @@ def _checked_accounts(check: BatchChecker, records: list, countries, currencies)
 
 # --- Contacts (the customer's people) -----------------------------------------------------------------
 
-CONTACT_RECORD_FIELDS = (
-    "external_id",
-    "account_external_id",
-    "name",
-    "title",
-    "department",
-    "email",
-    "phone",
-    "reports_to_external_id",
-)
+CONTACT_RECORD_FIELDS = files.FIELDS["contacts"]
 
 
 CONTACTS = UpsertTable(Stakeholder, unique=("external_id",), update=(*CONTACT_CRM_FIELDS, "version"))
@@ -630,16 +621,7 @@ def _check_no_reporting_cycles(check, parsed, rows, people, pending_managers) ->
 
 # --- Financial figures --------------------------------------------------------------------------------
 
-FINANCIAL_RECORD_FIELDS = (
-    "account_external_id",
-    "period",
-    "revenue",
-    "gross_margin",
-    "cost_to_serve",
-    "days_to_pay",
-    "currency",
-    "order_count",
-)
+FINANCIAL_RECORD_FIELDS = files.FIELDS["financials"]
 
 
 FINANCIALS = UpsertTable(FinancialPeriod, unique=("account_id", "period"), update=FINANCIAL_CRM_FIELDS)
