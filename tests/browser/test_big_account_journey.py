@@ -4,10 +4,12 @@ save just touched; people are picked for an interaction by typing; older interac
 focus follows the editors and Escape closes them; a manual score saves from a tab of its own.
 """
 
+import contextlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts.models import BuyingRole, Interaction, Stakeholder
 from programme.models import ManualScore
@@ -89,11 +91,21 @@ def _width(page, name) -> float:
     return _box(page, name).locator(".box").bounding_box()["width"]
 
 
+_FOCUSED = (
+    "() => { const e = document.activeElement;"
+    " return e.tagName + ' ' + (e.id || e.getAttribute('hx-get') || ''); }"
+)
+
+
 def _focused(page) -> str:
-    return page.evaluate(
-        "() => { const e = document.activeElement;"
-        " return e.tagName + ' ' + (e.id || e.getAttribute('hx-get') || ''); }"
-    )
+    return page.evaluate(_FOCUSED)
+
+
+def _wait_focused(page, expected: str) -> None:
+    """Focus moves when htmx has settled, a moment after the swap a locator waits for."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # then the assertion says where focus is instead
+        page.wait_for_function(f"(expected) => ({_FOCUSED})() === expected", arg=expected, timeout=5000)
+    assert _focused(page) == expected
 
 
 def test_the_150_person_chart_fits_zooms_finds_folds_and_shows_what_changed(
@@ -150,7 +162,8 @@ def test_the_150_person_chart_fits_zooms_finds_folds_and_shows_what_changed(
     assert _inside_the_canvas(page, "Ola Kwiatkowska")
     feedback = page.locator("#stakeholders [data-map-feedback]")
     assert feedback.inner_text() == "Ola Kwiatkowska added under Sophie Kowalski."
-    assert _focused(page).startswith("A ") and "map/add" in _focused(page)  # back on "Add a stakeholder"
+    # Back on "Add a stakeholder".
+    page.wait_for_function("() => (document.activeElement.getAttribute('hx-get') || '').includes('map/add')")
     page.screenshot(path=artefacts / "4-added.png")
 
     # Move her, then mark her as left: each says so, on the person.
@@ -202,7 +215,7 @@ def test_logging_picks_people_by_typing_and_older_contacts_are_paged(
     assert page.locator("#interactions li", has_text="Contact 30").count() == 0
     page.get_by_role("link", name="Older interactions").click()
     page.locator("#interactions li", has_text="Contact 30").wait_for()
-    assert page.evaluate("document.activeElement.textContent").count("Contact 25")
+    page.wait_for_function("() => document.activeElement.textContent.includes('Contact 25')")
     assert page.get_by_role("link", name="Older interactions").count() == 0
     page.screenshot(path=artefacts / "2-older.png")
 
@@ -217,11 +230,11 @@ def test_focus_follows_the_editors_and_escape_closes_them(browser, live_server, 
     edit.focus()
     page.keyboard.press("Enter")
     page.locator("#interactions .interaction-editor").wait_for()
-    assert page.evaluate("document.activeElement.closest('.interaction-editor') !== null")
+    page.wait_for_function("() => document.activeElement.closest('.interaction-editor') !== null")
     assert_accessible(page, "the interaction editor")
     page.keyboard.press("Escape")
     page.locator("#interactions .interaction-editor").wait_for(state="detached")
-    assert _focused(page) == f"A {opener}"
+    _wait_focused(page, f"A {opener}")
 
     # The stakeholder editor, saved: focus back on the person's box.
     person = _box(page, "Hans Andersson").get_by_role("link")
@@ -230,7 +243,7 @@ def test_focus_follows_the_editors_and_escape_closes_them(browser, live_server, 
     page.keyboard.press("Enter")
     editor = page.locator("#stakeholders aside.editor")
     editor.wait_for()
-    assert page.evaluate("document.activeElement.closest('aside.editor') !== null")
+    page.wait_for_function("() => document.activeElement.closest('aside.editor') !== null")
     assert_accessible(page, "the stakeholder editor")
     editor.get_by_label("Title").fill("Chief Operating Officer")
     editor.get_by_role("button", name="Save").click()
@@ -244,10 +257,10 @@ def test_focus_follows_the_editors_and_escape_closes_them(browser, live_server, 
     score.focus()
     page.keyboard.press("Enter")
     page.locator("#score-editor input[name=score]").wait_for()
-    assert _focused(page) == "INPUT id_score"
+    _wait_focused(page, "INPUT id_score")
     page.keyboard.press("Escape")
     assert page.locator("#score-editor").inner_html().strip() == ""
-    assert _focused(page) == f"A {href}"
+    _wait_focused(page, f"A {href}")
 
     tab = page.context.new_page()
     tab.goto(f"{live_server.url}{href}")

@@ -224,7 +224,7 @@ def test_a_long_review_is_accepted_in_one_action_and_its_refusal_is_read_at_the_
     assert jan.url == review_url and "/apply/" not in jan.url
     box = error.bounding_box()
     assert box is not None and 0 <= box["y"] < 900, box
-    assert error.evaluate("element => element === document.activeElement")
+    jan.wait_for_function("() => document.activeElement.matches('.messages .error')")  # focus on the reason
 
     accept = re.compile(r"Accept the recommendations for the \d+ undecided accounts")
     jan.get_by_role("button", name=accept).click()
