@@ -102,7 +102,7 @@ def _month(text, cache: dict[str, date]) -> date | None:
     month = cache.get(text)
     if month is None:
         match = _MONTH.fullmatch(text.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:  # no year 0 in a date()
             return None
         month = date(int(match[1]), int(match[2]), 1)
         if not limits.month_in_range(month):

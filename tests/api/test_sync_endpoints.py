@@ -163,3 +163,20 @@ def test_a_country_name_is_refused_as_not_a_code_rather_than_as_too_long(api, sy
     records[0]["country"] = "pl"
     assert api(sync_key).post(ACCOUNTS, {"records": records}).json()["created"] == 1
     assert (Account.objects.get().country, Account.objects.get().currency) == ("PL", "PLN")
+
+
+def test_a_month_of_year_zero_is_refused_naming_the_period_not_a_server_error(api, sync_key):
+    crm = api(sync_key)
+    crm.post(ACCOUNTS, {"records": accounts(1)})
+    figures = [
+        {
+            "account_external_id": "SF-0",
+            "period": "0000-05",
+            "revenue": 0,
+            "gross_margin": 0,
+            "cost_to_serve": 0,
+        }
+    ]
+    answer = crm.post(FINANCIALS, {"records": figures})
+    assert answer.status_code == 400
+    assert [(e["index"], e["field"]) for e in answer.json()["errors"]] == [(0, "period")], answer.json()

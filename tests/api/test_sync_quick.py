@@ -33,6 +33,7 @@ ODD_MONTHS = [
     "2026-1",
     "1899-12",
     "2100-01",
+    "0000-05",  # no year 0 in the calendar: a date() of it raises
     "\u0662\u0660\u0662\u0666-\u0660\u0661",
     202601,
     None,
