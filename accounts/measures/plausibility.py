@@ -5,7 +5,8 @@ they spend in our categories: the estimate is out of date or in the wrong curren
 cost-to-serve, a survey dated after today. The rules run in Python on figures a screen has loaded
 (`share_of_wallet_impossible`, `cost_to_serve_impossible`, `survey_impossible`); for many accounts
 at once the survey rule is also a SQL count built from the same rule (`implausible_counts`), which
-the account page and the dashboard annotate in the query they already run. (A month's negative
+the account page annotates in the query it already runs; the dashboard counts them in its one read of
+the key accounts' surveys (`accounts.measures.selectors.survey_measures`). (A month's negative
 cost-to-serve is refused by the database itself; the rule guards the totals and scores derived
 from the months.)
 """

@@ -416,27 +416,64 @@ def with_satisfaction_flags(queryset: QuerySet[Account], *, today: date | None =
     )
 
 
-def nps_fell_by_account(account_ids) -> set[int]:
-    """The accounts among `account_ids` whose NPS fell (`with_satisfaction_flags`' `nps_fell`), in one
-    grouped query rather than its correlated subqueries: for screens that read many accounts."""
+@dataclass
+class SurveyMeasures:
+    """One account's surveys as a screen of many accounts reads them: NPS and CSAT of the last 12
+    months, whether NPS fell (`with_satisfaction_flags`' `nps_fell`) and the surveys dated after
+    today, which cannot be true (a data warning)."""
+
+    nps: Decimal | None = None
+    csat: Decimal | None = None
+    nps_fell: bool = False
+    future_surveys: int = 0
+
+
+def survey_measures(account_ids, *, today: date) -> dict[int, SurveyMeasures]:
+    """`SurveyMeasures` per account in one query over the accounts' survey rounds (the answers of one
+    day), newest first; not `with_satisfaction_flags`' correlated subqueries, which cost per row."""
+    ids = list(account_ids)
+    result = {pk: SurveyMeasures() for pk in ids}
+    if not ids:
+        return result
     rounds = (
         Survey.objects.current()
-        .filter(account_id__in=list(account_ids), nps__isnull=False)
+        .filter(account_id__in=ids)
         .values("account_id", "surveyed_on")
-        .annotate(mean=Avg("nps"))
+        .annotate(
+            surveys=Count("pk"),
+            answers=Count("nps"),
+            promoters=Count("pk", filter=Q(nps__gte=measures.PROMOTER_FROM)),
+            detractors=Count("pk", filter=Q(nps__lte=measures.DETRACTOR_TO)),
+            nps_mean=Avg("nps"),
+            csat_total=Sum("csat"),
+            csat_answers=Count("csat"),
+        )
         .order_by("account_id", "-surveyed_on")
-        .values_list("account_id", "mean")
-    )
-    latest: dict[int, list] = defaultdict(list)
-    for account_id, mean in rounds.iterator(chunk_size=2000):
-        means = latest[account_id]
-        if len(means) < 2:
-            means.append(mean)
-    return {
-        pk
-        for pk, means in latest.items()
-        if len(means) == 2 and measures.nps_fell(Decimal(means[1]), Decimal(means[0]))
-    }
+        .values_list(
+            "account_id", "surveyed_on", "surveys", "answers", "promoters", "detractors", "nps_mean",
+            "csat_total", "csat_answers",
+        )
+    )  # fmt: skip
+    year_ago = today - timedelta(days=365)
+    year: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # the counts of the last 12 months
+    nps_means: dict[int, list] = defaultdict(list)  # the two latest rounds' mean NPS answers
+    for account_id, day, surveys, answers, promoters, detractors, nps_mean, csat_total, csat_n in rounds:
+        if plausibility.survey_impossible(day, today):
+            result[account_id].future_surveys += surveys
+        if day > year_ago:
+            for i, n in enumerate((answers, promoters, detractors, csat_total or 0, csat_n)):
+                year[account_id][i] += n
+        if nps_mean is not None and len(nps_means[account_id]) < 2:
+            nps_means[account_id].append(Decimal(nps_mean))
+    for account_id, (answers, promoters, detractors, csat_total, csat_answers) in year.items():
+        figures = result[account_id]
+        figures.nps = measures.nps_from_counts(promoters, detractors, answers)
+        if csat_answers:
+            figures.csat = measures.mean([Decimal(csat_total) / csat_answers])
+    for account_id, means in nps_means.items():
+        if len(means) == 2:
+            result[account_id].nps_fell = measures.nps_fell(means[1], means[0])
+    return result
 
 
 def satisfaction_flags(*, user, today: date | None = None) -> list[Account]:
@@ -453,6 +490,7 @@ def satisfaction_flags(*, user, today: date | None = None) -> list[Account]:
 class AccountMeasures:
     nps: Decimal | None = None
     csat: Decimal | None = None
+    surveys: SurveyMeasures = field(default_factory=SurveyMeasures)
     share_of_wallet: Decimal | None = None
     relationship_stage: str = ""
     yearly_investment: Decimal | None = None
@@ -482,21 +520,10 @@ def measures_by_account(
         return result
     today = today or timezone.localdate()
     convert = Converter(rates)
-    year_ago = today - timedelta(days=365)
-    for row in (
-        Survey.objects.current()
-        .filter(account_id__in=ids, surveyed_on__gt=year_ago)
-        .values("account_id")
-        .annotate(
-            answers=Count("pk", filter=Q(nps__isnull=False)),
-            promoters=Count("pk", filter=Q(nps__gte=measures.PROMOTER_FROM)),
-            detractors=Count("pk", filter=Q(nps__lte=measures.DETRACTOR_TO)),
-            csat=Avg("csat"),
-        )
-    ):
-        figures = result[row["account_id"]]
-        figures.nps = measures.nps_from_counts(row["promoters"], row["detractors"], row["answers"])
-        figures.csat = measures.mean([row["csat"]])
+    for account_id, surveys in survey_measures(ids, today=today).items():
+        figures = result[account_id]
+        figures.surveys = surveys
+        figures.nps, figures.csat = surveys.nps, surveys.csat
     for account_id, stage in RelationshipStageChange.objects.filter(
         account_id__in=ids, is_current=True
     ).values_list("account_id", "stage"):

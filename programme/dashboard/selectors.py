@@ -34,13 +34,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.measures.plausibility import data_warnings, implausible_counts, plausible_share_of_wallet
+from accounts.measures.plausibility import data_warnings, plausible_share_of_wallet
 from accounts.measures.selectors import (
     AccountMeasures,
     ProgrammeMeasures,
     measures_by_account,
-    nps_fell_by_account,
     programme_measures,
+    survey_measures,
 )
 from accounts.models import (
     OPEN_ACTION_STATUSES,
@@ -116,7 +116,6 @@ def key_accounts_annotated(*, today: date):
             overall_before=_snapshot_before(before, "overall"),
             clv_before=_snapshot_before(before, "clv"),
             **relationship_figures(today=today),
-            **implausible_counts(today=today),
         )
         .order_by("name")
     )
@@ -654,16 +653,22 @@ def _filter_options(rows: list[LeagueRow]) -> dict[str, list[tuple[str, str]]]:
 def dashboard_key_rows(
     *, today: date | None = None, rates: RateTable | None = None, measures: bool = False
 ) -> list[LeagueRow]:
-    """The key accounts' rows (two queries: the accounts, and whose NPS fell); with `measures`, also NPS,
-    share of wallet, stage and return (5 queries)."""
+    """The key accounts' rows (two queries: the accounts, and their surveys, which relationship health
+    and the data warnings read); with `measures`, also NPS, share of wallet, stage and return (5 queries
+    in all after the accounts')."""
     today = today or timezone.localdate()
     account_url, plan_url = account_url_maker(), url_maker("accounts:plan_detail", 2)
     accounts = list(key_accounts_annotated(today=today))
-    fell = nps_fell_by_account([a.pk for a in accounts])  # relationship health weighs it
+    ids = [a.pk for a in accounts]
+    if measures:
+        measured = measures_by_account(ids, today=today, rates=rates)
+        surveyed = {pk: figures.surveys for pk, figures in measured.items()}
+    else:
+        surveyed = survey_measures(ids, today=today)
     for account in accounts:
-        account.nps_fell = account.pk in fell
+        account.nps_fell = surveyed[account.pk].nps_fell
+        account.future_surveys = surveyed[account.pk].future_surveys
     rows = [_row(account, today) for account in accounts]
-    measured = measures_by_account([r.account.pk for r in rows], today=today, rates=rates) if measures else {}
     for row in rows:
         row.url = account_url(row.account.pk)
         row.plan_url = plan_url(row.account.pk, row.plan_id) if row.plan_id else ""

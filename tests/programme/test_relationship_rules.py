@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.measures.selectors import nps_fell_by_account, with_satisfaction_flags
+from accounts.measures.selectors import survey_measures, with_satisfaction_flags
 from accounts.models import Account, BuyingRole, InteractionKind
 from accounts.stakeholders.relationships import (
     CONTACT_WINDOW_DAYS,
@@ -143,7 +143,7 @@ def test_the_recompute_counts_the_relationship_figures_the_screens_show_for_ever
     accounts = with_satisfaction_flags(
         Account.objects.current().annotate(**relationship_figures(today=today))
     )
-    fell = nps_fell_by_account(Account.objects.values_list("pk", flat=True))
+    surveyed = survey_measures(Account.objects.values_list("pk", flat=True), today=today)
     compared = 0
     for account in accounts:
         on_the_page = relationship_health(
@@ -170,7 +170,7 @@ def test_the_recompute_counts_the_relationship_figures_the_screens_show_for_ever
             on_my_accounts.departed_unreplaced,
             on_my_accounts.verdict,
         ), account.name
-        assert (account.pk in fell) == account.nps_fell, account.name  # the dashboard's twin
+        assert surveyed[account.pk].nps_fell == account.nps_fell, account.name  # the dashboard's twin
         if not any(s.left_on is None for s in people.get(account.pk, [])):
             assert sql == dict.fromkeys(RELATIONSHIP_METRICS), account.name  # nobody mapped: missing
             continue
