@@ -102,6 +102,10 @@ CURRENT_COLUMNS = [
 
 STAGED_COLUMNS = ["account_id", *FIGURE_COLUMNS, *CURRENT_COLUMNS]
 
+# The score row's columns that lists filter, join and sort on: its statistics after a large write
+# leave out the per-criterion breakdown and scores (four fifths of an ANALYZE's time at 100,000 rows).
+FILTERED_SCORE_COLUMNS = [c for c in STAGED_COLUMNS if c not in ("breakdown", "criterion_scores")]
+
 
 RANKED_TABLE = "scoring_ranked"
 
@@ -703,7 +707,7 @@ def _recompute(run: RecomputeRun, *, today: date, progress, on_total, chunk_size
         if written > total // 10:
             # Many rows new or moved (the first run, a new month): fresh statistics for the lists
             # that sort by them now, rather than when autovacuum comes by.
-            analyze(AccountScore._meta.db_table)
+            analyze(AccountScore._meta.db_table, columns=FILTERED_SCORE_COLUMNS)
     finally:
         with connection.cursor() as cursor:
             _drop_work_tables(cursor)
@@ -761,13 +765,16 @@ def _publish(run: RecomputeRun, *, today: date, processed: int, order: list[int]
         every = [*FIGURE_COLUMNS, *CURRENT_COLUMNS]
         changed = " OR ".join(f"{current}.{c} {distinct} EXCLUDED.{c}" for c in every)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in every)
-        cursor.execute(
+        insert = (
             f"INSERT INTO {current} (account_id, computed_at, {', '.join(every)}) "
-            f"SELECT account_id, %s, {', '.join(every)} FROM {STAGING_TABLE} WHERE 1 = 1 "
-            f"ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates} "
-            f"WHERE {changed}",
-            [now],
+            f"SELECT account_id, %s, {', '.join(every)} FROM {STAGING_TABLE} WHERE 1 = 1"
         )
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {current})")
+        if cursor.fetchone()[0]:
+            upsert = f" ON CONFLICT (account_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, {updates}"
+            cursor.execute(f"{insert}{upsert} WHERE {changed}", [now])
+        else:  # the first run: nothing to conflict with, and a plain insert skips a fifth of the work
+            cursor.execute(insert, [now])
         written = cursor.rowcount
     _progress(
         run,

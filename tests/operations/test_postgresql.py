@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from api.models import ApiKey, ApiScope
+from programme.scoring.engine import recompute_scores
+from tests.factories import AccountFactory
 from tests.operations.environment import PRODUCTION, ROOT, clean_environment
 
 on_postgresql = pytest.mark.skipif(
@@ -59,6 +61,19 @@ def test_a_large_sync_refreshes_the_planners_statistics_as_the_table_grows(
     assert 6000 <= expected <= 12000
     sync(12000, 10)  # a small batch into a table already known to be large: no ANALYZE
     assert _rows_the_planner_expects("accounts_account") == expected
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_a_recompute_that_writes_most_scores_leaves_statistics_for_what_lists_filter_and_sort_on():
+    AccountFactory.create_batch(30)
+    recompute_scores()
+    assert _rows_the_planner_expects("programme_accountscore") == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = 'programme_accountscore'")
+        analyzed = {name for (name,) in cursor.fetchall()}
+    assert {"account_id", "overall", "quadrant", "t12m_revenue", "clv_margin"} <= analyzed
+    assert not analyzed & {"breakdown", "criterion_scores"}  # never filtered on, and the costliest to sample
 
 
 def _settings_of(process_setup: str, **environ) -> str:
