@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.choices import ChoiceLabels
+
 KEY_PREFIX = "kam_"
 
 
@@ -28,7 +30,7 @@ class ApiKeyQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class ApiKey(models.Model):
+class ApiKey(ChoiceLabels, models.Model):
     """A named integration key with a scope; shown once when created, revocable, with its last use."""
 
     name = models.CharField(_("name"), max_length=100)

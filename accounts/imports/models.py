@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.choices import ChoiceLabels
+
 
 class ImportKind(models.TextChoices):
     ACCOUNTS = "accounts", _("Accounts")
@@ -26,7 +28,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportRun(models.Model):
+class ImportRun(ChoiceLabels, models.Model):
     """One file imported by one person: what it was, how its columns were read, and what came of it."""
 
     kind = models.CharField(_("records"), max_length=20, choices=ImportKind.choices)
@@ -89,7 +91,7 @@ class ImportRun(models.Model):
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
-class SavedMapping(models.Model):
+class SavedMapping(ChoiceLabels, models.Model):
     """A mapping of a CRM's columns to kam's fields, saved under a name for the programme's next imports."""
 
     name = models.CharField(_("name"), max_length=100)

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models.account import Account
 from accounts.models.fields import MONEY, version_field
 from kam.core import limits
+from kam.core.choices import ChoiceLabels
 from kam.core.currencies import validate_currency
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -120,7 +121,7 @@ class WalletEstimateSource(models.TextChoices):
     KAM_JUDGEMENT = "kam_judgement", _("The KAM's judgement")
 
 
-class WalletEstimate(models.Model):
+class WalletEstimate(ChoiceLabels, models.Model):
     """The customer's yearly spend in our categories, as the KAM estimates it; every estimate is kept."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="wallet_estimates")
@@ -167,7 +168,7 @@ class RelationshipStage(models.TextChoices):
         return cls.values.index(value) + 1 if value in cls.values else None
 
 
-class RelationshipStageChange(models.Model):
+class RelationshipStageChange(ChoiceLabels, models.Model):
     """The stage the relationship reached, from a date; the latest by date is the current one."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stage_changes")

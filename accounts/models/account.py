@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models.people import TeamFunction
 from kam.core import limits
+from kam.core.choices import ChoiceLabels
 from kam.core.currencies import validate_country, validate_currency
 from kam.core.locales import format_local_date
 
@@ -43,7 +44,7 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(executive_sponsor=user)
 
 
-class Account(models.Model):
+class Account(ChoiceLabels, models.Model):
     """A customer organisation: a candidate, a key account in the programme, or one that left it."""
 
     # The identity the CRM owns: it syncs these and, with the sync scope, may PATCH them.
@@ -170,7 +171,7 @@ class Account(models.Model):
         return self.status == LifecycleStatus.KEY
 
 
-class LifecycleChange(models.Model):
+class LifecycleChange(ChoiceLabels, models.Model):
     """One step of an account's lifecycle, kept forever: when, why, by whom, and any override."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="lifecycle_changes")
@@ -197,7 +198,7 @@ class LifecycleChange(models.Model):
         return f"{self.account}: {self.from_status} → {self.to_status} ({self.effective_on})"
 
 
-class AccountTeamMember(models.Model):
+class AccountTeamMember(ChoiceLabels, models.Model):
     """Someone of ours on the account team, with the function they bring (KAM is not sales-only)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team_members")

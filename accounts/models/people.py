@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.choices import ChoiceLabels
+
 
 class TeamFunction(models.TextChoices):
     SALES = "sales", _("Sales")
@@ -18,7 +20,7 @@ class TeamFunction(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """One of our people. The champion role is programme-wide; the other roles follow from accounts."""
 
     function = models.CharField(

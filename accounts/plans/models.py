@@ -19,6 +19,7 @@ from accounts.models.account import Account
 from accounts.models.fields import MONEY, version_field
 from accounts.models.people import TeamFunction
 from kam.core import limits
+from kam.core.choices import ChoiceLabels
 
 # --- Account plans and the opportunity (whitespace) map ------------------------------------------------
 # A plan is lean on purpose: short fields, sensible defaults; nobody writes 150 pages.
@@ -72,7 +73,7 @@ class OpportunityStatus(models.TextChoices):
     WON = "won", _("Won")
 
 
-class OpportunityCell(models.Model):
+class OpportunityCell(ChoiceLabels, models.Model):
     """What one offering means to one buying centre. A missing cell reads as "not relevant"."""
 
     buying_centre = models.ForeignKey(BuyingCentre, on_delete=models.CASCADE, related_name="cells")
@@ -139,7 +140,7 @@ class AccountPlanQuerySet(models.QuerySet):
         )
 
 
-class AccountPlan(models.Model):
+class AccountPlan(ChoiceLabels, models.Model):
     """An account's plan for one period: needs, objectives, value proposition, actions, asks, risks."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="plans")
@@ -233,7 +234,7 @@ class AccountPlan(models.Model):
         return self.is_open and (self.review_due_on is None or self.review_due_on < today)
 
 
-class PlanStatusChange(models.Model):
+class PlanStatusChange(ChoiceLabels, models.Model):
     """One workflow step of a plan, kept forever: who moved it, when, and what they said."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="status_changes")
@@ -260,7 +261,7 @@ class Strategy(models.TextChoices):
     PROTECT = "protect", _("Protect")
 
 
-class PlanObjective(models.Model):
+class PlanObjective(ChoiceLabels, models.Model):
     """A measurable objective of the plan, tagged with its strategy; may point at whitespace cells."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="objectives")
@@ -315,7 +316,7 @@ class PlanActionQuerySet(models.QuerySet):
         return self.filter(shared_with_customer=True)
 
 
-class PlanAction(models.Model):
+class PlanAction(ChoiceLabels, models.Model):
     """What one of ours (any function) will do, by a date; a joint action is agreed with the customer."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="actions")
@@ -394,7 +395,7 @@ class ResourceRequestQuerySet(models.QuerySet):
         return self.filter(status=ResourceRequestStatus.REQUESTED)
 
 
-class ResourceRequest(models.Model):
+class ResourceRequest(ChoiceLabels, models.Model):
     """What the KAM needs from one of our business units, and its answer: the internal fight made visible."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="resource_requests")
@@ -437,7 +438,7 @@ class RiskLevel(models.IntegerChoices):
     HIGH = 3, _("High")
 
 
-class PlanRisk(models.Model):
+class PlanRisk(ChoiceLabels, models.Model):
     """A risk to the account or the plan, and what we do about it."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="risks")

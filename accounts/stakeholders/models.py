@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models.account import Account
 from kam.core import limits
+from kam.core.choices import ChoiceLabels
 
 
 class BuyingRole(models.TextChoices):
@@ -59,7 +60,7 @@ class StakeholderQuerySet(models.QuerySet):
         return self.filter(buying_role__in=DECISION_MAKING_ROLES)
 
 
-class Stakeholder(models.Model):
+class Stakeholder(ChoiceLabels, models.Model):
     """A person at the customer, placed on the org chart, with their role, influence and attitude."""
 
     # Who they are, as the CRM knows them: it syncs these (with their account and manager) and, with
@@ -214,7 +215,7 @@ class InteractionPeopleRecord(models.Model):
         abstract = True
 
 
-class Interaction(models.Model):
+class Interaction(ChoiceLabels, models.Model):
     """A dated, documented contact with one or more of the customer's people."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kam.core.choices import ChoiceLabels
 from programme.models.scores import MONEY, Quadrant, Recommendation
 from programme.models.settings import PERCENT
 
@@ -31,7 +32,7 @@ class ProgrammeReviewQuerySet(models.QuerySet):
         return self.filter(status=ReviewStatus.OPEN)
 
 
-class ProgrammeReview(models.Model):
+class ProgrammeReview(ChoiceLabels, models.Model):
     """One periodic review of the key-account portfolio; its thresholds are frozen with its entries."""
 
     title = models.CharField(_("title"), max_length=120, help_text=_("E.g. “Q4 2026”."))
@@ -87,7 +88,7 @@ class ProgrammeReview(models.Model):
         return self.status == ReviewStatus.CLOSED
 
 
-class ReviewEntry(models.Model):
+class ReviewEntry(ChoiceLabels, models.Model):
     """One account as it stood when the review was opened: frozen, never updated."""
 
     review = models.ForeignKey(ProgrammeReview, on_delete=models.CASCADE, related_name="entries")
@@ -142,7 +143,7 @@ class ReviewDecisionKind(models.TextChoices):
     REMOVE = "remove", _("Remove")
 
 
-class ReviewDecision(models.Model):
+class ReviewDecision(ChoiceLabels, models.Model):
     """The champion's decision on one entry, with its rationale; against the recommendation, an override."""
 
     review = models.ForeignKey(ProgrammeReview, on_delete=models.CASCADE, related_name="decisions")
@@ -185,7 +186,7 @@ class AlignmentElement(models.TextChoices):
     SYSTEMS = "systems", _("Systems")
 
 
-class AlignmentAssessment(models.Model):
+class AlignmentAssessment(ChoiceLabels, models.Model):
     """One of the seven elements scored 1-5 for a review, with a note."""
 
     review = models.ForeignKey(ProgrammeReview, on_delete=models.CASCADE, related_name="alignment")

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kam.core.choices import ChoiceLabels
 from kam.core.fields import FloatListField
 from programme.models.settings import PERCENT
 
@@ -72,7 +73,7 @@ class CriterionQuerySet(models.QuerySet):
         return self.filter(group=group)
 
 
-class Criterion(models.Model):
+class Criterion(ChoiceLabels, models.Model):
     """A named, weighted qualification factor, scored from data or by the KAM."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -153,7 +154,7 @@ class ManualScore(models.Model):
         return f"{self.criterion} {self.score}"
 
 
-class ScoreFigures(models.Model):
+class ScoreFigures(ChoiceLabels, models.Model):
     """What a recompute produces for one account; shared by the current score and the daily snapshot."""
 
     attractiveness = models.DecimalField(_("attractiveness"), null=True, blank=True, **PERCENT)
@@ -300,7 +301,7 @@ class RecomputeRunQuerySet(models.QuerySet):
         return f"{prefix}:{run[0]}:{run[1].timestamp() if run[1] else ''}" if run else prefix
 
 
-class RecomputeRun(models.Model):
+class RecomputeRun(ChoiceLabels, models.Model):
     """One run of the scoring recompute: nightly, started by the champion, a command or the demo load."""
 
     started_at = models.DateTimeField(_("started at"))

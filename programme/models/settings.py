@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExchangeRate
+from kam.core.choices import ChoiceLabels
 from kam.core.currencies import validate_currency
 from kam.core.money import RateTable
 
@@ -24,7 +25,7 @@ class ReviewCadence(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
-class Programme(models.Model):
+class Programme(ChoiceLabels, models.Model):
     """The KAM programme's settings. There is one programme: `Programme.load()` returns it."""
 
     name = models.CharField(_("name"), max_length=200, default=_("Key account programme"))

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.choices import ChoiceLabels
+
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -63,7 +65,7 @@ class SkillsProfile(models.Model):
         return [label for _skill, label, score in self.scores() if score <= TRAINING_NEED_AT_OR_BELOW]
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(ChoiceLabels, models.Model):
     """A course a KAM took (or is booked on), and the skill it builds."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kam_trainings")
