@@ -14,6 +14,7 @@ from accounts.models import LifecycleStatus
 from programme.models import (
     AlignmentAssessment,
     AlignmentElement,
+    Programme,
     ProgrammeReview,
     Quadrant,
     ReviewDecision,
@@ -123,6 +124,7 @@ class ReviewPage:
     undecided: int
     overrides: int
     can_change: bool
+    currency: str  # the reporting currency the entries' figures were frozen in
 
     @property
     def undecided_ids(self) -> list[int]:
@@ -147,6 +149,7 @@ def review_page(*, user, review_id: int) -> ReviewPage:
         undecided=sum(1 for e in entries if e.decision_or_none is None),
         overrides=sum(1 for e in entries if e.decision_or_none and e.decision_or_none.is_override),
         can_change=not review.is_closed and permissions.can_run_reviews(user),
+        currency=Programme.load().reporting_currency,
     )
 
 

@@ -53,7 +53,7 @@ def _page_context(request, review_id: int, **extra) -> dict:
         for entry in [*page.key_entries, *page.candidate_entries]:
             entry.form = _decision_form(entry)
         forms["alignment_form"] = AlignmentForm(review=page.review)
-    return {"page": page, "review": page.review, **forms, **extra}
+    return {"page": page, "review": page.review, "currency": page.currency, **forms, **extra}
 
 
 def _decision_form(entry: ReviewEntry, data=None) -> DecisionForm:
@@ -102,7 +102,7 @@ def review_decide(request, review_id: int, entry_id: int):
         entry.decision_or_none = submission.result
         form = _decision_form(entry)
     entry.form, entry.conflict = form, conflict
-    context = {"entry": entry, "review": review}
+    context = {"entry": entry, "review": review, "currency": Programme.load().reporting_currency}
     if request.htmx:
         return render(request, "programme/_review_entry_row.html", context, status=status)
     page_context = _page_context(request, review_id)

@@ -50,6 +50,19 @@ def test_compared_with_an_earlier_review_without_figures_shows_a_dash_not_zero(
     assert re.findall(r'<td class="num">(.*?)</td>', margin_row)[1] == "—"
 
 
+def test_the_review_page_names_the_currency_of_every_amount(client, champion, programme, account):
+    AccountScoreFactory(account=account, overall=Decimal(70), clv=Decimal("1000"), clv_margin=Decimal("300"))
+    review = _open(champion)
+    client.force_login(champion)
+    html = re.sub(
+        r"\s+", " ", client.get(reverse("portfolio:review_detail", args=[review.pk])).content.decode()
+    )
+    clv_row = re.search(r"Key accounts' lifetime value</th>(.*?)</tr>", html).group(1)
+    assert re.findall(r'<td class="num">(.*?)</td>', clv_row)[0] == "1,000 EUR"
+    entry_row = re.search(r'<tr id="entry-\d+".*?</tr>', html).group(0)
+    assert '<td class="num">1,000 EUR</td>' in entry_row
+
+
 def test_the_review_export_names_its_currency_and_writes_fixed_decimals(client, champion, programme, account):
     AccountScoreFactory(
         account=account, overall=Decimal("70.333"), clv=Decimal("1000.5"), clv_margin=Decimal("300"),
