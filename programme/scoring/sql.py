@@ -61,7 +61,9 @@ class Dialect:
         digit a double needs to read back exactly."""
         if self.postgresql:
             return f"CAST(ARRAY[{', '.join(parts)}] AS double precision[])" if parts else "'{}'::float8[]"
-        items = [f"CASE WHEN {p} IS NULL THEN 'null' ELSE printf('%.17g', {p}) END" for p in parts]
+        # printf's format spelled without a percent sign: Django fills a logged query's parameters in
+        # with Python's %, which a literal '%.17g' breaks (DEBUG, CaptureQueriesContext).
+        items = [f"CASE WHEN {p} IS NULL THEN 'null' ELSE printf(char(37) || '.17g', {p}) END" for p in parts]
         return "'[' || " + " || ',' || ".join(items) + " || ']'" if parts else "'[]'"
 
     def list_item(self, column: str, index: int) -> str:

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ExchangeRate
 from programme.models import AccountScore, ManualScore, RecomputeRun, RecomputeStatus, ScoreSnapshot
-from programme.scoring import engine
+from programme.scoring import engine, what_if
 from tests.factories import AccountFactory
 from tests.programme.factories import CriterionFactory, ManualScoreFactory, monthly_figures
 
@@ -32,6 +33,16 @@ def world(programme):
     manual = CriterionFactory(name="Reference value", by_hand=True)
     ManualScoreFactory(account=eur, criterion=manual, score=Decimal("8"), scored_on=TODAY)
     return {"eur": eur, "pln": pln, "bare": bare, "revenue": revenue, "manual": manual}
+
+
+def test_the_recompute_and_the_what_if_run_with_every_query_logged_as_in_development(world):
+    """`bin/dev` runs with DEBUG on, where Django logs each query with its parameters filled in: a
+    literal percent sign in the SQL (SQLite's printf) broke that and stopped the demo from loading."""
+    with CaptureQueriesContext(connection) as logged:
+        engine.recompute_scores(today=TODAY)
+        saved = what_if.saved_side()
+        what_if.preview(current=saved, proposed=saved)
+    assert AccountScore.objects.count() == 3 and len(logged) > 10
 
 
 def test_lifetime_value_is_computed_in_the_reporting_currency_with_its_inputs(world):
