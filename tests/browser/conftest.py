@@ -16,6 +16,18 @@ if not Path(CHROMIUM).exists() and os.environ.get("KAM_REQUIRE_BROWSER") != "1":
     collect_ignore_glob = ["test_*.py"]
 
 
+def signed_in(browser, live_server, username: str, width: int = 1280, *, height: int = 900, **options):
+    """A page in a browser context of its own, signed in as `username` through the login form."""
+    page = browser.new_context(viewport={"width": width, "height": height}, **options).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
+
+
 @pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are safe.

@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from accounts.models import BuyingRole, Interaction, Stakeholder
 from programme.models import ManualScore
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, InteractionFactory, StakeholderFactory, UserFactory
 from tests.programme.factories import CriterionFactory
 
@@ -52,17 +52,6 @@ def vistula(transactional_db):
         )
     CriterionFactory(name="Reference value", by_hand=True)
     return account
-
-
-def _log_in(browser, live_server, username="magda"):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
 
 
 def _box(page, name):
@@ -111,7 +100,7 @@ def _wait_focused(page, expected: str) -> None:
 def test_the_150_person_chart_fits_zooms_finds_folds_and_shows_what_changed(
     browser, live_server, vistula, artefacts
 ):
-    page = _log_in(browser, live_server)
+    page = signed_in(browser, live_server, "magda")
     page.goto(f"{live_server.url}{vistula.get_absolute_url()}#stakeholders")
     page.locator("#stakeholders .chart-tools").wait_for()  # shown once the chart can pan and zoom
 
@@ -194,7 +183,7 @@ def test_the_150_person_chart_fits_zooms_finds_folds_and_shows_what_changed(
 def test_logging_picks_people_by_typing_and_older_contacts_are_paged(
     browser, live_server, vistula, artefacts
 ):
-    page = _log_in(browser, live_server)
+    page = signed_in(browser, live_server, "magda")
     page.goto(f"{live_server.url}{vistula.get_absolute_url()}#interactions")
     page.get_by_text("Log an interaction").click()
     quick = page.locator("#interactions form").first
@@ -221,7 +210,7 @@ def test_logging_picks_people_by_typing_and_older_contacts_are_paged(
 
 
 def test_focus_follows_the_editors_and_escape_closes_them(browser, live_server, vistula, artefacts):
-    page = _log_in(browser, live_server)
+    page = signed_in(browser, live_server, "magda")
     page.goto(f"{live_server.url}{vistula.get_absolute_url()}")
 
     # The interaction editor: opened from the keyboard, focus inside; Escape closes it and focus returns.

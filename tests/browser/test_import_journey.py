@@ -10,24 +10,13 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Account, FinancialPeriod
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, signed_in
 from tests.factories import AccountFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FILES = Path(__file__).parent.parent / "accounts" / "import_files"
 EXPORT = FILES / "salesforce_accounts_custom.csv"
-
-
-def _log_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
 
 
 def _upload(page, live_server, export=EXPORT, kind="accounts"):
@@ -41,7 +30,7 @@ def _upload(page, live_server, export=EXPORT, kind="accounts"):
 
 def test_champion_imports_a_salesforce_export_and_imports_it_again(browser, live_server, transactional_db):
     UserFactory(username="jan", first_name="Jan", is_champion=True, password=PASSWORD)
-    page = _log_in(browser, live_server, "jan")
+    page = signed_in(browser, live_server, "jan")
 
     _upload(page, live_server)
     assert "Currency" in page.locator("#missing").inner_text()
@@ -91,7 +80,7 @@ def _import_and_wait(page, records):
 
 def test_a_windows_cp1252_export_keeps_its_accents(browser, live_server, transactional_db):
     UserFactory(username="jan", first_name="Jan", is_champion=True, password=PASSWORD)
-    page = _log_in(browser, live_server, "jan")
+    page = signed_in(browser, live_server, "jan")
 
     _upload(page, live_server, FILES / "accounts_cp1252.csv")
     assert "cp1252" in page.locator("main").inner_text()
@@ -110,7 +99,7 @@ def test_a_semicolon_file_of_monthly_figures_imports_once_its_account_exists(
 ):
     UserFactory(username="jan", first_name="Jan", is_champion=True, password=PASSWORD)
     AccountFactory(external_id="001A000001", currency="PLN")
-    page = _log_in(browser, live_server, "jan")
+    page = signed_in(browser, live_server, "jan")
 
     _upload(page, live_server, FILES / "financials_semicolon.csv", kind="financials")
     assert "semicolon-separated" in page.locator("main").inner_text()

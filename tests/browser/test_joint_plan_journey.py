@@ -12,7 +12,7 @@ import pytest
 
 from accounts.models import PlanStatus
 from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, UserFactory
 from tests.pdfs import pdf_text
 
@@ -36,19 +36,8 @@ def plan(transactional_db):
     return plan
 
 
-def _log_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
-
-
 def test_the_kam_shows_the_customer_the_joint_plan_and_hands_over_its_pdf(browser, live_server, plan):
-    magda = _log_in(browser, live_server, "magda")
+    magda = signed_in(browser, live_server, "magda")
     magda.goto(f"{live_server.url}{plan.get_absolute_url()}")
     magda.get_by_role("link", name="Joint plan, to share with the customer").click()
     magda.get_by_role("heading", name="Our shared objectives").wait_for()
@@ -67,7 +56,7 @@ def test_the_kam_shows_the_customer_the_joint_plan_and_hands_over_its_pdf(browse
 
 
 def test_the_champion_downloads_the_board_brief_as_a_pdf(browser, live_server, plan):
-    jan = _log_in(browser, live_server, "jan")
+    jan = signed_in(browser, live_server, "jan")
     jan.goto(f"{live_server.url}{plan.get_absolute_url()}")
     jan.get_by_role("link", name="Board brief (print)").click()
     with jan.expect_download() as download:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from accounts.models import BuyingRole
 from kam.core import catalogues
 from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, StakeholderFactory, UserFactory
 from tests.pdfs import pdf_text
 from tests.programme.dashboard_factories import AccountScoreFactory
@@ -70,17 +70,6 @@ def _plan_urls(accounts) -> dict[str, str]:
     }
 
 
-def _log_in(browser, live_server, username, width):
-    page = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US").new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
-
-
 def _pages(live_server, accounts):
     return {"dashboard": f"{live_server.url}/portfolio/", "account": accounts[0].get_absolute_url()}
 
@@ -101,7 +90,7 @@ def test_pages_in_the_readers_language_and_direction_fit_the_window(
     browser, live_server, programme_in_many_scripts, username, language, direction, width
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = _log_in(browser, live_server, username, width)
+    page = signed_in(browser, live_server, username, width, locale="en-US")
     pages = _pages(live_server, programme_in_many_scripts)
     plan_pages = _plan_urls(programme_in_many_scripts)
     for name, url in {**pages, "joint": plan_pages["joint"], "mine": plan_pages["mine"]}.items():
@@ -119,7 +108,7 @@ def test_pages_in_the_readers_language_and_direction_fit_the_window(
 def test_the_switch_in_the_header_changes_the_language_in_one_click(
     browser, live_server, programme_in_many_scripts
 ):
-    page = _log_in(browser, live_server, "marek", 1366)
+    page = signed_in(browser, live_server, "marek", 1366, locale="en-US")
     _visit(page, live_server, _pages(live_server, programme_in_many_scripts)["dashboard"])
     page.click("header form.languages button[value=fa]")
     page.wait_for_load_state("networkidle")
@@ -137,7 +126,7 @@ def _english_messages() -> set[str]:
 @pytest.mark.parametrize("username", ["shirin", "marek"])
 def test_no_english_is_left_on_the_pages(browser, live_server, programme_in_many_scripts, username):
     english = _english_messages()
-    page = _log_in(browser, live_server, username, 1366)
+    page = signed_in(browser, live_server, username, 1366, locale="en-US")
     left = {}
     for name, url in _pages(live_server, programme_in_many_scripts).items():
         _visit(page, live_server, url)
@@ -155,7 +144,7 @@ def _english_in(text: str) -> list[str]:
 def test_the_board_brief_pdf_downloaded_from_the_plan_is_in_the_readers_language(
     browser, live_server, programme_in_many_scripts, username, language
 ):
-    page = _log_in(browser, live_server, username, 1366)
+    page = signed_in(browser, live_server, username, 1366, locale="en-US")
     _visit(page, live_server, _plan_urls(programme_in_many_scripts)["plan"])
     with translation.override(language):
         link_text, heading = gettext("Board brief (PDF)"), gettext("Board brief")

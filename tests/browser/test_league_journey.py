@@ -15,7 +15,7 @@ import pytest
 
 from kam.core.periods import add_months, trailing_twelve_months
 from tests.accounts.measures_factories import WalletEstimateFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, FinancialPeriodFactory, UserFactory
 
 SCREENSHOTS = os.environ.get("KAM_SCREENSHOTS")
@@ -37,14 +37,7 @@ def test_the_league_filter_reaches_the_address_bar_and_the_export_exports_what_i
         FinancialPeriodFactory(account=lyon, period=add_months(start, month), revenue=Decimal("1000"))
     WalletEstimateFactory(account=lyon, amount=Decimal("9600"), estimated_on=add_months(start, 1))
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "jan")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    page = signed_in(browser, live_server, "jan", accept_downloads=True)
     page.goto(f"{live_server.url}/portfolio/")
     assert page.locator(".data-warnings").first.inner_text().count("Lyon Chimie") == 1
 
@@ -65,4 +58,4 @@ def test_the_league_filter_reaches_the_address_bar_and_the_export_exports_what_i
     page.reload()
     assert page.locator("#league tbody tr").count() == 1
     assert page.locator("select[name=kam]").input_value() == str(oliver.pk)
-    context.close()
+    page.context.close()

@@ -10,23 +10,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import RelationshipStageChange, Survey, TeamFunction, WalletEstimate
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
 SCREENSHOTS = os.environ.get("KAM_SCREENSHOTS")  # a folder, to look at the pages while developing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
 
 
 def _shot(page, name):
@@ -42,7 +31,7 @@ def test_kam_records_measures_and_the_team_member_reads_them(browser, live_serve
     url = f"{live_server.url}/accounts/{account.pk}/measures/"
     today = timezone.localdate().isoformat()
 
-    page = _log_in(browser, live_server, "magda")
+    page = signed_in(browser, live_server, "magda")
     page.goto(url)
     page.click("text=Add a survey")
     form = page.locator("#satisfaction form")
@@ -74,7 +63,7 @@ def test_kam_records_measures_and_the_team_member_reads_them(browser, live_serve
     assert "Cooperative" in page.locator("#measures").inner_text()
     _shot(page, "account")
 
-    reader = _log_in(browser, live_server, "tomasz")
+    reader = signed_in(browser, live_server, "tomasz")
     reader.goto(url)
     assert (
         reader.get_by_text("Set the estimate").count() == 0

@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import ActionStatus, PlanAction, PlanObjective, PlanStatus, TeamFunction
 from tests.accounts.plan_factories import PlanFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,17 +36,6 @@ def plan(people):
     return PlanFactory(account=account, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))
 
 
-def _log_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
-
-
 def _cell(page, section: str, text: str):
     return page.locator(section).get_by_role("cell", name=text, exact=True)
 
@@ -55,7 +44,7 @@ def test_kam_plans_sponsor_approves_operations_marks_the_action_done(browser, li
     url = f"{live_server.url}{plan.get_absolute_url()}"
 
     # Magda adds a protect objective with an action for Tomasz from operations, and submits.
-    magda = _log_in(browser, live_server, "magda")
+    magda = signed_in(browser, live_server, "magda")
     magda.goto(url)
     magda.click("text=Add an objective")
     form = magda.locator("#objectives form")
@@ -79,7 +68,7 @@ def test_kam_plans_sponsor_approves_operations_marks_the_action_done(browser, li
     magda.locator(".messages", has_text="Plan submitted for approval.").wait_for()  # plain words
 
     # Ewa, the sponsor, reads it (no edit links) and approves.
-    ewa = _log_in(browser, live_server, "ewa")
+    ewa = signed_in(browser, live_server, "ewa")
     ewa.goto(url)
     assert ewa.get_by_text("Add an objective").count() == 0
     ewa.get_by_role("button", name="Approve").click()
@@ -87,7 +76,7 @@ def test_kam_plans_sponsor_approves_operations_marks_the_action_done(browser, li
 
     # Tomasz lands on My actions: the action with its account, objective and who assigned it. He starts
     # it, then marks it done.
-    tomasz = _log_in(browser, live_server, "tomasz")
+    tomasz = signed_in(browser, live_server, "tomasz")
     tomasz.get_by_role("heading", name="My actions").wait_for()
     assert tomasz.url == f"{live_server.url}/accounts/my-actions/"
     row = tomasz.locator("li", has_text="Agree priority allocation for Q1")
@@ -117,7 +106,7 @@ def test_a_second_sessions_conflicting_edit_of_an_objective_is_caught(browser, l
     champion = UserFactory(username="jan", is_champion=True)
     assert champion.is_champion
     url = f"{live_server.url}{plan.get_absolute_url()}"
-    first, second = _log_in(browser, live_server, "magda"), _log_in(browser, live_server, "jan")
+    first, second = signed_in(browser, live_server, "magda"), signed_in(browser, live_server, "jan")
     for page in (first, second):
         page.goto(url)
         page.get_by_role("link", name=f"Edit {objective.title}").click()

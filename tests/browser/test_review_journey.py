@@ -11,22 +11,11 @@ from django.utils import timezone
 from accounts.models import Interaction, InteractionKind, LifecycleStatus, PlanStatus, TeamFunction
 from programme.models import ProgrammeReview, Recommendation, ReviewStatus
 from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, StakeholderFactory, UserFactory
 from tests.programme.dashboard_factories import AccountScoreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
 
 
 @pytest.fixture
@@ -77,7 +66,7 @@ def _decide(page, account_name, decision, rationale, override_reason=None):
 
 
 def test_champion_reviews_the_programme_from_opening_to_closing(browser, live_server, portfolio):
-    jan = _log_in(browser, live_server, "jan")
+    jan = signed_in(browser, live_server, "jan")
     jan.get_by_role("link", name="Dashboard").click()
     assert jan.locator("svg.matrix circle.pt").count() == 4
     assert "Rising Star" in jan.locator("#recommendations-title + ul").inner_text()
@@ -149,7 +138,7 @@ def test_a_sponsor_sees_only_their_accounts_endorses_and_logs_a_visit(browser, l
         account=baltic, name="Anna Wiśniewska", title="CEO", buying_role="decision_maker", attitude=1
     )
 
-    ewa = _log_in(browser, live_server, "ewa")
+    ewa = signed_in(browser, live_server, "ewa")
     ewa.get_by_role("link", name="My sponsored accounts").click()
     cards = ewa.locator(".sponsor-accounts > li")
     assert cards.count() == 1
@@ -196,7 +185,7 @@ def test_the_board_brief_prints_on_at_most_two_pages(browser, live_server, portf
     for i in range(6):
         ObjectiveFactory(plan=plan, title=f"Objective {i}")
         ActionFactory(plan=plan, description=f"Action number {i} with a sensible length of description")
-    magda = _log_in(browser, live_server, "magda")
+    magda = signed_in(browser, live_server, "magda")
     magda.goto(f"{live_server.url}/portfolio/accounts/{plan.account_id}/plans/{plan.pk}/board-brief/")
     magda.emulate_media(media="print")
     pdf = magda.pdf(format="A4")
@@ -210,7 +199,7 @@ def test_a_long_review_is_accepted_in_one_action_and_its_refusal_is_read_at_the_
     for i in range(40):  # a real programme's review: some forty entries, a page many screens tall
         account = AccountFactory(name=f"Key account {i:02d}", key=True)
         AccountScoreFactory(account=account, overall=Decimal(50 + i % 30), recommendation=Recommendation.KEEP)
-    jan = _log_in(browser, live_server, "jan")
+    jan = signed_in(browser, live_server, "jan")
     jan.goto(f"{live_server.url}/portfolio/reviews/")
     jan.get_by_label("Title").fill("Q4 2026")
     jan.get_by_role("button", name="Open the review").click()

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import InteractionKind, PlanStatus, Stakeholder, TeamFunction
 from tests.accounts.plan_factories import ActionFactory, ObjectiveFactory, PlanFactory, RiskFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import AccountFactory, InteractionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,13 +60,7 @@ def account(transactional_db):
 
 
 def test_the_sponsor_brief_fits_three_phone_screens_and_one_printed_page(browser, live_server, account):
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "ewa")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    page = signed_in(browser, live_server, "ewa", PHONE["width"], height=PHONE["height"])
 
     page.goto(f"{live_server.url}/portfolio/sponsor/accounts/{account.pk}/")
     height = page.evaluate("document.documentElement.scrollHeight")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Attitude, BuyingRole, Interaction, Stakeholder, TeamFunction
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.factories import (
     AccountFactory,
     InteractionFactory,
@@ -44,24 +44,13 @@ def account(transactional_db):
     return account
 
 
-def _log_in(browser, live_server, username, width=1280):
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
-
-
 def _shot(page, name):
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
 
 
 def test_a_kams_morning_adds_a_stakeholder_under_the_coo_and_logs_a_meeting(browser, live_server, account):
-    magda = _log_in(browser, live_server, "magda")
+    magda = signed_in(browser, live_server, "magda")
     # She lands on My accounts and sees what needs attention.
     magda.get_by_role("heading", name="My accounts").wait_for()
     row = magda.locator("tr", has_text="Baltic Steel")
@@ -124,7 +113,7 @@ def test_a_kams_morning_adds_a_stakeholder_under_the_coo_and_logs_a_meeting(brow
     ]
 
     # On a tablet the page still works: the map scrolls inside its frame, nothing spills.
-    tablet = _log_in(browser, live_server, "magda", width=820)
+    tablet = signed_in(browser, live_server, "magda", width=820)
     tablet.goto(f"{live_server.url}{account.get_absolute_url()}")
     assert tablet.evaluate("document.documentElement.scrollWidth") <= 820
     _shot(tablet, "5-tablet")
@@ -132,7 +121,7 @@ def test_a_kams_morning_adds_a_stakeholder_under_the_coo_and_logs_a_meeting(brow
 
 def test_a_second_sessions_conflicting_stakeholder_edit_is_caught(browser, live_server, account):
     url = f"{live_server.url}{account.get_absolute_url()}"
-    first, second = _log_in(browser, live_server, "magda"), _log_in(browser, live_server, "jan")
+    first, second = signed_in(browser, live_server, "magda"), signed_in(browser, live_server, "jan")
     for page in (first, second):
         page.goto(url)
         page.get_by_role("link", name="Edit Irena Zając").click()
@@ -177,7 +166,7 @@ def test_a_mistyped_meeting_is_corrected_inline_and_a_second_sessions_correction
         notes="Quality reveiw",
     )  # fmt: skip
     url = f"{live_server.url}{account.get_absolute_url()}"
-    first, second = _log_in(browser, live_server, "magda"), _log_in(browser, live_server, "jan")
+    first, second = signed_in(browser, live_server, "magda"), signed_in(browser, live_server, "jan")
     for page in (first, second):
         page.goto(url)
         page.evaluate("window.notReloaded = true")
