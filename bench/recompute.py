@@ -33,8 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Account, ExchangeRate  # noqa: E402
-from kam.core.periods import add_months  # noqa: E402
+from accounts.models import Account  # noqa: E402
 from programme.demo.criteria import seed_criteria  # noqa: E402
 from programme.models import AccountScore, Criterion, Programme, ScoreSnapshot, ScoringSource  # noqa: E402
 from programme.scoring import engine  # noqa: E402
@@ -50,14 +49,11 @@ def floor_statement(today) -> tuple[str, dict]:
     settings = engine.ScoringSettings.of(Programme.load())
     rules = engine.active_rules()
     values, window, _names = engine.values_sql(rules=rules, settings=settings, today=today)
-    rates = ExchangeRate.objects.rate_table(settings.reporting_currency)
-    months = [add_months(window["previous_start"], i) for i in range(24)]
-    currencies = sorted({settings.reporting_currency, *rates._rates})
-    known = [c for c in currencies if c == settings.reporting_currency or rates._rates.get(c)]
     rates_sql = ", ".join(
-        f"('{c}', DATE '{m.isoformat()}', CAST({float(rates.rate(c, m))!r} AS double precision))"
-        for c in known
-        for m in months
+        f"('{currency}', DATE '{month.isoformat()}', CAST({rate!r} AS double precision))"
+        for currency, month, rate in engine.month_rates(
+            window=window, reporting_currency=settings.reporting_currency
+        )
     )
     d = scoring_sql.Dialect(connection.vendor)
     ranks = ", ".join(
@@ -68,24 +64,16 @@ def floor_statement(today) -> tuple[str, dict]:
     clv = scoring_sql.lifetime_value_sql(
         discount_rate=settings.discount_rate, horizon_years=settings.horizon_years
     )
-    recent, previous = (
-        "FILTER (WHERE fp.period >= %(recent_start)s)",
-        "FILTER (WHERE fp.period < %(recent_start)s)",
+    columns = engine.financials_columns(
+        recent="FILTER (WHERE fp.period >= %(recent_start)s)",
+        previous="FILTER (WHERE fp.period < %(recent_start)s)",
     )
     # The work tables the metrics read, as common table expressions of the same names.
     sql = f"""
         CREATE TABLE {FLOOR_TABLE} AS
         WITH {engine.RATES_TABLE} (currency, period, rate) AS (VALUES {rates_sql}),
         {engine.FINANCIALS_TABLE} AS (
-            SELECT fp.account_id,
-              SUM(fp.revenue * r.rate) {recent} AS revenue,
-              SUM(fp.gross_margin * r.rate) {recent} AS gross_margin,
-              SUM(fp.cost_to_serve * r.rate) {recent} AS cost_to_serve,
-              COUNT(*) {recent} AS months,
-              SUM(fp.revenue * r.rate) {previous} AS previous_revenue,
-              SUM(fp.gross_margin * r.rate) {previous} AS previous_margin,
-              COUNT(*) {previous} AS previous_months,
-              AVG(fp.days_to_pay) {recent} AS days_to_pay
+            SELECT fp.account_id,{columns}
             FROM accounts_financialperiod fp
             JOIN {engine.RATES_TABLE} r ON r.currency = fp.currency AND r.period = fp.period
             WHERE fp.period >= %(previous_start)s AND fp.period < %(month_end)s GROUP BY fp.account_id

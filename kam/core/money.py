@@ -32,6 +32,10 @@ class RateTable:
             table._rates[currency].append((valid_from, rate))
         return table
 
+    def convertible(self) -> set[str]:
+        """The currencies this table converts: the reporting currency and every one with a rate."""
+        return {self.reporting_currency} | {currency for currency, rates in self._rates.items() if rates}
+
     def rate(self, currency: str, on: date) -> Decimal:
         if currency == self.reporting_currency:
             return Decimal(1)

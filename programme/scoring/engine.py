@@ -224,15 +224,33 @@ def _window(today: date) -> dict:
     }
 
 
+def month_rates(*, window: dict, reporting_currency: str) -> list[tuple[str, date, float]]:
+    """(currency, month, rate) for each of the last 24 months and each currency with a rate: the
+    reporting currency at 1. A currency without any rate drops out: its figures are not guessed."""
+    rates = ExchangeRate.objects.rate_table(reporting_currency)
+    months = [add_months(window["previous_start"], i) for i in range(24)]
+    return [(c, m, float(rates.rate(c, m))) for c in sorted(rates.convertible()) for m in months]
+
+
+def financials_columns(*, recent: str, previous: str) -> str:
+    """The trailing figures of an account's months `fp` in the reporting currency (`r.rate`), as SELECT
+    columns: `recent` and `previous` are the FILTER clauses of the last 12 months and the 12 before."""
+    return f"""
+          SUM(fp.revenue * r.rate) {recent} AS revenue,
+          SUM(fp.gross_margin * r.rate) {recent} AS gross_margin,
+          SUM(fp.cost_to_serve * r.rate) {recent} AS cost_to_serve,
+          COUNT(*) {recent} AS months,
+          SUM(fp.revenue * r.rate) {previous} AS previous_revenue,
+          SUM(fp.gross_margin * r.rate) {previous} AS previous_margin,
+          COUNT(*) {previous} AS previous_months,
+          AVG(fp.days_to_pay) {recent} AS days_to_pay"""
+
+
 def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> None:
     """Per account, the last 24 months' figures in the reporting currency: one aggregate over the months."""
-    rates = ExchangeRate.objects.rate_table(reporting_currency)
-    currencies = {reporting_currency, *rates._rates}
-    months = [add_months(window["previous_start"], i) for i in range(24)]
     # The month's rate per currency, inline (a temporary table would keep PostgreSQL from scanning
-    # the months in parallel). A currency without any rate drops out: its figures are not guessed.
-    known = [c for c in sorted(currencies) if c == reporting_currency or rates._rates.get(c)]
-    rate_rows = [(c, m, float(rates.rate(c, m))) for c in known for m in months]
+    # the months in parallel).
+    rate_rows = month_rates(window=window, reporting_currency=reporting_currency)
     values = ", ".join(["(%s, %s, CAST(%s AS double precision))"] * len(rate_rows))
     params = [value for row in rate_rows for value in row]
     # The same rates as a work table, for the metrics that convert other money (wallet, investments).
@@ -242,21 +260,14 @@ def _prepare_financials(cursor, *, window: dict, reporting_currency: str) -> Non
     )
     cursor.executemany(f"INSERT INTO {RATES_TABLE} (currency, period, rate) VALUES (%s, %s, %s)", rate_rows)
     cursor.execute(f"DROP TABLE IF EXISTS {FINANCIALS_TABLE}")
-    recent = "FILTER (WHERE fp.period >= %s)"
-    previous = "FILTER (WHERE fp.period < %s)"
+    columns = financials_columns(
+        recent="FILTER (WHERE fp.period >= %s)", previous="FILTER (WHERE fp.period < %s)"
+    )
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE {FINANCIALS_TABLE} AS
         WITH r (currency, period, rate) AS (VALUES {values})
-        SELECT fp.account_id AS account_id,
-          SUM(fp.revenue * r.rate) {recent} AS revenue,
-          SUM(fp.gross_margin * r.rate) {recent} AS gross_margin,
-          SUM(fp.cost_to_serve * r.rate) {recent} AS cost_to_serve,
-          COUNT(*) {recent} AS months,
-          SUM(fp.revenue * r.rate) {previous} AS previous_revenue,
-          SUM(fp.gross_margin * r.rate) {previous} AS previous_margin,
-          COUNT(*) {previous} AS previous_months,
-          AVG(fp.days_to_pay) {recent} AS days_to_pay
+        SELECT fp.account_id AS account_id,{columns}
         FROM accounts_financialperiod fp
         JOIN r ON r.currency = fp.currency AND r.period = fp.period
         WHERE fp.period >= %s AND fp.period < %s
