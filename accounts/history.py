@@ -38,6 +38,7 @@ from accounts.models import (
     User,
 )
 from kam.core.locales import format_local_date
+from kam.core.periods import quarter_label
 
 HISTORY_SHOWN = 30
 
@@ -115,7 +116,7 @@ TRACKED = (
         "investment",
         AccountInvestment,
         lambda a: Q(account_id=a.pk),
-        lambda r: r.instance.quarter_label,
+        lambda r: quarter_label(r.period_start),
         ("account",),
     ),
     Tracked(

@@ -23,6 +23,7 @@ from accounts.models.fields import MONEY, version_field
 from kam.core import limits
 from kam.core.choices import ChoiceLabels
 from kam.core.currencies import validate_currency
+from kam.core.periods import quarter_label
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 # What the investment service says too: a negative cost reads the same from the page and the admin.
@@ -263,7 +264,7 @@ class AccountInvestment(models.Model):
 
     @property
     def quarter_label(self) -> str:
-        return f"{self.period_start:%Y} Q{(self.period_start.month - 1) // 3 + 1}"
+        return quarter_label(self.period_start)
 
 
 class RetentionEstimateChange(models.Model):

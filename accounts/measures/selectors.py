@@ -48,7 +48,7 @@ from accounts.models import (
     WalletEstimate,
 )
 from kam.core.money import MissingExchangeRate, RateTable
-from kam.core.periods import add_months, trailing_twelve_months
+from kam.core.periods import add_months, quarter_label, trailing_twelve_months
 
 TREND_QUARTERS = 8
 SHOWN_ROWS = 20
@@ -179,10 +179,6 @@ class MeasuresPage:
         return measures.wallet_below_our_revenue(self.our_revenue, self.wallet_amount)
 
 
-def _quarter_label(start: date) -> str:
-    return f"{start:%Y} Q{(start.month - 1) // 3 + 1}"
-
-
 def _in_force(rows, day_field: str, before: date):
     """The newest row dated before `before` (rows newest first)."""
     return next((r for r in rows if getattr(r, day_field) < before), None)
@@ -266,7 +262,7 @@ def measures_page(
             share = measures.share_of_wallet(
                 revenue, convert(estimate.amount, estimate.currency, estimate.estimated_on)
             )
-        share_trend.append((_quarter_label(start), share))
+        share_trend.append((quarter_label(start), share))
 
     # Relationship stage.
     stage_history = list(RelationshipStageChange.objects.filter(account=account).select_related("set_by"))
@@ -274,7 +270,7 @@ def measures_page(
     stage_trend = []
     for start in quarters:
         in_force = _in_force(stage_history, "effective_on", add_months(start, 3))
-        stage_trend.append((_quarter_label(start), in_force.rank if in_force else None))
+        stage_trend.append((quarter_label(start), in_force.rank if in_force else None))
 
     # Investment and return, per quarter and over the last four full quarters.
     investments = {
@@ -321,8 +317,8 @@ def measures_page(
         nps_mean=measures.mean([last_year["nps_mean"]]) if last_year["nps_mean"] is not None else None,
         csat=_csat(last_year),
         last_surveyed_on=last_year["last_surveyed_on"],
-        nps_trend=[(_quarter_label(q), _nps(by_quarter.get(q))) for q in quarters],
-        csat_trend=[(_quarter_label(q), _csat(by_quarter.get(q))) for q in quarters],
+        nps_trend=[(quarter_label(q), _nps(by_quarter.get(q))) for q in quarters],
+        csat_trend=[(quarter_label(q), _csat(by_quarter.get(q))) for q in quarters],
         repeat_order_rate=measures.repeat_order_rate([p.order_count for p in t12]),
         order_trend=[(f"{m:%Y-%m}", orders.get(m)) for m in order_months],
         wallet=wallet,
@@ -341,7 +337,7 @@ def measures_page(
         return_on_investment=measures.return_on_investment(yearly_margin, yearly_investment),
         clv=clv,
         clv_to_investment=measures.clv_to_investment(clv, yearly_investment),
-        roi_trend=[(_quarter_label(r.investment.period_start), r.return_on_investment) for r in rows],
+        roi_trend=[(quarter_label(r.investment.period_start), r.return_on_investment) for r in rows],
         default_retention=default_retention,
         retention_changes=list(
             RetentionEstimateChange.objects.filter(account=account).select_related("changed_by")[:SHOWN_ROWS]

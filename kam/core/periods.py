@@ -31,3 +31,8 @@ def trailing_twelve_months(today: date | None = None) -> tuple[date, date]:
     """[start, end): the twelve full months before the current one (the current one is not complete)."""
     end = month_start(today or timezone.localdate())
     return add_months(end, -12), end
+
+
+def quarter_label(start: date) -> str:
+    """'2026 Q2' for the quarter that `start` falls in."""
+    return f"{start:%Y} Q{(start.month - 1) // 3 + 1}"

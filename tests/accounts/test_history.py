@@ -132,9 +132,23 @@ def test_history_takes_a_fixed_number_of_queries_whatever_the_records(
         )
         survey.nps = 3
         measure_services.survey_save(survey=survey, expected_version=1, by=kam)
+        # Each quarter's investment entered, then corrected: named by its quarter, from the history row.
+        quarter = date(2010 + i, 1, 1)
+        measure_services.investment_save(account=account, period_start=quarter, currency="EUR", by=kam)
+        measure_services.investment_save(
+            account=account, period_start=quarter, currency="EUR", note="audit", expected_version=1, by=kam
+        )
     account.industry = "Chemicals"
     account_services.account_save(account=account, expected_version=1, fields=["industry"], by=kam)
     # One listing, one per record type shown, one per kind of thing named, the interaction log's four.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         entries = selectors.account_history(account=account)
-    assert {e.subject for e in entries} >= {"account", "stakeholder", "action", "risk", "survey"}
+    assert {e.subject for e in entries} >= {
+        "account",
+        "stakeholder",
+        "action",
+        "risk",
+        "survey",
+        "investment",
+    }
+    assert {e.person for e in entries if e.subject == "investment"} <= {f"{2010 + i} Q1" for i in range(size)}
