@@ -39,6 +39,7 @@ from accounts.models import (
 )
 from kam.core.locales import format_local_date
 from kam.core.periods import quarter_label
+from kam.core.versions import history_manager
 
 HISTORY_SHOWN = 30
 
@@ -161,7 +162,8 @@ def _latest_rows(account: Account, limit: int) -> list[tuple]:
             Lag("history_id"), partition_by=[F("id")], order_by=[F("history_date"), F("history_id")]
         )
         parts.append(
-            tracked.model.history.filter(tracked.scope(account))
+            history_manager(tracked.model)
+            .filter(tracked.scope(account))
             .order_by()  # a compound statement's parts take no ORDER BY (the model's default has one)
             .annotate(record_type=Value(index), follows=follows)
             .values_list("record_type", "id", "history_id", "history_date", "follows")
@@ -190,7 +192,7 @@ class _Names:
                 continue
             label = {Stakeholder: "name", PlanObjective: "title"}.get(model)
             if label is not None:  # kept with history: named as they were then
-                history = model.history.filter(id__in=ids).order_by("history_date", "history_id")
+                history = history_manager(model).filter(id__in=ids).order_by("history_date", "history_id")
                 for pk, name, when in history.values_list("id", label, "history_date"):
                     self.then.setdefault((model, pk), []).append((when, name))
                 ids = {pk for pk in ids if (model, pk) not in self.then}  # bulk-inserted, never changed
@@ -275,7 +277,7 @@ def records_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[His
     rows: dict[int, dict] = {}
     for index, history_ids in wanted.items():
         model = TRACKED[index].model
-        found = model.history.filter(history_id__in=history_ids).select_related("history_user")
+        found = history_manager(model).filter(history_id__in=history_ids).select_related("history_user")
         rows[index] = {r.history_id: r for r in found}
     names = _Names({index: list(found.values()) for index, found in rows.items()})
     entries = []

@@ -17,7 +17,7 @@ from accounts.models import (
     Interaction,
     Stakeholder,
 )
-from kam.core.versions import StaleVersion, save_if_unchanged, save_versioned
+from kam.core.versions import StaleVersion, history_manager, save_if_unchanged, save_versioned
 
 
 @transaction.atomic
@@ -76,7 +76,7 @@ def _ids(objects) -> list[int]:
 
 def _record_interaction(interaction: Interaction, *, by, stakeholders, participants, update=True, when=None):
     """One historical row: the interaction as it stands, with its people (see InteractionPeopleRecord)."""
-    Interaction.history.bulk_history_create(
+    history_manager(Interaction).bulk_history_create(
         [interaction],
         update=update,
         default_user=by,
@@ -94,7 +94,7 @@ def _record_interaction_before_change(stored: Interaction) -> None:
     Seeded interactions are bulk-created without history, and ones created by a plain save (the
     admin) have a first row without people: their first correction would otherwise have no old values.
     """
-    last = Interaction.history.filter(id=stored.pk).order_by("-history_date", "-history_id").first()
+    last = history_manager(Interaction).filter(id=stored.pk).order_by("-history_date", "-history_id").first()
     if last is not None and last.stakeholder_ids is not None:
         return
     through = Interaction.stakeholders.through.objects.filter(interaction_id=stored.pk)
@@ -222,7 +222,7 @@ def stakeholders_moved_account(*, moved_ids, by=None) -> None:
         for person in strays:
             person.reports_to, person.version, person.updated_at = None, person.version + 1, now
             person._history_user = by  # None for the CRM, whatever the request's user is
-        Stakeholder.history.bulk_history_create(
+        history_manager(Stakeholder).bulk_history_create(
             strays, update=True, default_user=by, default_date=now, default_change_reason=MOVED_ACCOUNT_REASON
         )
 
