@@ -3,6 +3,7 @@ people with their last contact, and the history of changes to them and to intera
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
@@ -19,8 +20,31 @@ from accounts.models import (
     Stakeholder,
     User,
 )
+from accounts.stakeholders.pictures import OrgChart
 from accounts.stakeholders.relationships import contact_window_start
 from kam.core.locales import format_local_date
+
+
+def org_chart_key(chart: OrgChart) -> str:
+    """What the drawn org chart shows, hashed: every stored field of every person on it (whoever
+    changed them: the map's editor or the CRM's sync), their last contact and how fresh it is, their
+    relationship owner's name, and where each box sits. The same key draws the same
+    chart, so the page keeps its drawing under it: hashing a few dozen loaded rows costs a fraction
+    of a millisecond, drawing them tens of milliseconds."""
+    shown = [
+        (
+            box.x,
+            box.y,
+            box.manager_pk,
+            box.has_reports,
+            box.person.last_contacted_on,  # read with the people (mapped_people), stored nowhere
+            getattr(box.person, "freshness", None),
+            [getattr(box.person, f.attname) for f in Stakeholder._meta.concrete_fields],
+            (owner.first_name, owner.username) if (owner := box.person.relationship_owner) else None,
+        )
+        for box in chart.boxes
+    ]
+    return hashlib.sha256(repr((chart.width, chart.height, shown)).encode()).hexdigest()
 
 
 def _count(queryset) -> Coalesce:

@@ -59,7 +59,12 @@ from accounts.stakeholders.relationships import (
     relationship_health,
     unreplaced_departures,
 )
-from accounts.stakeholders.selectors import account_history, mapped_people, relationship_figures
+from accounts.stakeholders.selectors import (
+    account_history,
+    mapped_people,
+    org_chart_key,
+    relationship_figures,
+)
 from kam.core.periods import add_months, trailing_twelve_months
 from programme.models import (
     ACCOUNT_SCORE_TREND_DAYS,
@@ -251,6 +256,7 @@ class Workspace:
     health: object
     departures: list
     chart: object
+    chart_key: str  # the org chart's drawing is kept under it (see org_chart_key)
     grid: object
     history: list
     plans: list
@@ -271,6 +277,7 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
     for person in page.stakeholders:
         person.freshness = contact_freshness(person.last_contacted_on, today)
     placed = list(page.stakeholders)
+    chart = org_chart(placed)
     editable = {i.pk for i in page.interactions if permissions.can_change_interaction(user, i, account)}
     return Workspace(
         attention=attention_items(account, today=today),
@@ -281,7 +288,8 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
             nps_fell=account.nps_fell,
         ),
         departures=unreplaced_departures(page.stakeholders),
-        chart=org_chart(placed),
+        chart=chart,
+        chart_key=org_chart_key(chart),
         grid=influence_grid([p for p in placed if p.left_on is None]),
         history=account_history(account=account),
         plans=list(account.plans.order_by("-period_start")[:3]),

@@ -388,3 +388,37 @@ def test_an_unknown_section_is_not_found(client, kam, account):
     client.force_login(kam)
     response = client.get(reverse("accounts:detail", args=[account.pk]), {"section": "nope"}, **HX)
     assert response.status_code == 404
+
+
+def _org_chart(response) -> str:
+    html = response.content.decode()
+    start = html.index('<svg class="org-chart"')
+    return html[start : html.index("</svg>", start)]
+
+
+def test_the_kept_org_chart_is_drawn_anew_whenever_what_it_shows_changes(client, kam, sponsor, account):
+    person = StakeholderFactory(account=account, name="Irena Zając", title="COO", relationship_owner=kam)
+    url = reverse("accounts:detail", args=[account.pk])
+    client.force_login(kam)
+    chart = _org_chart(client.get(url))
+    assert ">COO<" in chart and "last contact: never" in chart and "Edit Irena Zając" in chart
+    # Written straight to the table, as a bulk sync does, with no version bumped: still drawn anew.
+    Stakeholder.objects.filter(pk=person.pk).update(title="CEO")
+    assert ">CEO<" in _org_chart(client.get(url))
+    for days_ago in (10, 3):  # the second contact moves the date, not how fresh it is
+        day = timezone.localdate() - timedelta(days=days_ago)
+        services.interaction_log(
+            account=account, kind="office_meeting", occurred_on=day, stakeholders=[person], by=kam
+        )
+        assert f"last contact: {date_format(day)}" in _org_chart(client.get(url))
+    kam.first_name = "Zofia"
+    kam.save()
+    assert "ours: Zofia" in _org_chart(client.get(url))
+    # The reader's rights are part of the drawing: a sponsor gets no edit links from the KAM's.
+    client.force_login(sponsor)
+    chart = _org_chart(client.get(url))
+    assert "Irena Zając" in chart and "Edit Irena Zając" not in chart
+    assert reverse("accounts:map_stakeholder_change", args=[account.pk, person.pk]) not in chart
+    # And the reader's language.
+    client.cookies["django_language"] = "pl"
+    assert "ostatni kontakt" in _org_chart(client.get(url, HTTP_ACCEPT_LANGUAGE="pl")).lower()
