@@ -238,9 +238,10 @@ def _world(n: int, kam):
 def test_my_accounts_runs_a_fixed_number_of_queries(client, kam, n, django_assert_max_num_queries):
     _world(n, kam)
     client.force_login(kam)
-    # One page of rows, and one aggregate for the counts over all of them (with the pager's total);
-    # the page's last twelve months and the rate table, to show margins in the reporting currency.
-    with django_assert_max_num_queries(13):
+    # One aggregate for the counts over all of them (with the pager's total), the page's ids by name,
+    # then its rows with their figures; the page's last twelve months and the rate table, to show
+    # margins in the reporting currency.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("accounts:my_accounts"))
     page = response.context["page"]
     assert len(page.rows) == min(n, MY_ACCOUNTS_PAGE_SIZE) and all(row.attention for row in page.rows)
