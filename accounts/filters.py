@@ -5,7 +5,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, LifecycleStatus, User
-from kam.core.currencies import country_choices
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -25,17 +24,18 @@ class AccountFilter(django_filters.FilterSet):
     kam = django_filters.ModelChoiceFilter(label=_("KAM"), queryset=User.objects.none())
     executive_sponsor = django_filters.ModelChoiceFilter(label=_("Sponsor"), queryset=User.objects.none())
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=[])
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=country_choices)
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=[])
 
     class Meta:
         model = Account
         fields = ["q", "status", "kam", "executive_sponsor", "industry", "country"]
 
-    def __init__(self, *args, kams, sponsors, industries, **kwargs):
+    def __init__(self, *args, kams, sponsors, industries, countries, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["kam"].queryset = kams
         self.filters["executive_sponsor"].queryset = sponsors
         self.filters["industry"].extra["choices"] = [(name, name) for name in industries]
+        self.filters["country"].extra["choices"] = countries
 
     def search(self, queryset, _name, value):
         # icontains is UPPER(name) LIKE UPPER('%…%') on PostgreSQL: the trigram index on UPPER(name)

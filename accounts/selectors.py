@@ -24,6 +24,7 @@ from accounts.models import (
     FinancialPeriod,
     User,
 )
+from kam.core.currencies import country_name
 from kam.core.money import MissingExchangeRate, RateTable
 from kam.core.periods import trailing_twelve_months
 
@@ -44,29 +45,47 @@ def people_in_charge(*, user, role: str) -> QuerySet[User]:
     return User.objects.filter(Exists(accounts)).order_by("first_name", "last_name")
 
 
-# The industries of every current account, one index lookup per industry (a skip scan of the
-# industry index): a DISTINCT reads all 100,000 accounts to find a few dozen values.
-EVERY_INDUSTRY = f"""
-WITH RECURSIVE found(industry) AS (
-    SELECT MIN(industry) FROM {Account._meta.db_table} WHERE archived_at IS NULL AND industry > ''
+def _every_value(column: str) -> str:
+    """The distinct non-empty values of `column` over every current account, one index lookup per
+    value (a skip scan of the column's index): a DISTINCT reads all 100,000 accounts to find a few
+    dozen values."""
+    table = Account._meta.db_table
+    return f"""
+WITH RECURSIVE found(value) AS (
+    SELECT MIN({column}) FROM {table} WHERE archived_at IS NULL AND {column} > ''
     UNION ALL
     SELECT (
-        SELECT MIN(later.industry) FROM {Account._meta.db_table} later
-        WHERE later.archived_at IS NULL AND later.industry > found.industry
+        SELECT MIN(later.{column}) FROM {table} later
+        WHERE later.archived_at IS NULL AND later.{column} > found.value
     )
-    FROM found WHERE found.industry IS NOT NULL
+    FROM found WHERE found.value IS NOT NULL
 )
-SELECT industry FROM found WHERE industry IS NOT NULL
+SELECT value FROM found WHERE value IS NOT NULL
 """
 
 
-def industries(*, user) -> list[str]:
+EVERY_VALUE = {column: _every_value(column) for column in ("industry", "country")}
+
+
+def _values_in_use(*, user, column: str) -> list[str]:
+    """The values of `column` on the accounts `user` can see, in order: the filters offer only these."""
     if permissions.is_champion(user):
         with connection.cursor() as cursor:
-            cursor.execute(EVERY_INDUSTRY)
-            return [industry for (industry,) in cursor.fetchall()]
-    visible = permissions.visible_accounts(user, Account.objects.current()).exclude(industry="")
-    return list(visible.order_by("industry").values_list("industry", flat=True).distinct())
+            cursor.execute(EVERY_VALUE[column])
+            return [value for (value,) in cursor.fetchall()]
+    visible = permissions.visible_accounts(user, Account.objects.current()).exclude(**{column: ""})
+    return list(visible.order_by(column).values_list(column, flat=True).distinct())
+
+
+def industries(*, user) -> list[str]:
+    return _values_in_use(user=user, column="industry")
+
+
+def countries(*, user) -> list[tuple[str, str]]:
+    """(code, name) of the countries of the accounts `user` can see, by name: the list's country
+    filter offers these, not the 249 countries of the world."""
+    named = ((code, country_name(code)) for code in _values_in_use(user=user, column="country"))
+    return sorted(named, key=lambda pair: pair[1])
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from accounts.models import (
 )
 from accounts.selectors import (
     FinancialSummary,
+    countries,
     industries,
     people_in_charge,
     summarise_financials,
@@ -515,6 +516,7 @@ def account_list(*, user, params) -> AccountList:
         kams=people_in_charge(user=user, role="kam"),
         sponsors=people_in_charge(user=user, role="executive_sponsor"),
         industries=industries(user=user),
+        countries=countries(user=user),
     )
     valid = account_filter.is_valid()
     listed = account_filter.qs if valid else Account.objects.none()

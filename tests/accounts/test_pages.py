@@ -165,6 +165,6 @@ def test_account_list_runs_a_fixed_number_of_queries(
     for i in range(accounts):
         AccountFactory(kam=kams[i % 3], executive_sponsor=kams[(i + 1) % 3])
     client.force_login(champion)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("accounts:list"))
     assert response.status_code == 200

@@ -1,6 +1,7 @@
 """The account list: figures in the reporting currency from the score row, sorted through its
 indexes, accounts not scored yet last; search by name; a fixed number of queries whatever the size."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -125,9 +126,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     engine.recompute_scores()
     AccountFactory(name="Account not scored")
     client.force_login(champion)
-    # session, user, roles, programme, KAMs, sponsors, industries, the count, and for a page sorted
+    # session, user, roles, programme, KAMs, sponsors, industries, countries, the count, and for a page sorted
     # by figures that lies past them: the figures' part, their count and the rest
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("accounts:list"), params)
     assert response.status_code == 200
 
@@ -170,3 +171,23 @@ def test_the_industry_filter_offers_the_industries_of_current_accounts_in_order(
     assert _industry_choices(client.get(reverse("accounts:list"))) == ["Chemicals", "Steel"]
     client.force_login(kam)
     assert _industry_choices(client.get(reverse("accounts:list"))) == ["Steel"]
+
+
+def _country_options(response) -> list[str]:
+    html = response.content.decode()
+    select = html[html.index('name="country"') : html.index("</select>", html.index('name="country"'))]
+    return re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_country_filter_offers_the_countries_of_the_accounts_one_can_see_by_name(client, champion, kam):
+    AccountFactory(country="PL", kam=kam)
+    AccountFactory(country="DE")
+    AccountFactory(country="CZ")
+    AccountFactory(country="")
+    AccountFactory(country="FR", archived_at=timezone.now())  # archived: not offered
+    client.force_login(champion)
+    assert _country_options(client.get(reverse("accounts:list"))) == ["Czechia", "Germany", "Poland"]
+    client.force_login(kam)
+    assert _country_options(client.get(reverse("accounts:list"))) == ["Poland"]
+    # Filtering by one of them lists its accounts.
+    assert len(client.get(reverse("accounts:list"), {"country": "PL"}).context["page"]) == 1
