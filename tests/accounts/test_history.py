@@ -152,3 +152,21 @@ def test_history_takes_a_fixed_number_of_queries_whatever_the_records(
         "investment",
     }
     assert {e.person for e in entries if e.subject == "investment"} <= {f"{2010 + i} Q1" for i in range(size)}
+
+
+def test_the_listing_compiled_once_reads_each_accounts_own_rows(kam, account, other_account):
+    from accounts.history import _latest_rows, _latest_rows_query
+
+    for i, each in enumerate((account, other_account, account)):
+        person = StakeholderFactory(account=each)
+        person.title = f"Director {i}"
+        stakeholder_services.stakeholder_record(stakeholder=person, expected_version=1, by=kam)
+        plan = PlanFactory(account=each, period_start=date(2020 + i, 1, 1), period_end=date(2020 + i, 12, 31))
+        risk = RiskFactory(plan=plan)
+        risk.likelihood = 3
+        plan_services.risk_save(risk=risk, expected_version=1, by=kam)
+    for each in (account, other_account):
+        expected = [(r[0], r[1], r[2], r[4]) for r in _latest_rows_query(each, 30)]
+        assert expected and [(r[0], r[1], r[2], r[4]) for r in _latest_rows(each, 30)] == expected
+    ours, theirs = ({(r[0], r[2]) for r in _latest_rows(each, 30)} for each in (account, other_account))
+    assert not ours & theirs  # (record type, history id): each account's own rows
