@@ -155,7 +155,7 @@ def _fields(model) -> list[models.Field]:
     ]
 
 
-def _latest_rows_query(account: Account, limit: int):
+def latest_rows_query(account: Account, limit: int):
     parts = []
     for index, tracked in enumerate(TRACKED):
         follows = Window(
@@ -180,10 +180,10 @@ def _latest_rows_statement(limit: int) -> tuple[str, tuple]:
     """The listing's SQL, compiled once per process: ten record types' windowed parts cost the ORM
     about 10 ms to build and compile, on every view of the page, for a statement that differs only in
     the account's id."""
-    return _latest_rows_query(Account(pk=_ANY_ACCOUNT), limit).query.sql_with_params()
+    return latest_rows_query(Account(pk=_ANY_ACCOUNT), limit).query.sql_with_params()
 
 
-def _latest_rows(account: Account, limit: int) -> list[tuple]:
+def latest_rows(account: Account, limit: int = HISTORY_SHOWN) -> list[tuple]:
     """(record type, record id, history id, history date, history id it follows) of the latest rows;
     the date as the database gives it (only the ids are read)."""
     sql, params = _latest_rows_statement(limit)
@@ -289,9 +289,11 @@ def _entry(tracked: Tracked, record, before, names: _Names) -> HistoryEntry | No
     return entry
 
 
-def records_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
+def records_history(
+    *, account: Account, limit: int = HISTORY_SHOWN, latest: list[tuple] | None = None
+) -> list[HistoryEntry]:
     """The latest changes to the account and every record it keeps, newest first, in people's words."""
-    latest = _latest_rows(account, limit)
+    latest = latest_rows(account, limit) if latest is None else latest
     wanted: dict[int, set] = {}
     for index, _record_id, history_id, _when, follows in latest:
         wanted.setdefault(index, set()).update({history_id, follows} - {None})

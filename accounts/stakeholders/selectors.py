@@ -176,9 +176,28 @@ def _kind_label(kind: str) -> str:
     return InteractionKind(kind).label if kind in InteractionKind.values else kind
 
 
-def account_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
-    """The page's History: changes to the account, its people, plans, measures and interaction log."""
-    entries = records_history(account=account, limit=limit) + interaction_history(
+def account_history_key(*, account: Account, latest: list[tuple]) -> str:
+    """What the History section shows, hashed, for keeping its drawing: the latest rows the listing
+    finds for every record type, with the rows they follow, and the newest correction of the
+    interaction log. History rows are only ever added, so any change adds one and draws anew; names
+    of the people and records a change refers to are in those rows too, except a user's current name
+    and a renamed buying centre or offering, which show once the kept drawing lapses (an hour)."""
+    listed = [(row[0], row[2], row[4]) for row in latest]
+    corrected = (
+        Interaction.history.model.objects.filter(account_id=account.pk, history_type="~")
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    return hashlib.sha256(repr((account.pk, listed, corrected)).encode()).hexdigest()
+
+
+def account_history(
+    *, account: Account, limit: int = HISTORY_SHOWN, latest: list[tuple] | None = None
+) -> list[HistoryEntry]:
+    """The page's History: changes to the account, its people, plans, measures and interaction log
+    (`latest`: the listing's rows, when already read)."""
+    entries = records_history(account=account, limit=limit, latest=latest) + interaction_history(
         account=account, limit=limit
     )
     entries.sort(key=lambda e: e.when, reverse=True)

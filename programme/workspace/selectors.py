@@ -7,6 +7,7 @@ beside the account's own records (plan, people, interactions, financials).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,6 +33,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.history import latest_rows
 from accounts.measures.plausibility import data_warnings, implausible_counts
 from accounts.measures.selectors import with_satisfaction_flags
 from accounts.models import (
@@ -63,6 +65,7 @@ from accounts.stakeholders.relationships import (
 )
 from accounts.stakeholders.selectors import (
     account_history,
+    account_history_key,
     mapped_people,
     org_chart_key,
     relationship_figures,
@@ -293,7 +296,8 @@ class Workspace:
     chart: object
     chart_key: str  # the org chart's drawing is kept under it (see org_chart_key)
     grid: object
-    history: list
+    history: Callable[[], list]  # read only where the section's kept drawing lapsed (templates call it)
+    history_key: str
     plans: list
     can_change: bool
     today: date
@@ -313,6 +317,7 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
         person.freshness = contact_freshness(person.last_contacted_on, today)
     placed = list(page.stakeholders)
     chart = org_chart(placed)
+    latest = latest_rows(account)  # the history's listing: its key, and its rows if it is drawn
     editable = {i.pk for i in page.interactions if permissions.can_change_interaction(user, i, account)}
     return Workspace(
         attention=attention_items(account, today=today),
@@ -326,7 +331,8 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
         chart=chart,
         chart_key=org_chart_key(chart),
         grid=influence_grid([p for p in placed if p.left_on is None]),
-        history=account_history(account=account),
+        history=functools.partial(account_history, account=account, latest=latest),
+        history_key=account_history_key(account=account, latest=latest),
         plans=list(account.plans.order_by("-period_start")[:3]),
         can_change=permissions.can_change_account(user, account),
         today=today,

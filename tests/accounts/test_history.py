@@ -155,7 +155,7 @@ def test_history_takes_a_fixed_number_of_queries_whatever_the_records(
 
 
 def test_the_listing_compiled_once_reads_each_accounts_own_rows(kam, account, other_account):
-    from accounts.history import _latest_rows, _latest_rows_query
+    from accounts.history import latest_rows, latest_rows_query
 
     for i, each in enumerate((account, other_account, account)):
         person = StakeholderFactory(account=each)
@@ -166,7 +166,29 @@ def test_the_listing_compiled_once_reads_each_accounts_own_rows(kam, account, ot
         risk.likelihood = 3
         plan_services.risk_save(risk=risk, expected_version=1, by=kam)
     for each in (account, other_account):
-        expected = [(r[0], r[1], r[2], r[4]) for r in _latest_rows_query(each, 30)]
-        assert expected and [(r[0], r[1], r[2], r[4]) for r in _latest_rows(each, 30)] == expected
-    ours, theirs = ({(r[0], r[2]) for r in _latest_rows(each, 30)} for each in (account, other_account))
+        expected = [(r[0], r[1], r[2], r[4]) for r in latest_rows_query(each, 30)]
+        assert expected and [(r[0], r[1], r[2], r[4]) for r in latest_rows(each, 30)] == expected
+    ours, theirs = ({(r[0], r[2]) for r in latest_rows(each, 30)} for each in (account, other_account))
     assert not ours & theirs  # (record type, history id): each account's own rows
+
+
+def test_the_kept_history_is_drawn_anew_after_every_change(client, kam, account):
+    person = StakeholderFactory(account=account, name="Adam Nowak")
+    contact = stakeholder_services.interaction_log(
+        account=account, kind="office_meeting", occurred_on=date(2026, 1, 5), stakeholders=[person], by=kam
+    )
+    assert "changed the account" not in _history_html(client, kam, account)
+    account.industry = "Chemicals"
+    account_services.account_save(account=account, expected_version=1, fields=["industry"], by=kam)
+    assert "<ins>Chemicals</ins>" in _history_html(client, kam, account)
+    # A correction of the interaction log, which the listing of records does not hold.
+    stakeholder_services.interaction_update(
+        interaction=contact, by=kam, expected_version=contact.version, kind="phone_consultation",
+        occurred_on=date(2026, 1, 5), stakeholders=[person], notes="Rescheduled",
+    )  # fmt: skip
+    assert "corrected the phone consultation of" in _history_html(client, kam, account)
+    # Kept per language.
+    client.cookies["django_language"] = "pl"
+    polish = client.get(reverse("accounts:detail", args=[account.pk]), HTTP_ACCEPT_LANGUAGE="pl")
+    assert "Chemicals" in polish.content.decode() and "No changes recorded yet" not in polish.content.decode()
+    assert "changed the account" not in polish.content.decode()
