@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import BuyingRole, PlanStatus, Survey
 from accounts.stakeholders.relationships import attention_items, relationship_health, unreplaced_departures
 from programme.models import AccountScore, Criterion, ManualScore, ScoreSnapshot, ScoringSource
-from programme.workspace.selectors import MY_ACCOUNTS_PAGE_SIZE, my_accounts
+from programme.workspace.selectors import MY_ACCOUNTS_PAGE_SIZE, SPARKLINE_DAYS, SPARKLINE_POINTS, my_accounts
 from tests.accounts.measures_factories import SurveyFactory
 from tests.accounts.plan_factories import ActionFactory, PlanFactory
 from tests.factories import (
@@ -106,6 +106,19 @@ def test_score_quadrant_clv_and_trend_come_from_the_recompute(client, kam, accou
     client.force_login(kam)
     html = client.get(reverse("accounts:my_accounts")).content.decode()
     assert "Star" in html and "4,200,000" in html and "+8.0" in html
+
+
+def test_a_score_a_day_draws_a_line_of_the_first_and_last_and_evenly_between(kam, account):
+    today = _today()
+    # The nightly run keeps a snapshot a day: 120 of them for the sparkline's window.
+    ScoreSnapshot.objects.bulk_create(
+        ScoreSnapshot(account=account, taken_on=today - timedelta(days=days), overall=days)
+        for days in range(SPARKLINE_DAYS, 0, -1)
+    )
+    points = [tuple(map(float, p.split(","))) for p in _row(kam, account).sparkline.split()]
+    assert len(points) == SPARKLINE_POINTS
+    assert points[0] == (0.0, 2.0) and points[-1] == (96.0, 22.0)  # 120 days ago at the top, yesterday low
+    assert [x for x, _y in points] == sorted(x for x, _y in points)
 
 
 def test_overdue_actions_and_a_plan_not_approved_are_flagged(kam, account, team_member):
