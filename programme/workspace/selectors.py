@@ -46,6 +46,7 @@ from accounts.models import (
     PlanAction,
     PlanStatus,
     Stakeholder,
+    User,
 )
 from accounts.selectors import (
     FinancialSummary,
@@ -382,10 +383,15 @@ def _interaction_page(rows: list[Interaction]) -> tuple[list[Interaction], str |
 
 
 def _current_interactions() -> QuerySet[Interaction]:
+    # A line of the log names the people on it, no more: their other fields would be read and
+    # turned into models for nothing, 25 lines at a time.
     return (
         Interaction.objects.filter(archived_at__isnull=True)
         .select_related("logged_by")
-        .prefetch_related("stakeholders", "participants")
+        .prefetch_related(
+            Prefetch("stakeholders", queryset=Stakeholder.objects.only("name")),
+            Prefetch("participants", queryset=User.objects.only("username", "first_name", "last_name")),
+        )
         .order_by("-occurred_on", "-id")
     )
 
