@@ -64,6 +64,20 @@ def test_measures_of_many_accounts_take_a_fixed_number_of_queries(
         measures_by_account([account.pk, *more], rates=Programme.load().rate_table())
 
 
+def test_accounts_with_no_wallet_estimate_or_investment_have_their_months_left_unread(
+    account, programme, django_assert_num_queries
+):
+    # Months are read only to divide a wallet estimate or an investment: an API page of accounts
+    # without either reads none (surveys, stages, wallet estimates, investments).
+    more = [AccountFactory(key=True) for _ in range(10)]
+    for each in more:
+        FinancialPeriodFactory(account=each, period=trailing_twelve_months()[0], revenue=D("1000"))
+    rates = Programme.load().rate_table()
+    with django_assert_num_queries(4):
+        figures = measures_by_account([a.pk for a in more], rates=rates)
+    assert all(f.share_of_wallet is None and f.return_on_investment is None for f in figures.values())
+
+
 def test_programme_kpis_average_nps_total_return_and_stage_distribution(measured):
     kpis = programme_measures(measured, rates=Programme.load().rate_table())
     assert kpis.average_nps == D("40.0")
