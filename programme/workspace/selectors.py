@@ -325,7 +325,9 @@ class Workspace:
 
 
 def account_workspace(*, user, page: AccountPage) -> Workspace:
-    """The workspace parts of the account page, from what `account_page` loaded plus three queries."""
+    """The workspace parts of the account page, from what `account_page` loaded plus three queries (its
+    plans, the history listing and the key its drawing is kept under); the history entries are read
+    only when the section is drawn anew."""
     today = timezone.localdate()
     account = page.account
     for person in page.stakeholders:
