@@ -23,6 +23,7 @@ from accounts.models import (
 from accounts.stakeholders.pictures import OrgChart
 from accounts.stakeholders.relationships import contact_window_start
 from kam.core.locales import format_local_date
+from kam.core.versions import history_manager
 
 
 def org_chart_key(chart: OrgChart) -> str:
@@ -104,7 +105,7 @@ def interaction_history(*, account: Account, limit: int = HISTORY_SHOWN) -> list
 
     Logging a contact is not repeated here (the log shows who logged it); at most four queries.
     """
-    model = Interaction.history.model
+    model = history_manager(Interaction).model
     recent = list(
         model.objects.filter(account_id=account.pk, history_type="~")
         .select_related("history_user")
@@ -184,7 +185,8 @@ def account_history_key(*, account: Account, latest: list[tuple]) -> str:
     and a renamed buying centre or offering, which show once the kept drawing lapses (an hour)."""
     listed = [(row[0], row[2], row[4]) for row in latest]
     corrected = (
-        Interaction.history.model.objects.filter(account_id=account.pk, history_type="~")
+        history_manager(Interaction)
+        .filter(account_id=account.pk, history_type="~")
         .order_by("-history_id")
         .values_list("history_id", flat=True)
         .first()

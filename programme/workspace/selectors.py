@@ -238,9 +238,7 @@ def my_accounts(*, user, page_number=None) -> MyAccountsPage:
     paginator.count = totals["total"]  # already counted above: no second COUNT query
     page = paginator.get_page(page_number)
     shown = list(page.object_list)
-    accounts = (
-        attention_accounts(today=today).filter(pk__in=shown).annotate(on_team=Exists(on_team)).in_bulk(shown)
-    )
+    accounts = attention_accounts(today=today).annotate(on_team=Exists(on_team)).in_bulk(shown)
     trailing = _trailing_periods(shown, today=today)
     recent_scores = _recent_scores(shown, today=today)
     programme = Programme.load()
@@ -309,7 +307,6 @@ class Workspace:
     health: object
     departures: list
     chart: object
-    chart_key: str  # the org chart's drawing is kept under it (see org_chart_key)
     grid: object
     history: Callable[[], list]  # read only where the section's kept drawing lapsed (templates call it)
     history_key: str
@@ -323,6 +320,11 @@ class Workspace:
     score_is_complete: bool = False
     trend_days = ACCOUNT_SCORE_TREND_DAYS
 
+    @property
+    def chart_key(self) -> str:
+        """The key the org chart's drawing is kept under (see org_chart_key); only the chart view reads it."""
+        return org_chart_key(self.chart)
+
 
 def account_workspace(*, user, page: AccountPage) -> Workspace:
     """The workspace parts of the account page, from what `account_page` loaded plus three queries (its
@@ -333,7 +335,6 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
     for person in page.stakeholders:
         person.freshness = contact_freshness(person.last_contacted_on, today)
     placed = list(page.stakeholders)
-    chart = org_chart(placed)
     latest = latest_rows(account)  # the history's listing: its key, and its rows if it is drawn
     editable = {i.pk for i in page.interactions if permissions.can_change_interaction(user, i, account)}
     return Workspace(
@@ -345,8 +346,7 @@ def account_workspace(*, user, page: AccountPage) -> Workspace:
             nps_fell=account.nps_fell,
         ),
         departures=unreplaced_departures(page.stakeholders),
-        chart=chart,
-        chart_key=org_chart_key(chart),
+        chart=org_chart(placed),
         grid=influence_grid([p for p in placed if p.left_on is None]),
         history=functools.partial(account_history, account=account, latest=latest),
         history_key=account_history_key(account=account, latest=latest),
